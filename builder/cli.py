@@ -1,0 +1,102 @@
+"""The command line: a thin click layer that parses flags, runs a command and prints diagnostics."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from builder import __version__
+from builder.diagnostics import Diagnostics
+from builder.errors import BriefdeskError
+
+log = logging.getLogger(__name__)
+
+_project_option = click.option(
+    "--project",
+    "project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    show_default="the current directory",
+    help="The project folder (holds site_config.yml and content/).",
+)
+
+
+def _print_diagnostics(diagnostics: Diagnostics, output_format: str, *, err: bool) -> None:
+    if output_format == "json":
+        click.echo(diagnostics.to_json())
+        return
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=err)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+class _Group(click.Group):
+    """Turn our own errors into a one-line message and their exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BriefdeskError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefdesk")
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
+def cli(verbose: bool) -> None:
+    """Briefdesk: curated articles in, one issue brief per topic and a searchable site out."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@cli.command()
+@_project_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json prints a list of {path, line, severity, code, message}.",
+)
+def check(project: Path, strict: bool, output_format: str) -> None:
+    """Validate the whole project and report every problem at once."""
+    from builder.project import load_project
+
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    loaded = load_project(project.resolve(), diagnostics)
+    elapsed = time.perf_counter() - started
+    _print_diagnostics(diagnostics, output_format, err=False)
+    if output_format == "text":
+        counted = (
+            f"{_plural(len(loaded.articles), 'article')}, {_plural(len(loaded.topics), 'topic')}, "
+            f"{_plural(len(loaded.actors), 'actor')}"
+            if loaded
+            else "the project"
+        )
+        click.echo(
+            f"checked {counted} in {elapsed:.2f} s: "
+            f"{_plural(diagnostics.errors, 'error')}, {_plural(diagnostics.warnings, 'warning')}",
+            err=True,
+        )
+    if diagnostics.failed(strict=strict):
+        if strict and not diagnostics.errors and output_format == "text":
+            click.echo("failing because of warnings (--strict)", err=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    """Entry point of the `briefdesk` console script."""
+    cli(prog_name="briefdesk")

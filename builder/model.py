@@ -1,0 +1,169 @@
+"""The typed domain model: what the pipeline's pure stages pass between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One top-level block of an article body that is not a heading or a rule."""
+
+    number: int
+    """1-based position among the article's passages; the article page anchors it `#p-N`."""
+    markdown: str
+    """The block's Markdown source, verbatim."""
+    text: str
+    """The block rendered to plain text (link text kept, URLs and markup dropped), one line."""
+    line: int
+    """File line where the block starts."""
+    kind: str
+    """`paragraph`, `list`, `blockquote`, `table`, `code` or `html`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of the article body, kept for the article page but never a passage."""
+
+    level: int
+    markdown: str
+    after_passage: int
+    """Number of passages that precede it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A curated article: front matter plus its body cut into passages."""
+
+    path: str
+    """Project-relative POSIX path of the source file."""
+    slug: str
+    title: str
+    date: dt.date
+    source: str
+    url: str | None
+    topics: tuple[str, ...]
+    """Topic ids the editor asserted (front matter `topics`)."""
+    actors: tuple[str, ...]
+    """Actor ids whose positions the article reports."""
+    summary: str | None
+    tags: tuple[str, ...]
+    draft: bool
+    extra: Mapping[str, Any]
+    body: str
+    passages: tuple[Passage, ...]
+    blocks: tuple[Passage | Heading, ...]
+    """Every block of the body in order: passages, headings and rules (rules as empty Headings)."""
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    """File line of each front-matter key, for diagnostics raised after validation."""
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def page(self) -> str:
+        """Path of the article page under docs/."""
+        return f"articles/{self.date.year:04d}/{self.slug}.md"
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A subject that gets its own brief."""
+
+    id: str
+    path: str
+    title: str
+    aliases: tuple[str, ...]
+    """Phrases that count as a mention (default: the title)."""
+    exclude: tuple[str, ...]
+    """Phrases whose span never counts as a mention of this topic."""
+    related: tuple[str, ...]
+    region: str | None
+    summary: str | None
+    overview: str
+    """The topic file's Markdown body, shown at the top of the brief."""
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def page(self) -> str:
+        return f"topics/{self.id}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A state, organisation, person or group whose positions articles report."""
+
+    id: str
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str | None
+    description: str
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def page(self) -> str:
+        return f"actors/{self.id}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingSettings:
+    """How passages find their briefs."""
+
+    auto: bool = True
+    """Route by mention; when false, a brief only takes articles that list its topic."""
+    also_discussed_min_topics: int = 4
+    """A sentence naming this many topics is a list, not news: it goes to "Also discussed"."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSettings:
+    """How much a brief and the home page show."""
+
+    max_developments: int = 25
+    """Developments quoted in full; older ones stay in the timeline and sources."""
+    positions_per_actor: int = 2
+    latest_articles: int = 10
+    """Articles listed on the home page."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """site_config.yml, validated."""
+
+    site_name: str
+    site_url: str | None = None
+    site_description: str | None = None
+    site_author: str | None = None
+    language: str = "en"
+    repo_url: str | None = None
+    repo_name: str | None = None
+    copyright: str | None = None
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
+    briefs: BriefSettings = field(default_factory=BriefSettings)
+    theme: Mapping[str, Any] = field(default_factory=dict)
+    """Passed through to Material's theme options (palette, features, font, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything a build reads, validated: config plus content, each sorted by id or path."""
+
+    root: str
+    config: SiteConfig
+    articles: tuple[Article, ...]
+    """Every article, drafts included, in path order."""
+    topics: Mapping[str, Topic]
+    actors: Mapping[str, Actor]
+
+    @property
+    def published(self) -> tuple[Article, ...]:
+        """Articles that appear on the site: everything but drafts."""
+        return tuple(a for a in self.articles if not a.draft)

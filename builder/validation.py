@@ -1,0 +1,321 @@
+"""Check raw documents against the content model and build the typed domain objects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from builder import schema
+from builder.diagnostics import Diagnostic, describe, did_you_mean
+from builder.loading import CONFIG_FILE, RawDocument
+from builder.model import (
+    Actor,
+    Article,
+    BriefSettings,
+    RoutingSettings,
+    SiteConfig,
+    Topic,
+)
+from builder.passages import split_passages
+from builder.yamlsafe import YamlDocument
+
+_REQUIRED = {
+    "article": "title, date and source",
+    "topic": "a title",
+    "actor": "a name",
+}
+
+
+def _mapping(path: str, meta: YamlDocument, kind: str, problems: list[Diagnostic]) -> dict[str, Any] | None:
+    """The front matter as a mapping, or None with a diagnostic explaining what it is instead."""
+    value = meta.value
+    if isinstance(value, dict):
+        return value
+    if value is None:
+        message = f"front matter is empty: add {_REQUIRED[kind]}"
+    elif isinstance(value, list):
+        message = "front matter is a list; it must be 'key: value' lines such as 'title: ...'"
+    else:
+        message = f"front matter is {describe(value)}; it must be 'key: value' lines such as 'title: ...'"
+    problems.append(
+        Diagnostic(path, 1 if value is None else meta.root_line, "error", "front-matter-type", message)
+    )
+    return None
+
+
+def _checked(
+    path: str,
+    meta: YamlDocument,
+    model: type[BaseModel],
+    data: dict[str, Any],
+    known: frozenset[str],
+    problems: list[Diagnostic],
+    *,
+    prefix: tuple[str, ...] = (),
+) -> BaseModel | None:
+    """Validate `data` against `model`, adding unknown-key warnings and schema errors."""
+    for key, line, first in meta.duplicate_keys:
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                "error",
+                "duplicate-key",
+                f"key '{key}' is written twice (first on line {first}); keep one",
+            )
+        )
+    for key in data:
+        if key not in known:
+            problems.append(
+                Diagnostic(
+                    path,
+                    meta.line_of(*prefix, key),
+                    "warning",
+                    "unknown-key",
+                    f"unknown key '{'.'.join((*prefix, key))}'; it is ignored.{did_you_mean(key, known)}"
+                    + ("" if did_you_mean(key, known) else f" Known keys: {', '.join(sorted(known))}."),
+                )
+            )
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for location, message in schema.explain(error):
+            line = meta.line_of(*prefix, *location, default=meta.line_of(*prefix))
+            problems.append(Diagnostic(path, line, "error", "invalid-value", message))
+        return None
+
+
+def _key_lines(meta: YamlDocument) -> dict[str, int]:
+    return {str(key[0]): line for key, line in meta.lines.items() if len(key) == 1}
+
+
+def validate_document(raw: RawDocument) -> tuple[Article | Topic | Actor | None, list[Diagnostic]]:
+    """Turn one raw document into its domain object, collecting every problem in it."""
+    problems: list[Diagnostic] = []
+    source = raw.source
+    data = _mapping(source.path, raw.meta, source.kind, problems)
+    if data is None:
+        return None, problems
+    if source.kind == "article":
+        return _article(raw, data, problems), problems
+    if source.kind == "topic":
+        return _topic(raw, data, problems), problems
+    return _actor(raw, data, problems), problems
+
+
+def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -> Article | None:
+    path = raw.source.path
+    meta = _checked(path, raw.meta, schema.ArticleMeta, data, schema.ARTICLE_KEYS, problems)
+    slug = data.get("slug") if isinstance(data.get("slug"), str) else None
+    if slug is None:
+        slug = schema.slugify(raw.source.stem)
+        if not slug:
+            problems.append(
+                Diagnostic(
+                    path,
+                    1,
+                    "error",
+                    "invalid-slug",
+                    f"cannot make a slug from the file name '{raw.source.stem}'; "
+                    "add 'slug: some-words' to the front matter",
+                )
+            )
+    if not isinstance(meta, schema.ArticleMeta) or not slug:
+        return None
+    passages, blocks = split_passages(raw.body, raw.body_first_line)
+    return Article(
+        path=path,
+        slug=meta.slug or slug,
+        title=meta.title,
+        date=meta.date,
+        source=meta.source,
+        url=meta.url,
+        topics=tuple(dict.fromkeys(meta.topics)),
+        actors=tuple(dict.fromkeys(meta.actors)),
+        summary=meta.summary,
+        tags=tuple(meta.tags),
+        draft=meta.draft,
+        extra=meta.extra,
+        body=raw.body,
+        passages=passages,
+        blocks=blocks,
+        key_lines=_key_lines(raw.meta),
+    )
+
+
+def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -> Topic | None:
+    meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
+    if not isinstance(meta, schema.TopicMeta):
+        return None
+    return Topic(
+        id=raw.source.stem,
+        path=raw.source.path,
+        title=meta.title,
+        aliases=tuple(dict.fromkeys(meta.aliases or [meta.title])),
+        exclude=tuple(dict.fromkeys(meta.exclude)),
+        related=tuple(dict.fromkeys(meta.related)),
+        region=meta.region,
+        summary=meta.summary,
+        overview=raw.body.strip("\n"),
+        key_lines=_key_lines(raw.meta),
+    )
+
+
+def _actor(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -> Actor | None:
+    meta = _checked(raw.source.path, raw.meta, schema.ActorMeta, data, schema.ACTOR_KEYS, problems)
+    if not isinstance(meta, schema.ActorMeta):
+        return None
+    return Actor(
+        id=raw.source.stem,
+        path=raw.source.path,
+        name=meta.name,
+        aliases=tuple(dict.fromkeys(meta.aliases or [meta.name])),
+        kind=meta.kind,
+        description=raw.body.strip("\n"),
+        key_lines=_key_lines(raw.meta),
+    )
+
+
+def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Validate site_config.yml into SiteConfig."""
+    problems: list[Diagnostic] = []
+    data = meta.value
+    if not isinstance(data, dict):
+        problems.append(
+            Diagnostic(
+                CONFIG_FILE,
+                1,
+                "error",
+                "config-type",
+                f"{CONFIG_FILE} must be 'key: value' lines, found {describe(data)}",
+            )
+        )
+        return None, problems
+    checked = _checked(CONFIG_FILE, meta, schema.ConfigMeta, data, schema.CONFIG_KEYS, problems)
+    for section, known in schema.NESTED_CONFIG_KEYS.items():
+        nested = data.get(section)
+        if isinstance(nested, dict):
+            for key in nested:
+                if key not in known:
+                    problems.append(
+                        Diagnostic(
+                            CONFIG_FILE,
+                            meta.line_of(section, key),
+                            "warning",
+                            "unknown-key",
+                            f"unknown key '{section}.{key}'; it is ignored.{did_you_mean(key, known)}",
+                        )
+                    )
+    if not isinstance(checked, schema.ConfigMeta):
+        return None, problems
+    return SiteConfig(
+        site_name=checked.site_name,
+        site_url=checked.site_url,
+        site_description=checked.site_description,
+        site_author=checked.site_author,
+        language=checked.language,
+        repo_url=checked.repo_url,
+        repo_name=checked.repo_name,
+        copyright=checked.copyright,
+        routing=RoutingSettings(**checked.routing.model_dump()),
+        briefs=BriefSettings(**checked.briefs.model_dump()),
+        theme=checked.theme,
+    ), problems
+
+
+def cross_check(
+    articles: Sequence[Article],
+    topics: Mapping[str, Topic],
+    topic_ids: Collection[str],
+    actor_ids: Collection[str],
+) -> list[Diagnostic]:
+    """Check what links documents together: ids that must exist, slugs that must be unique.
+
+    `topic_ids` and `actor_ids` hold every file found, valid or not, so that one broken topic
+    file is reported once rather than again in every article that lists it.
+    """
+    problems: list[Diagnostic] = []
+    for article in articles:
+        problems.extend(
+            _unknown_ids(article.path, article.key_lines, "topics", article.topics, topic_ids, "topic")
+        )
+        problems.extend(
+            _unknown_ids(article.path, article.key_lines, "actors", article.actors, actor_ids, "actor")
+        )
+    for topic in topics.values():
+        problems.extend(
+            _unknown_ids(topic.path, topic.key_lines, "related", topic.related, topic_ids, "topic")
+        )
+        if topic.id in topic.related:
+            problems.append(
+                Diagnostic(
+                    topic.path,
+                    topic.key_lines.get("related", 1),
+                    "warning",
+                    "self-related",
+                    f"topic '{topic.id}' lists itself as related",
+                )
+            )
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_slug[article.slug].append(article)
+    for slug, same in sorted(by_slug.items()):
+        if len(same) > 1:
+            paths = [a.path for a in same]
+            for article in same:
+                others = ", ".join(p for p in paths if p != article.path)
+                problems.append(
+                    Diagnostic(
+                        article.path,
+                        article.key_lines.get("slug", 1),
+                        "error",
+                        "duplicate-slug",
+                        f"slug '{slug}' is also used by {others}; give one of them its own 'slug:'",
+                    )
+                )
+    problems.extend(_shared_aliases(topics))
+    return problems
+
+
+def _unknown_ids(
+    path: str,
+    lines: Mapping[str, int],
+    key: str,
+    ids: Iterable[str],
+    known: Collection[str],
+    what: str,
+) -> Iterable[Diagnostic]:
+    for value in ids:
+        if value not in known:
+            hint = did_you_mean(value, known)
+            if not hint:
+                hint = f" Create content/{what}s/{value}.md or fix the id."
+            yield Diagnostic(
+                path,
+                lines.get(key, 1),
+                "error",
+                f"unknown-{what}",
+                f"unknown {what} '{value}' in '{key}'.{hint}",
+            )
+
+
+def _shared_aliases(topics: Mapping[str, Topic]) -> Iterable[Diagnostic]:
+    """Warn when two topics claim the same phrase: a mention would count for both."""
+    owners: dict[str, list[Topic]] = defaultdict(list)
+    for topic in topics.values():
+        for alias in topic.aliases:
+            owners[" ".join(alias.casefold().split())].append(topic)
+    for alias, claimed in sorted(owners.items()):
+        if len(claimed) > 1:
+            for topic in claimed:
+                others = ", ".join(t.id for t in claimed if t is not topic)
+                yield Diagnostic(
+                    topic.path,
+                    topic.key_lines.get("aliases", topic.key_lines.get("title", 1)),
+                    "warning",
+                    "shared-alias",
+                    f"alias '{alias}' is also an alias of {others}; a mention counts for both",
+                )

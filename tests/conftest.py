@@ -1,0 +1,101 @@
+"""Shared test helpers: small projects built in tmp_path from dicts of dedented strings."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from builder.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+BASE_FILES: dict[str, str] = {
+    "site_config.yml": "site_name: Test desk\n",
+    "content/topics/afghanistan.md": """\
+        ---
+        title: Afghanistan
+        aliases: [Afghanistan, Afghan, Kabul]
+        region: Asia
+        ---
+        The Afghan peace process.
+        """,
+    "content/topics/myanmar.md": """\
+        ---
+        title: Myanmar
+        aliases: [Myanmar, Burma]
+        region: Asia
+        ---
+        Myanmar after the coup.
+        """,
+    "content/actors/china.md": """\
+        ---
+        name: China
+        aliases: [China, Beijing, Chinese]
+        kind: state
+        ---
+        """,
+    "content/articles/2021/talks.md": """\
+        ---
+        title: Talks in Guilin
+        date: 2021-03-22
+        source: CGTN
+        url: https://example.org/talks
+        topics: [afghanistan]
+        actors: [china]
+        ---
+        The two sides discussed Afghanistan.
+
+        They also discussed Myanmar.
+        """,
+}
+
+
+def shared(*parts: str) -> Path:
+    """Path into ../shared, or skip the test with a reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} is absent (test data lives beside the checkout)")
+    return path
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes | None]) -> Path:
+    """Write `files` (relative path -> dedented text, raw bytes, or None to delete) under root."""
+    for name, content in files.items():
+        path = root / name
+        if content is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectFactory:
+    """Build a project: the base files, overridden or extended by the given ones."""
+
+    def factory(files: Mapping[str, str | bytes | None] | None = None, *, base: bool = True) -> Path:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        merged: dict[str, str | bytes | None] = dict(BASE_FILES) if base else {}
+        merged.update(files or {})
+        return write_files(root, merged)
+
+    return factory
+
+
+def run(*args: str | Path) -> Result:
+    """Run the CLI in-process and return its result (exit code, stdout, stderr)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -1,0 +1,402 @@
+"""`briefdesk check`: every kind of bad input gets one exact, line-numbered diagnostic."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ProjectFactory, run
+
+ARTICLE = "content/articles/2021/talks.md"
+
+
+def check(root: Path, *extra: str) -> tuple[int, list[str]]:
+    result = run("check", "--project", root, *extra)
+    lines = [line for line in result.stdout.splitlines() if line]
+    return result.exit_code, lines
+
+
+def test_valid_project_passes(make_project: ProjectFactory) -> None:
+    code, lines = check(make_project())
+    assert (code, lines) == (0, [])
+
+
+def test_summary_names_counts_and_time(make_project: ProjectFactory) -> None:
+    result = run("check", "--project", make_project())
+    assert "checked 1 article, 2 topics, 1 actor in" in result.stderr
+    assert "0 errors, 0 warnings" in result.stderr
+
+
+def article(front: str, body: str = "Body text.\n") -> str:
+    return f"---\n{front.strip()}\n---\n{body}"
+
+
+CASES: list[tuple[str, str | bytes, list[str]]] = [
+    (
+        "malformed yaml",
+        article("title: Talks\ndate: 2021-03-22\nsource: [CGTN"),
+        [
+            f"{ARTICLE}:5: error: malformed YAML: did not find expected ',' or ']'; "
+            "while parsing a flow sequence"
+        ],
+    ),
+    (
+        "no front matter",
+        "Just a body.\n",
+        [
+            f"{ARTICLE}:1: error: no front matter: the file must start with a line of three dashes "
+            "(---), then YAML keys such as title, date and source, then another --- line"
+        ],
+    ),
+    (
+        "empty file",
+        "",
+        [
+            f"{ARTICLE}:1: error: empty file: start with front matter between --- lines "
+            "(title, date, source), then the body"
+        ],
+    ),
+    (
+        "front matter is a list",
+        "---\n- title\n- date\n---\nBody\n",
+        [f"{ARTICLE}:2: error: front matter is a list; it must be 'key: value' lines such as 'title: ...'"],
+    ),
+    (
+        "front matter is a scalar",
+        "---\njust words\n---\nBody\n",
+        [
+            f"{ARTICLE}:2: error: front matter is the text 'just words'; it must be 'key: value' "
+            "lines such as 'title: ...'"
+        ],
+    ),
+    (
+        "empty front matter",
+        "---\n---\nBody\n",
+        [f"{ARTICLE}:1: error: front matter is empty: add title, date and source"],
+    ),
+    (
+        "missing required keys",
+        article("title: Talks"),
+        [
+            f"{ARTICLE}:1: error: missing required key 'date'",
+            f"{ARTICLE}:1: error: missing required key 'source'",
+        ],
+    ),
+    (
+        "wrong types",
+        article("title: 2013\ndate: 2021-03-22\nsource: CGTN\ntopics: afghanistan\ndraft: yes"),
+        [
+            f"{ARTICLE}:2: error: 'title': expected text, found the number 2013; put it in quotes",
+            f"{ARTICLE}:5: error: 'topics': expected a list (e.g. [a, b], or one '- item' per line), "
+            "found the text 'afghanistan'; write [afghanistan]",
+            f"{ARTICLE}:6: error: 'draft': expected true or false, found the text 'yes'",
+        ],
+    ),
+    (
+        "impossible date",
+        article("title: Talks\ndate: 2021-02-30\nsource: CGTN"),
+        [f"{ARTICLE}:3: error: 'date': '2021-02-30' is not a real calendar date (February 2021 has 28 days)"],
+    ),
+    (
+        "vague date",
+        article("title: Talks\ndate: last Tuesday\nsource: CGTN"),
+        [
+            f"{ARTICLE}:3: error: 'date': expected a date written YYYY-MM-DD (e.g. 2021-03-22), "
+            "found 'last Tuesday'"
+        ],
+    ),
+    (
+        "date with time zone",
+        article("title: Talks\ndate: 2021-03-22 10:00:00 +08:00\nsource: CGTN"),
+        [
+            f"{ARTICLE}:3: error: 'date': expected a calendar date YYYY-MM-DD, found a date and time "
+            "'2021-03-22 10:00:00 +08:00'; write the day the article appeared, e.g. 2021-03-22"
+        ],
+    ),
+    (
+        "unknown topic and actor ids",
+        article("title: Talks\ndate: 2021-03-22\nsource: CGTN\ntopics: [afganistan]\nactors: [chna]"),
+        [
+            f"{ARTICLE}:5: error: unknown topic 'afganistan' in 'topics'. Did you mean 'afghanistan'?",
+            f"{ARTICLE}:6: error: unknown actor 'chna' in 'actors'. Did you mean 'china'?",
+        ],
+    ),
+    (
+        "invalid slugs",
+        article("title: Talks\ndate: 2021-03-22\nsource: CGTN\nslug: ../x"),
+        [
+            f"{ARTICLE}:5: error: 'slug': '../x' is not a valid id: use lower-case letters, digits "
+            "and single hyphens, e.g. 'x'"
+        ],
+    ),
+    (
+        "slug with spaces and capitals",
+        article("title: Talks\ndate: 2021-03-22\nsource: CGTN\nslug: Guilin Talks"),
+        [
+            f"{ARTICLE}:5: error: 'slug': 'Guilin Talks' is not a valid id: use lower-case letters, "
+            "digits and single hyphens, e.g. 'guilin-talks'"
+        ],
+    ),
+    (
+        "javascript url",
+        article("title: Talks\ndate: 2021-03-22\nsource: CGTN\nurl: javascript:alert(1)"),
+        [f"{ARTICLE}:5: error: 'url': expected an http:// or https:// address, found 'javascript:alert(1)'"],
+    ),
+    (
+        "non-utf-8",
+        b"---\ntitle: Caf\xe9\ndate: 2021-03-22\nsource: CGTN\n---\nBody\n",
+        [
+            f"{ARTICLE}:2: error: not valid UTF-8: byte 0xE9 at byte offset 14 (invalid continuation "
+            "byte); the file may be Latin-1 or Windows-1252: save it as UTF-8"
+        ],
+    ),
+    (
+        "binary",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        [f"{ARTICLE}:3: error: binary file (a NUL byte at byte offset 8): content files must be UTF-8 text"],
+    ),
+    (
+        "utf-16",
+        "---\ntitle: x\n---\n".encode("utf-16"),
+        [f"{ARTICLE}:1: error: file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"],
+    ),
+    (
+        "unknown key",
+        article("title: Talks\ndate: 2021-03-22\nsource: CGTN\ntopcis: [afghanistan]"),
+        [f"{ARTICLE}:5: warning: unknown key 'topcis'; it is ignored. Did you mean 'topics'?"],
+    ),
+    (
+        "python object tag",
+        article(
+            "title: !!python/object/apply:os.system ['touch /tmp/pwned']\ndate: 2021-03-22\nsource: CGTN"
+        ),
+        [
+            f"{ARTICLE}:2: error: YAML tag '!!python/object/apply:os.system' is not allowed: "
+            "front matter holds plain text, numbers, lists and mappings only"
+        ],
+    ),
+    (
+        "duplicate key",
+        article("title: Talks\ndate: 2021-03-22\nsource: CGTN\ntitle: Other"),
+        [f"{ARTICLE}:5: error: key 'title' is written twice (first on line 2); keep one"],
+    ),
+    (
+        "yaml 1.1 boolean stays text",
+        article("title: NO\ndate: 2021-03-22\nsource: CGTN\ntags: [NO, yes]"),
+        [],
+    ),
+    (
+        "unclosed front matter",
+        "---\ntitle: Talks\n",
+        [
+            f"{ARTICLE}:1: error: front matter opened on line 1 is never closed: add a line of three "
+            "dashes (---) after the last key"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_article_gets_exact_diagnostic(
+    make_project: ProjectFactory, content: str | bytes, expected: list[str]
+) -> None:
+    root = make_project({ARTICLE: content})
+    code, lines = check(root)
+    assert lines == expected
+    assert code == (1 if any(": error: " in line for line in expected) else 0)
+
+
+def test_yaml_tag_is_never_executed(make_project: ProjectFactory, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    root = make_project(
+        {
+            ARTICLE: article(
+                f"title: !!python/object/apply:os.system ['touch {marker}']\ndate: 2021-03-22\nsource: X"
+            )
+        }
+    )
+    check(root)
+    assert not marker.exists()
+
+
+def test_duplicate_slugs_name_both_files(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {
+            "content/articles/2021/a.md": article("title: A\ndate: 2021-01-01\nsource: X\nslug: same"),
+            "content/articles/2022/b.md": article("title: B\ndate: 2022-01-01\nsource: X\nslug: same"),
+        }
+    )
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [
+        "content/articles/2021/a.md:5: error: slug 'same' is also used by "
+        "content/articles/2022/b.md; give one of them its own 'slug:'",
+        "content/articles/2022/b.md:5: error: slug 'same' is also used by "
+        "content/articles/2021/a.md; give one of them its own 'slug:'",
+    ]
+
+
+def test_file_stem_slug_collision(make_project: ProjectFactory) -> None:
+    root = make_project({"content/articles/2020/talks.md": BASE_TALKS})
+    code, lines = check(root)
+    assert code == 1
+    assert [line.split(":")[0] for line in lines] == [
+        "content/articles/2020/talks.md",
+        "content/articles/2021/talks.md",
+    ]
+
+
+BASE_TALKS = article("title: Older talks\ndate: 2020-03-22\nsource: CGTN")
+
+
+def test_symlink_leaving_project_is_refused(make_project: ProjectFactory, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_text(article("title: S\ndate: 2021-01-01\nsource: X"))
+    root = make_project()
+    os.symlink(outside, root / "content/articles/2021/leak.md")
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [
+        f"content/articles/2021/leak.md:1: error: symlink points outside the project "
+        f"(to {outside.resolve()}); refusing to read it"
+    ]
+
+
+def test_symlinked_folder_leaving_project_is_refused(make_project: ProjectFactory, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    root = make_project()
+    os.symlink(tmp_path / "elsewhere", root / "content/articles/more")
+    code, lines = check(root)
+    assert code == 1
+    assert lines[0].startswith("content/articles/more:1: error: symlink points outside the project")
+
+
+def test_symlink_inside_project_is_read(make_project: ProjectFactory) -> None:
+    root = make_project({"content/topics/burma.md": None})
+    os.symlink(root / "content/topics/myanmar.md", root / "content/topics/burma.md")
+    code, lines = check(root)
+    assert lines == [
+        "content/topics/burma.md:3: warning: alias 'burma' is also an alias of myanmar; "
+        "a mention counts for both",
+        "content/topics/burma.md:3: warning: alias 'myanmar' is also an alias of myanmar; "
+        "a mention counts for both",
+        "content/topics/myanmar.md:3: warning: alias 'burma' is also an alias of burma; "
+        "a mention counts for both",
+        "content/topics/myanmar.md:3: warning: alias 'myanmar' is also an alias of burma; "
+        "a mention counts for both",
+    ]
+    assert code == 0
+
+
+@pytest.mark.parametrize("name", ["Afghanistan.md", "north korea.md", "a_b.md"])
+def test_topic_file_name_must_be_an_id(make_project: ProjectFactory, name: str) -> None:
+    root = make_project({f"content/topics/{name}": "---\ntitle: X\n---\n"})
+    code, lines = check(root)
+    assert code == 1
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"content/topics/{name}:1: error: file name '{name}' is not a valid "
+        "topic id: ids use lower-case letters, digits and single hyphens; rename it to"
+    )
+
+
+def test_actor_kind_is_checked(make_project: ProjectFactory) -> None:
+    root = make_project({"content/actors/china.md": "---\nname: China\nkind: country\n---\n"})
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [
+        "content/actors/china.md:3: error: 'kind': expected one of 'state', "
+        "'organisation', 'person' or 'group', found the text 'country'"
+    ]
+
+
+def test_related_topic_must_exist(make_project: ProjectFactory) -> None:
+    root = make_project({"content/topics/myanmar.md": "---\ntitle: Myanmar\nrelated: [afghanstan]\n---\n"})
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [
+        "content/topics/myanmar.md:3: error: unknown topic 'afghanstan' in 'related'. "
+        "Did you mean 'afghanistan'?"
+    ]
+
+
+def test_config_problems(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {"site_config.yml": "site_name: X\nrouting:\n  auto: maybe\n  atuo: true\nsite_ulr: x\n"}
+    )
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [
+        "site_config.yml:3: error: 'routing.auto': expected true or false, found the text 'maybe'",
+        "site_config.yml:4: warning: unknown key 'routing.atuo'; it is ignored. Did you mean 'auto'?",
+        "site_config.yml:5: warning: unknown key 'site_ulr'; it is ignored. Did you mean 'site_url'?",
+    ]
+
+
+def test_missing_config_is_an_error(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": None})
+    code, lines = check(root)
+    assert code == 1
+    assert lines[0].startswith("site_config.yml:1: error: no site_config.yml in the project folder")
+
+
+def test_every_problem_in_one_run(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {
+            "content/articles/a.md": "",
+            "content/articles/b.md": article("title: B\ndate: 2021-13-01\nsource: X"),
+            "content/articles/c.md": b"\xff\xfe\x00",
+        }
+    )
+    code, lines = check(root)
+    assert code == 1
+    assert [line.split(":")[0] for line in lines] == [
+        "content/articles/a.md",
+        "content/articles/b.md",
+        "content/articles/c.md",
+    ]
+
+
+def test_strict_fails_on_warnings(make_project: ProjectFactory) -> None:
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X\ntopcis: []")})
+    assert check(root)[0] == 0
+    result = run("check", "--project", root, "--strict")
+    assert result.exit_code == 1
+    assert "failing because of warnings (--strict)" in result.stderr
+
+
+def test_json_format(make_project: ProjectFactory) -> None:
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-02-30\nsource: X\ntopcis: []")})
+    result = run("check", "--project", root, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "path": ARTICLE,
+            "line": 3,
+            "severity": "error",
+            "code": "invalid-value",
+            "message": "'date': '2021-02-30' is not a real calendar date (February 2021 has 28 days)",
+        },
+        {
+            "path": ARTICLE,
+            "line": 5,
+            "severity": "warning",
+            "code": "unknown-key",
+            "message": "unknown key 'topcis'; it is ignored. Did you mean 'topics'?",
+        },
+    ]
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    result = run("check", "--project", tmp_path / "missing")
+    assert result.exit_code == 2
+    result = run("check", "--format", "xml")
+    assert result.exit_code == 2
+
+
+def test_drafts_are_validated(make_project: ProjectFactory) -> None:
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-02-30\nsource: X\ndraft: true")})
+    assert check(root)[0] == 1
