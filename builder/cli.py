@@ -97,6 +97,40 @@ def check(project: Path, strict: bool, output_format: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@_project_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the HTML site (default: <project>/site).",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
+def build(project: Path, out: Path | None, strict: bool, markdown_only: bool) -> None:
+    """Write the Markdown pages, then the HTML site."""
+    from builder.errors import BuildError, ContentError
+    from builder.pipeline import BuildOptions
+    from builder.pipeline import build as run_build
+
+    diagnostics = Diagnostics()
+    options = BuildOptions(
+        root=project.resolve(), out=out.resolve() if out else None, strict=strict, markdown_only=markdown_only
+    )
+    try:
+        report = run_build(options, diagnostics)
+    except (ContentError, BuildError):
+        _print_diagnostics(diagnostics, "text", err=True)
+        raise
+    _print_diagnostics(diagnostics, "text", err=True)
+    click.echo(
+        f"built {_plural(report.pages, 'page')} ({_plural(report.briefs, 'brief')}, "
+        f"{_plural(report.articles, 'article')}) in {report.seconds:.2f} s; "
+        f"{_plural(diagnostics.warnings, 'warning')}",
+        err=True,
+    )
+
+
 def main() -> None:
     """Entry point of the `briefdesk` console script."""
     cli(prog_name="briefdesk")

@@ -1,4 +1,8 @@
-"""The typed domain model: what the pipeline's pure stages pass between them."""
+"""The typed domain model: what the pipeline's pure stages pass between them.
+
+Content objects compare by identity (`eq=False`): two articles are the same when they are the
+same loaded file, and comparing every field of a 20,000-word article would be wasted work.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Passage:
     """One top-level block of an article body that is not a heading or a rule."""
 
@@ -29,12 +33,14 @@ class Heading:
     """A heading of the article body, kept for the article page but never a passage."""
 
     level: int
+    """1-6 for headings, 0 for a rule."""
     markdown: str
+    """The heading's inline Markdown, without its # marks or underline."""
     after_passage: int
     """Number of passages that precede it."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Article:
     """A curated article: front matter plus its body cut into passages."""
 
@@ -73,7 +79,7 @@ class Article:
         return self.key_lines.get(key, 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Topic:
     """A subject that gets its own brief."""
 
@@ -96,7 +102,7 @@ class Topic:
         return f"topics/{self.id}.md"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Actor:
     """A state, organisation, person or group whose positions articles report."""
 

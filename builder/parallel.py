@@ -6,10 +6,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Shared = TypeVar("Shared")
 
 MIN_ITEMS_PER_WORKER = 400
 """Below this many items per extra process, starting processes costs more than it saves."""
@@ -28,14 +29,33 @@ def worker_count(items: int, jobs: int | None = None) -> int:
     return max(1, min(available, items // MIN_ITEMS_PER_WORKER))
 
 
+_shared: dict[int, Any] = {}
+
+
 def map_files(
-    function: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None
+    function: Callable[[Shared, Item], Result],
+    shared: Shared,
+    items: Sequence[Item],
+    jobs: int | None = None,
 ) -> list[Result]:
-    """Apply `function` to every item, in order, using several processes for large inputs."""
+    """Apply `function(shared, item)` to every item, in order, in several processes for large inputs.
+
+    `shared` (a compiled matcher, say) reaches forked workers by inheritance, not by pickling, so
+    it is built once however many chunks there are.
+    """
     workers = worker_count(len(items), jobs)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
+        return [function(shared, item) for item in items]
     chunk = max(1, len(items) // (workers * 8))
-    # fork: workers inherit the parsed topics and templates instead of re-importing everything.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    key = id(shared)
+    _shared[key] = (function, shared)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call, [key] * len(items), items, chunksize=chunk))
+    finally:
+        del _shared[key]
+
+
+def _call(key: int, item: Any) -> Any:
+    function, shared = _shared[key]
+    return function(shared, item)

@@ -44,7 +44,7 @@ def split_passages(
             start, stop = token.map
             source = "\n".join(lines[start:stop]).strip("\n")
             if token.type == "heading_open":
-                blocks.append(Heading(int(token.tag[1]), source, len(passages)))
+                blocks.append(Heading(int(token.tag[1]), tokens[index + 1].content, len(passages)))
             elif token.type == "hr":
                 blocks.append(Heading(0, source, len(passages)))
             elif token.type in _KINDS:

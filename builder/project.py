@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, Diagnostics
@@ -48,7 +47,7 @@ def load_project(root: Path, diagnostics: Diagnostics, *, jobs: int | None = Non
         elif isinstance(loaded, Actor):
             actors[loaded.id] = loaded
     articles: list[Article] = []
-    for loaded, found in map_files(functools.partial(load_one, root), article_sources, jobs):
+    for loaded, found in map_files(load_one, root, article_sources, jobs):
         diagnostics.extend(found)
         if isinstance(loaded, Article):
             articles.append(loaded)

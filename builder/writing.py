@@ -1,0 +1,93 @@
+"""Write output folders so that readers only ever see a complete old or a complete new one.
+
+A new tree is written into a hidden temporary sibling folder and swapped in by renaming. On Linux
+the swap is a single atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, with the old tree
+restored on the next run if a crash fell between them. Temporary folders left by a killed build
+are removed at the start of the next one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+TEMP_PREFIX = ".briefdesk-tmp-"
+OLD_PREFIX = ".briefdesk-old-"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def staging_dir(target: Path) -> Path:
+    """A fresh, empty temporary folder beside `target` (same file system, so rename works)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{target.name}-", dir=target.parent))
+
+
+def write_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> int:
+    """Write (relative path, text) pairs under `folder`; return how many were written."""
+    written = 0
+    made: set[Path] = set()
+    for relative, text in pages:
+        path = folder / relative
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written += 1
+    return written
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Replace `target` with the fully written `staged` folder, atomically where the OS allows."""
+    if target.exists() and _exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the previous tree
+        return
+    if not target.exists():
+        os.rename(staged, target)
+        return
+    old = target.with_name(f"{OLD_PREFIX}{target.name}-{os.getpid()}")
+    os.rename(target, old)
+    os.rename(staged, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    if not hasattr(os, "sched_getaffinity"):  # not Linux
+        return False
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result != 0:
+        log.debug("renameat2 failed (errno %s); falling back to two renames", ctypes.get_errno())
+        return False
+    return True
+
+
+def recover(target: Path) -> None:
+    """Undo what a killed build left beside `target`: restore a stranded old tree, drop temp folders."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for entry in sorted(parent.iterdir()):
+        if entry.name.startswith(f"{OLD_PREFIX}{target.name}-"):
+            if not target.exists():
+                os.rename(entry, target)
+                log.info("restored %s from an interrupted build", target)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(f"{TEMP_PREFIX}{target.name}-"):
+            shutil.rmtree(entry, ignore_errors=True)

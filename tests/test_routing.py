@@ -1,0 +1,185 @@
+"""Routing rules from the contract, each on a small example, without touching the disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from builder.model import Actor, Article, RoutingSettings, Topic
+from builder.passages import split_passages
+from builder.routing import Router
+
+
+def topic(id: str, *aliases: str, exclude: tuple[str, ...] = ()) -> Topic:
+    return Topic(
+        id=id,
+        path=f"content/topics/{id}.md",
+        title=aliases[0] if aliases else id,
+        aliases=aliases or (id,),
+        exclude=exclude,
+        related=(),
+        region=None,
+        summary=None,
+        overview="",
+    )
+
+
+def actor(id: str, *aliases: str) -> Actor:
+    return Actor(
+        id=id, path=f"content/actors/{id}.md", name=aliases[0], aliases=aliases, kind=None, description=""
+    )
+
+
+def article(
+    body: str, *, topics: tuple[str, ...] = (), actors: tuple[str, ...] = (), summary: str | None = None
+) -> Article:
+    passages, blocks = split_passages(body)
+    return Article(
+        path="content/articles/a.md",
+        slug="a",
+        title="A",
+        date=dt.date(2021, 3, 22),
+        source="S",
+        url=None,
+        topics=topics,
+        actors=actors,
+        summary=summary,
+        tags=(),
+        draft=False,
+        extra={},
+        body=body,
+        passages=passages,
+        blocks=blocks,
+    )
+
+
+TOPICS = {
+    t.id: t
+    for t in [
+        topic("afghanistan", "Afghanistan", "Afghan", "Moscow process"),
+        topic("myanmar", "Myanmar", "Burma"),
+        topic("sudan", "Sudan"),
+        topic("south-sudan", "South Sudan"),
+        topic("guinea", "Guinea"),
+        topic("guinea-bissau", "Guinea-Bissau"),
+        topic("niger", "Niger", exclude=("Niger Delta",)),
+        topic("nigeria", "Nigeria", "Niger Delta"),
+        topic("un-reform", "UN reform"),
+        topic("climate-change", "climate change"),
+        topic("syria", "Syria"),
+        topic("iran-nuclear", "Iranian nuclear issue", "JCPOA"),
+    ]
+}
+ACTORS = {
+    a.id: a for a in [actor("china", "China", "Chinese", "Wang Yi"), actor("russia", "Russia", "Lavrov")]
+}
+
+
+def mentioned(body: str, **settings: object) -> list[tuple[str, ...]]:
+    router = Router(TOPICS, ACTORS, RoutingSettings(**settings))  # type: ignore[arg-type]
+    return [r.mentioned for r in router.route(article(body)).passages]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Talks on Afghanistan.", ("afghanistan",)),
+        ("talks on AFGHANISTAN.", ("afghanistan",)),
+        ("Afghans want peace.", ("afghanistan",)),
+        ("Afghanistan's future.", ("afghanistan",)),
+        ("Myanmar’s generals.", ("myanmar",)),
+        ("The Afghans' plight.", ("afghanistan",)),
+        ("Afghan-led talks.", ("afghanistan",)),
+        ("the Moscow\nprocess continued", ("afghanistan",)),
+        ("Burmese food is not Burma.", ("myanmar",)),
+        ("Sudanese refugees", ()),
+        ("South Sudan marked ten years.", ("south-sudan",)),
+        ("South Sudan and Sudan talked.", ("south-sudan", "sudan")),
+        ("Guinea-Bissau voted.", ("guinea-bissau",)),
+        ("Guinea voted.", ("guinea",)),
+        ("Oil in the Niger Delta.", ("nigeria",)),
+        ("Niger and Nigeria.", ("niger", "nigeria")),
+        ("[Myanmar](https://example.org/afghanistan) link text counts, URLs do not", ("myanmar",)),
+        ("<span title='Syria'>markup</span> does not count", ()),
+        ("`JCPOA` in code counts as text", ("iran-nuclear",)),
+        ("Afghanistanis is not a word boundary match", ()),
+    ],
+)
+def test_mentions(text: str, expected: tuple[str, ...]) -> None:
+    assert mentioned(text) == ([expected] if expected else [])
+
+
+def test_passages_are_top_level_blocks_numbered_from_one() -> None:
+    body = "# Heading about Syria\n\nFirst on Syria.\n\n---\n\n- list on Myanmar\n- more\n\n> quote on Sudan\n\n| a | b |\n|---|---|\n| Afghanistan | 1 |\n"
+    router = Router(TOPICS, ACTORS, RoutingSettings())
+    routes = router.route(article(body))
+    assert [(r.number, r.mentioned) for r in routes.passages] == [
+        (1, ("syria",)),
+        (2, ("myanmar",)),
+        (3, ("sudan",)),
+        (4, ("afghanistan",)),
+    ]
+
+
+def test_list_sentence_goes_to_also_discussed() -> None:
+    body = (
+        "The two sides coordinated positions on UN reform, climate change, Syria and Sudan. "
+        "Tomorrow they discuss Afghanistan.\n"
+    )
+    router = Router(TOPICS, ACTORS, RoutingSettings())
+    (route,) = router.route(article(body)).passages
+    assert route.listed == ("climate-change", "sudan", "syria", "un-reform")
+    assert route.developments == ("afghanistan",)
+
+
+def test_topic_named_in_list_and_in_its_own_sentence_is_a_development() -> None:
+    body = "They discussed UN reform, climate change, Syria and Sudan. On Syria, they agreed to more aid.\n"
+    (route,) = Router(TOPICS, ACTORS, RoutingSettings()).route(article(body)).passages
+    assert route.developments == ("syria",)
+    assert route.listed == ("climate-change", "sudan", "un-reform")
+
+
+def test_also_discussed_threshold_is_a_setting() -> None:
+    body = "They discussed UN reform, climate change, Syria and Sudan.\n"
+    (route,) = (
+        Router(TOPICS, ACTORS, RoutingSettings(also_discussed_min_topics=5)).route(article(body)).passages
+    )
+    assert route.listed == ()
+    assert route.developments == ("climate-change", "sudan", "syria", "un-reform")
+
+
+def test_fallback_when_listed_topic_is_never_mentioned() -> None:
+    routes = Router(TOPICS, ACTORS, RoutingSettings()).route(
+        article("Nothing relevant.\n", topics=("syria",))
+    )
+    assert routes.fallback == ("syria",)
+    assert routes.topics == ("syria",)
+
+
+def test_auto_false_restricts_to_listed_topics() -> None:
+    body = "Afghanistan and Myanmar.\n\nOnly Syria here.\n"
+    routes = Router(TOPICS, ACTORS, RoutingSettings(auto=False)).route(article(body, topics=("myanmar",)))
+    assert [(r.number, r.mentioned) for r in routes.passages] == [(1, ("myanmar",))]
+    assert routes.topics == ("myanmar",)
+
+
+def test_positions_name_the_speaking_actor_or_continue_the_previous() -> None:
+    body = (
+        "The two sides discussed Syria.\n\nWang Yi spoke on Sudan.\n\nHe also raised Myanmar.\n\n"
+        "Lavrov and China raised Afghanistan.\n"
+    )
+    routes = Router(TOPICS, ACTORS, RoutingSettings()).route(article(body, actors=("china", "russia")))
+    assert [r.actors for r in routes.passages] == [
+        ("china", "russia"),
+        ("china",),
+        ("china",),
+        ("china", "russia"),
+    ]
+
+
+def test_ten_thousand_aliases_match_in_one_pass() -> None:
+    many = topic("big", *[f"place number {i}" for i in range(10_000)])
+    router = Router({"big": many, **TOPICS}, ACTORS, RoutingSettings())
+    routes = router.route(article("Visits to place number 9999 and Syria.\n"))
+    assert routes.passages[0].mentioned == ("big", "syria")
