@@ -131,6 +131,62 @@ def build(project: Path, out: Path | None, strict: bool, markdown_only: bool) ->
     )
 
 
+@cli.command()
+@_project_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+def serve(project: Path, port: int) -> None:
+    """Build, serve on 127.0.0.1, and rebuild when content, templates or config change."""
+    import threading
+
+    from builder import serve as serving
+    from builder.errors import ContentError
+    from builder.pipeline import BuildOptions
+    from builder.pipeline import build as run_build
+
+    options = BuildOptions(root=project.resolve())
+
+    def rebuild() -> bool:
+        diagnostics = Diagnostics()
+        try:
+            report = run_build(options, diagnostics)
+        except BriefdeskError as exc:
+            _print_diagnostics(diagnostics, "text", err=True)
+            click.echo(f"error: {exc}; still serving the last good site", err=True)
+            return False
+        _print_diagnostics(diagnostics, "text", err=True)
+        click.echo(f"built {_plural(report.pages, 'page')} in {report.seconds:.2f} s", err=True)
+        return True
+
+    if not rebuild() and not (options.site_dir / "index.html").is_file():
+        raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")
+    counter = serving.BuildCounter()
+    try:
+        server = serving.make_server(options.site_dir, port, counter)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=serving.watch_and_rebuild,
+        args=(options.root, rebuild, counter, stop, lambda text: click.echo(text, err=True)),
+        daemon=True,
+    )
+    watcher.start()
+    click.echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        stop.set()
+        server.server_close()
+
+
 def main() -> None:
     """Entry point of the `briefdesk` console script."""
     cli(prog_name="briefdesk")

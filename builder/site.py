@@ -155,13 +155,13 @@ def run_mkdocs(config_path: Path, out: Path, epoch: int, root: Path) -> tuple[bo
     """Run `mkdocs build` into `out`; return whether it succeeded and its warnings as diagnostics."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"}
     result = subprocess.run(
+        # No --quiet: it silences the very warnings that --strict counts, and the build would pass.
         [
             sys.executable,
             "-m",
             "mkdocs",
             "build",
             "--strict",
-            "--quiet",
             "--config-file",
             str(config_path),
             "--site-dir",

@@ -99,3 +99,12 @@ def make_project(tmp_path: Path) -> ProjectFactory:
 def run(*args: str | Path) -> Result:
     """Run the CLI in-process and return its result (exit code, stdout, stderr)."""
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from the current output instead of comparing against it.",
+    )

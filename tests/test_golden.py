@@ -1,0 +1,57 @@
+"""The demo's briefs match reviewed golden Markdown files.
+
+After a deliberate change to templates, routing or demo content, review the new output and run
+`pytest tests/test_golden.py --update-golden`; the diff of tests/golden/ is then part of the review.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("golden") / "project"
+    root.mkdir()
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copyfile(REPO / "site_config.yml", root / "site_config.yml")
+    result = run("build", "--project", root, "--markdown-only")
+    assert result.exit_code == 0, result.output
+    return root / "build" / "docs"
+
+
+def _pages() -> list[str]:
+    topics = sorted(p.stem for p in (REPO / "content/topics").glob("*.md"))
+    return [f"topics/{t}.md" for t in topics] + [
+        "index.md",
+        "timeline.md",
+        "articles/2021/guilin-wang-yi-lavrov-talks.md",
+        "actors/china.md",
+    ]
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_page_matches_golden(docs: Path, page: str, request: pytest.FixtureRequest) -> None:
+    produced = (docs / page).read_text(encoding="utf-8")
+    golden = GOLDEN / page
+    if request.config.getoption("--update-golden"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+        return
+    assert golden.is_file(), f"no golden file for {page}: run pytest {__file__} --update-golden"
+    expected = golden.read_text(encoding="utf-8")
+    if produced != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), produced.splitlines(True), f"golden/{page}", f"built/{page}", n=2
+            )
+        )
+        pytest.fail(f"{page} differs from its golden file (review, then --update-golden):\n{diff[:6000]}")

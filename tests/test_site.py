@@ -1,0 +1,171 @@
+"""Real MkDocs builds of the demo site: pages, links, drafts, feeds, determinism, atomicity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.conftest import REPO, run
+from tests.sitecheck import broken_links, tree_hashes
+
+pytestmark = pytest.mark.slow
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def copy_demo(target: Path) -> Path:
+    """A copy of the demo project (content and config only) to build without touching the repo."""
+    target.mkdir(parents=True)
+    shutil.copytree(REPO / "content", target / "content")
+    shutil.copyfile(REPO / "site_config.yml", target / "site_config.yml")
+    return target
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_demo(tmp_path_factory.mktemp("demo") / "project")
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_every_contract_page_exists(demo: Path) -> None:
+    site = demo / "site"
+    topics = sorted(p.stem for p in (demo / "content/topics").glob("*.md"))
+    actors = sorted(p.stem for p in (demo / "content/actors").glob("*.md"))
+    for path in ["index.html", "timeline/index.html", "feed.xml", "sitemap.xml", "actors/index.html"]:
+        assert (site / path).is_file(), path
+    for topic in topics:
+        assert (demo / f"build/docs/topics/{topic}.md").is_file()
+        assert (site / f"topics/{topic}/index.html").is_file()
+        assert (site / f"feeds/{topic}.xml").is_file()
+    for actor in actors:
+        assert (site / f"actors/{actor}/index.html").is_file()
+    guilin = site / "articles/2021/guilin-wang-yi-lavrov-talks/index.html"
+    assert guilin.is_file()
+    assert 'id="p-1"' in guilin.read_text()
+
+
+def test_every_internal_link_and_anchor_resolves(demo: Path) -> None:
+    assert broken_links(demo / "site") == []
+
+
+def test_drafts_are_nowhere(demo: Path) -> None:
+    drafts = [p for p in (demo / "content/articles").rglob("*.md") if "\ndraft: true" in p.read_text()]
+    assert drafts, "the demo should hold a draft"
+    for draft in drafts:
+        title = next(line for line in draft.read_text().splitlines() if line.startswith("title:"))
+        title_text = title.split(":", 1)[1].strip().strip("'\"")
+        for path in list((demo / "site").rglob("*")) + list((demo / "build/docs").rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".xml", ".md", ".json"):
+                text = path.read_text(errors="ignore")
+                assert draft.stem not in text, f"{draft.stem} in {path}"
+                assert title_text not in text, f"draft title in {path}"
+
+
+def test_feeds_are_atom_with_entries_linking_to_passages(demo: Path) -> None:
+    feeds = [demo / "site/feed.xml", *sorted((demo / "site/feeds").glob("*.xml"))]
+    for feed_path in feeds:
+        feed = etree.parse(str(feed_path)).getroot()
+        assert feed.tag == f"{ATOM}feed"
+        for required in ("id", "title", "updated"):
+            assert feed.find(f"{ATOM}{required}") is not None, (feed_path, required)
+        assert feed.find(f"{ATOM}author") is not None
+        for entry in feed.iter(f"{ATOM}entry"):
+            for required in ("id", "title", "updated", "link"):
+                assert entry.find(f"{ATOM}{required}") is not None, (feed_path, required)
+    myanmar = etree.parse(str(demo / "site/feeds/myanmar.xml")).getroot()
+    links = [e.find(f"{ATOM}link").get("href") for e in myanmar.iter(f"{ATOM}entry")]
+    assert links and all("/articles/2021/" in link and "#p-" in link for link in links)
+    dates = [e.findtext(f"{ATOM}updated") for e in myanmar.iter(f"{ATOM}entry")]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_pages_advertise_their_feeds(demo: Path) -> None:
+    brief = (demo / "site/topics/myanmar/index.html").read_text()
+    assert 'type="application/atom+xml"' in brief
+    assert "../../feeds/myanmar.xml" in brief
+    assert "../../feed.xml" in brief
+    assert "feeds/" not in (demo / "site/timeline/index.html").read_text().split("</head>")[0].replace(
+        "feed.xml", ""
+    )
+
+
+def test_two_builds_are_byte_identical(demo: Path, tmp_path: Path) -> None:
+    other = copy_demo(tmp_path / "again")
+    result = run("build", "--project", other)
+    assert result.exit_code == 0, result.output
+    first, second = tree_hashes(demo / "site"), tree_hashes(other / "site")
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+    assert tree_hashes(demo / "build/docs") == tree_hashes(other / "build/docs")
+
+
+def test_sitemap_dates_come_from_content_not_the_clock(demo: Path) -> None:
+    sitemap = (demo / "site/sitemap.xml").read_text()
+    assert "<lastmod>2021-12-" in sitemap
+
+
+def test_failed_build_keeps_previous_site(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "project")
+    assert run("build", "--project", root).exit_code == 0
+    before = tree_hashes(root / "site")
+    (root / "content/articles/2021/broken.md").write_text("---\ntitle: Broken\ndate: 2021-02-30\n---\n")
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    assert (
+        "content/articles/2021/broken.md:3: error: 'date': '2021-02-30' is not a real calendar date"
+        in result.stderr
+    )
+    assert "the previous site is unchanged" in result.stderr
+    assert tree_hashes(root / "site") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".briefdesk-")]
+
+
+def test_mkdocs_failure_keeps_previous_site_and_reports(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "project")
+    assert run("build", "--project", root).exit_code == 0
+    before = tree_hashes(root / "site")
+    # A project template with a link MkDocs cannot resolve: strict MkDocs must fail the build.
+    (root / "templates").mkdir()
+    template = (REPO / "templates/timeline.md.jinja").read_text()
+    (root / "templates/timeline.md.jinja").write_text(template + "\n[missing](nowhere.md)\n")
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    assert "build/docs/timeline.md:" in result.stderr
+    assert "nowhere.md" in result.stderr
+    assert tree_hashes(root / "site") == before
+
+
+def test_killed_build_leaves_previous_site_and_no_debris(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "project")
+    assert run("build", "--project", root).exit_code == 0
+    before = tree_hashes(root / "site")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", "--project", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    # Wait until the MkDocs phase has started writing the staged site, then kill everything.
+    while time.monotonic() < deadline:
+        staged = [p for p in root.iterdir() if p.name.startswith(".briefdesk-tmp-site-")]
+        if staged and any(staged[0].iterdir()):
+            break
+        time.sleep(0.02)
+    else:
+        pytest.fail("the build never reached the MkDocs phase")
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert tree_hashes(root / "site") == before
+    assert run("build", "--project", root).exit_code == 0
+    assert not [p for p in root.iterdir() if p.name.startswith(".briefdesk-")]
+    assert tree_hashes(root / "site") == before
