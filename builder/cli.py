@@ -33,6 +33,22 @@ def _print_diagnostics(diagnostics: Diagnostics, output_format: str, *, err: boo
         click.echo(diagnostic.format(), err=err)
 
 
+def _shown(path: Path, root: Path) -> str:
+    """A path as the user would type it: relative to the project when inside it."""
+    try:
+        return path.relative_to(root).as_posix() + "/"
+    except ValueError:
+        return str(path)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the user would type it: relative to the project when inside it."""
+    try:
+        return path.relative_to(root).as_posix() + "/"
+    except ValueError:
+        return str(path)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -107,8 +123,10 @@ def check(project: Path, strict: bool, output_format: str) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
-def build(project: Path, out: Path | None, strict: bool, markdown_only: bool) -> None:
+@click.pass_context
+def build(ctx: click.Context, project: Path, out: Path | None, strict: bool, markdown_only: bool) -> None:
     """Write the Markdown pages, then the HTML site."""
+    from builder.console import StageDisplay
     from builder.errors import BuildError, ContentError
     from builder.pipeline import BuildOptions
     from builder.pipeline import build as run_build
@@ -117,16 +135,19 @@ def build(project: Path, out: Path | None, strict: bool, markdown_only: bool) ->
     options = BuildOptions(
         root=project.resolve(), out=out.resolve() if out else None, strict=strict, markdown_only=markdown_only
     )
+    verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
     try:
-        report = run_build(options, diagnostics)
+        with StageDisplay(verbose=verbose) as display:
+            report = run_build(options, diagnostics, display)
     except (ContentError, BuildError):
         _print_diagnostics(diagnostics, "text", err=True)
         raise
     _print_diagnostics(diagnostics, "text", err=True)
+    where = options.docs_dir if markdown_only else options.site_dir
     click.echo(
         f"built {_plural(report.pages, 'page')} ({_plural(report.briefs, 'brief')}, "
-        f"{_plural(report.articles, 'article')}) in {report.seconds:.2f} s; "
-        f"{_plural(diagnostics.warnings, 'warning')}",
+        f"{_plural(report.articles, 'article')}) in {report.seconds:.2f} s with "
+        f"{_plural(diagnostics.warnings, 'warning')}: {_shown(where, options.root)}",
         err=True,
     )
 

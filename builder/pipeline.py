@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from builder import feeds
 from builder import site as mkdocs
@@ -50,6 +51,14 @@ class BuildOptions:
         return self.out if self.out is not None else self.root / "site"
 
 
+class StageWatcher(Protocol):
+    """Told when each stage starts and ends (the CLI draws a progress display from it)."""
+
+    def started(self, stage: str) -> None: ...
+
+    def finished(self, stage: str, seconds: float, detail: str) -> None: ...
+
+
 @dataclass(slots=True)
 class BuildReport:
     """What a build did, for the console summary and the benchmarks."""
@@ -59,6 +68,9 @@ class BuildReport:
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     """Wall time per stage, in seconds, in the order run."""
+    details: dict[str, str] = field(default_factory=dict)
+    """What each stage handled, e.g. "1,004 files", for the progress display."""
+    watcher: StageWatcher | None = None
 
     @property
     def seconds(self) -> float:
@@ -66,28 +78,43 @@ class BuildReport:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        """Time a stage (and tell the watcher); set `details[name]` inside to describe its work."""
         started = time.perf_counter()
-        log.info("stage %s", name)
+        if self.watcher:
+            self.watcher.started(name)
         try:
             yield
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            self.stages[name] = self.stages.get(name, 0.0) + elapsed
+            if self.watcher:
+                self.watcher.finished(name, elapsed, self.details.get(name, ""))
 
 
-def build(options: BuildOptions, diagnostics: Diagnostics) -> BuildReport:
+def build(
+    options: BuildOptions, diagnostics: Diagnostics, watcher: StageWatcher | None = None
+) -> BuildReport:
     """Build the Markdown pages and (unless markdown-only) the HTML site; raise on failure."""
-    report = BuildReport()
+    report = BuildReport(watcher=watcher)
     root = options.root
     with report.stage("load"):
         project = load_project(root, diagnostics, jobs=options.jobs)
+        if project is not None:
+            report.details["load"] = (
+                f"{len(project.articles):,} articles, {len(project.topics):,} topics, "
+                f"{len(project.actors):,} actors"
+            )
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     with report.stage("route"):
         routes = route_articles(project, options.jobs)
+        report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
         site = assemble(project, routes)
+        report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
         report.pages = write_markdown(site, root, options.docs_dir)
+        report.details["render"] = f"{report.pages:,} Markdown pages"
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
     _stop_if_failed(diagnostics, options.strict, "content")
@@ -111,7 +138,7 @@ def build_html(site: Site, options: BuildOptions, diagnostics: Diagnostics, repo
         if not ok:
             raise BuildError("MkDocs could not build the site; the previous site is unchanged")
         with report.stage("feeds"):
-            feeds.write_feeds(site, staged)
+            report.details["feeds"] = f"{feeds.write_feeds(site, staged):,} feeds"
         swap_in(staged, target)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

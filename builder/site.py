@@ -89,7 +89,7 @@ def mkdocs_config(site: Site, site_dir: str) -> dict[str, Any]:
             {"toc": {"permalink": True, "permalink_title": "Link to this section"}},
         ],
         "extra_css": [STYLESHEET],
-        "not_in_nav": "/articles/\n",
+        "not_in_nav": "/articles/\n/actors/*.md\n!/actors/index.md\n",
         "validation": {
             "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "warn"},
             "links": {
@@ -113,13 +113,13 @@ def _nav(site: Site) -> list[Any]:
         {region: [{summary.topic.title: summary.topic.page} for summary in topics]}
         for region, topics in site.regions
     ]
-    actors: list[Any] = ["actors/index.md"]
-    actors += [{page.actor.name: page.actor.page} for page in site.actors]
+    # Actor pages are reached from the actors index and from briefs: listing every actor in the
+    # sidebar of every page would bury the briefs (and grow every page with the archive).
     return [
         {"Home": "index.md"},
         {"Briefs": briefs},
         {"Timeline": "timeline.md"},
-        {"Actors": actors},
+        {"Actors": "actors/index.md"},
     ]
 
 

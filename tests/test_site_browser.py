@@ -1,0 +1,114 @@
+"""The demo site in headless Chromium: reading path, citation highlight, accessibility, screenshots."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "project"
+    root.mkdir()
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copyfile(REPO / "site_config.yml", root / "site_config.yml")
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_reader_follows_a_citation_to_the_highlighted_passage(site_url: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site_url)
+    page.get_by_role("link", name="Myanmar", exact=True).first.click()
+    page.wait_for_url("**/topics/myanmar/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "Myanmar"
+    citation = page.get_by_role("link", name="Passage 1 in context").first
+    href = citation.get_attribute("href")
+    assert href and "#p-1" in href
+    citation.click()
+    page.wait_for_url("**/articles/2021/**#p-1")
+    target = page.locator("#p-1")
+    target.wait_for()
+    highlight = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent"), "the cited passage is not highlighted"
+    assert page.evaluate("() => { const r = document.getElementById('p-1').getBoundingClientRect();"
+                         " return r.top >= 0 && r.top < window.innerHeight; }"), "cited passage not in view"
+    outside = [url for url in requests if not url.startswith(site_url)]
+    assert outside == [], f"the site made requests to other hosts: {outside[:5]}"
+    page.close()
+
+
+PAGES = {"home": "", "brief": "topics/myanmar/", "article": "articles/2021/guilin-wang-yi-lavrov-talks/"}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_serious_accessibility_violations(site_url: str, browser: object, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme)  # type: ignore[attr-defined]
+        page.goto(site_url + PAGES[name])
+        results = Axe().run(page)
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        page.close()
+        assert serious == [], f"{name} ({scheme}): " + "; ".join(serious)
+
+
+def test_screenshots_at_desktop_and_phone_widths(site_url: str, browser: object, tmp_path: Path) -> None:
+    folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, path in PAGES.items():
+        for size, (width, height) in SIZES.items():
+            page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+            page.goto(site_url + path + ("#p-6" if name == "article" else ""))
+            shot = folder / f"{name}-{size}.png"
+            page.screenshot(path=str(shot), full_page=False)
+            assert shot.stat().st_size > 10_000
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} scrolls sideways at {size} width ({overflow}px)"
+            page.close()
