@@ -41,14 +41,6 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _shown(path: Path, root: Path) -> str:
-    """A path as the user would type it: relative to the project when inside it."""
-    try:
-        return path.relative_to(root).as_posix() + "/"
-    except ValueError:
-        return str(path)
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from builder.diagnostics import Diagnostic
-from builder.schema import ID_PATTERN, slugify
+from builder.schema import ID_PATTERN, MAX_ID_LENGTH, slugify
 from builder.sourcefiles import SourceProblem, read_source, split_front_matter
 from builder.yamlsafe import YamlDocument, YamlProblem, load_yaml
 
@@ -63,6 +63,21 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                             f"ignored: content files must end in .md (rename to {path.stem}.md)",
                         )
                     )
+                continue
+            if kind != "article" and (path.stem == "index" or len(path.stem) > MAX_ID_LENGTH):
+                problems.append(
+                    Diagnostic(
+                        relative,
+                        1,
+                        "error",
+                        "invalid-id",
+                        f"'{path.stem[:40]}…' is longer than {MAX_ID_LENGTH} characters, the limit for "
+                        "an id: shorten the file name"
+                        if path.stem != "index"
+                        else f"'index' cannot be {'an' if kind == 'actor' else 'a'} {kind} id: "
+                        f"the {kind}s' index page uses that name",
+                    )
+                )
                 continue
             if kind != "article" and not ID_PATTERN.fullmatch(path.stem):
                 suggestion = slugify(path.stem) or "an-id"

@@ -26,6 +26,8 @@ class Passage:
     """File line where the block starts."""
     kind: str
     """`paragraph`, `list`, `blockquote`, `table`, `code` or `html`."""
+    depth: int = 0
+    """How deeply lists and blockquotes nest inside it (0 for a plain paragraph)."""
 
 
 @dataclass(frozen=True, slots=True)

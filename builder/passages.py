@@ -54,6 +54,7 @@ def split_passages(
                     text=plain_text(tokens[index : end + 1]),
                     line=first_line + start,
                     kind=_KINDS[token.type],
+                    depth=_depth(tokens[index : end + 1]),
                 )
                 passages.append(passage)
                 blocks.append(passage)
@@ -71,6 +72,21 @@ def _block_end(tokens: Sequence[Token], index: int) -> int:
         if depth == 0:
             return position
     return len(tokens) - 1
+
+
+_CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open"}
+
+
+def _depth(tokens: Sequence[Token]) -> int:
+    """The deepest nesting of lists and blockquotes among `tokens`."""
+    depth = deepest = 0
+    for token in tokens:
+        if token.type in _CONTAINERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type.replace("_close", "_open") in _CONTAINERS and token.nesting == -1:
+            depth -= 1
+    return deepest
 
 
 def plain_text(tokens: Sequence[Token]) -> str:

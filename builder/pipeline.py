@@ -21,7 +21,14 @@ from builder.parallel import map_files
 from builder.project import load_project
 from builder.rendering import environment, render_pages
 from builder.routing import ArticleRoutes, Router
-from builder.writing import recover, staging_dir, swap_in, write_pages
+from builder.writing import (
+    check_output_folder,
+    mark_as_site,
+    recover,
+    staging_dir,
+    swap_in,
+    write_pages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +104,8 @@ def build(
     """Build the Markdown pages and (unless markdown-only) the HTML site; raise on failure."""
     report = BuildReport(watcher=watcher)
     root = options.root
+    if not options.markdown_only:
+        check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
     with report.stage("load"):
         project = load_project(root, diagnostics, jobs=options.jobs)
         if project is not None:
@@ -139,6 +148,7 @@ def build_html(site: Site, options: BuildOptions, diagnostics: Diagnostics, repo
             raise BuildError("MkDocs could not build the site; the previous site is unchanged")
         with report.stage("feeds"):
             report.details["feeds"] = f"{feeds.write_feeds(site, staged):,} feeds"
+        mark_as_site(staged)
         swap_in(staged, target)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

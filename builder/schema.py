@@ -57,7 +57,13 @@ def _http_url(value: str) -> str:
     return value.strip()
 
 
+MAX_ID_LENGTH = 100
+"""Longest id or slug: page paths (`articles/2021/<slug>/index.html`) stay far below 255 bytes."""
+
+
 def _identifier(value: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"is {len(value)} characters long; the limit is {MAX_ID_LENGTH}")
     if not ID_PATTERN.fullmatch(value):
         raise ValueError(
             f"'{value}' is not a valid id: use lower-case letters, digits and single hyphens, "

@@ -22,6 +22,10 @@ from builder.model import (
 from builder.passages import split_passages
 from builder.yamlsafe import YamlDocument
 
+MAX_NESTING = 8
+"""Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
+Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
+
 _REQUIRED = {
     "article": "title, date and source",
     "topic": "a title",
@@ -126,6 +130,19 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
     if not isinstance(meta, schema.ArticleMeta) or not slug:
         return None
     passages, blocks = split_passages(raw.body, raw.body_first_line)
+    for passage in passages:
+        if passage.depth > MAX_NESTING:
+            problems.append(
+                Diagnostic(
+                    path,
+                    passage.line,
+                    "error",
+                    "too-deep",
+                    f"passage {passage.number} nests lists or blockquotes more than {MAX_NESTING} levels "
+                    f"deep (the limit): flatten it",
+                )
+            )
+            return None
     return Article(
         path=path,
         slug=meta.slug or slug,

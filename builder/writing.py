@@ -17,8 +17,12 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from builder.errors import UsageError
+
 log = logging.getLogger(__name__)
 
+MARKER = ".briefdesk-site"
+"""File at the root of every site we write: only a folder holding it may be replaced."""
 TEMP_PREFIX = ".briefdesk-tmp-"
 OLD_PREFIX = ".briefdesk-old-"
 _RENAME_EXCHANGE = 2
@@ -43,6 +47,29 @@ def write_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> int:
         path.write_text(text, encoding="utf-8", newline="\n")
         written += 1
     return written
+
+
+def check_output_folder(target: Path, root: Path) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not our output."""
+    target, root = target.resolve(), root.resolve()
+    protected = [root / "content", root / "templates", root / "build", root / "site_config.yml"]
+    if target == root or root.is_relative_to(target):
+        raise UsageError(f"--out {target} would replace the project folder itself (or a folder above it)")
+    for folder in protected:
+        if target == folder or target.is_relative_to(folder):
+            raise UsageError(f"--out {target} is inside {folder.relative_to(root)}, which Briefdesk never writes")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--out {target} is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise UsageError(
+            f"{target} exists, is not empty and was not written by Briefdesk (no {MARKER} file in it); "
+            "refusing to replace it: choose an empty or new folder"
+        )
+
+
+def mark_as_site(folder: Path) -> None:
+    """Leave the marker that lets a later build replace this folder."""
+    (folder / MARKER).write_text("This folder is written by `briefdesk build` and replaced whole.\n")
 
 
 def swap_in(staged: Path, target: Path) -> None:

@@ -400,3 +400,28 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
 def test_drafts_are_validated(make_project: ProjectFactory) -> None:
     root = make_project({ARTICLE: article("title: T\ndate: 2021-02-30\nsource: X\ndraft: true")})
     assert check(root)[0] == 1
+
+
+def test_reserved_and_overlong_ids(make_project: ProjectFactory) -> None:
+    long_name = "a" * 101
+    root = make_project({
+        "content/actors/index.md": "---\nname: Index\n---\n",
+        f"content/topics/{long_name}.md": "---\ntitle: Long\n---\n",
+        ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X\nslug: " + "b" * 101),
+    })
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [
+        "content/actors/index.md:1: error: 'index' cannot be an actor id: the actors' index page uses that name",
+        f"content/articles/2021/talks.md:5: error: 'slug': is 101 characters long; the limit is 100",
+        f"content/topics/{long_name}.md:1: error: '{'a' * 40}…' is longer than 100 characters, the limit for an id: shorten the file name",
+    ]
+
+
+def test_deeply_nested_lists_are_refused_with_the_limit(make_project: ProjectFactory) -> None:
+    body = "Intro.\n\n" + "".join("  " * i + "- level\n" for i in range(1000))
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X", body)})
+    code, lines = check(root)
+    assert code == 1
+    assert lines == [f"{ARTICLE}:8: error: passage 2 nests lists or blockquotes more than 8 levels deep "
+                     "(the limit): flatten it"]
