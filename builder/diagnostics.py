@@ -28,7 +28,14 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as the one-line `path:line: severity: message` form."""
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return _one_line(f"{self.path}:{self.line}: {self.severity}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """Show control characters (a key may hold any) as escapes, so a diagnostic stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 class Diagnostics:
