@@ -12,17 +12,11 @@ import click
 from builder import __version__
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
+from builder.options import project_option
 
 log = logging.getLogger(__name__)
 
-_project_option = click.option(
-    "--project",
-    "project",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    show_default="the current directory",
-    help="The project folder (holds site_config.yml and content/).",
-)
+_project_option = project_option
 
 
 def _print_diagnostics(diagnostics: Diagnostics, output_format: str, *, err: bool) -> None:
@@ -115,8 +109,11 @@ def check(project: Path, strict: bool, output_format: str) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
+@click.option("--no-cache", is_flag=True, help="Ignore build/.cache/ and parse everything afresh.")
 @click.pass_context
-def build(ctx: click.Context, project: Path, out: Path | None, strict: bool, markdown_only: bool) -> None:
+def build(
+    ctx: click.Context, project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool
+) -> None:
     """Write the Markdown pages, then the HTML site."""
     from builder.console import StageDisplay
     from builder.errors import BuildError, ContentError
@@ -125,7 +122,11 @@ def build(ctx: click.Context, project: Path, out: Path | None, strict: bool, mar
 
     diagnostics = Diagnostics()
     options = BuildOptions(
-        root=project.resolve(), out=out.resolve() if out else None, strict=strict, markdown_only=markdown_only
+        root=project.resolve(),
+        out=out.resolve() if out else None,
+        strict=strict,
+        markdown_only=markdown_only,
+        cache=not no_cache,
     )
     verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
     try:
@@ -136,6 +137,11 @@ def build(ctx: click.Context, project: Path, out: Path | None, strict: bool, mar
         raise
     _print_diagnostics(diagnostics, "text", err=True)
     where = options.docs_dir if markdown_only else options.site_dir
+    if report.up_to_date:
+        click.echo(
+            f"nothing changed since the last build: {_shown(where, options.root)} is up to date", err=True
+        )
+        return
     click.echo(
         f"built {_plural(report.pages, 'page')} ({_plural(report.briefs, 'brief')}, "
         f"{_plural(report.articles, 'article')}) in {report.seconds:.2f} s with "
@@ -155,6 +161,7 @@ def build(ctx: click.Context, project: Path, out: Path | None, strict: bool, mar
 )
 def serve(project: Path, port: int) -> None:
     """Build, serve on 127.0.0.1, and rebuild when content, templates or config change."""
+    import dataclasses
     import threading
 
     from builder import serve as serving
@@ -163,11 +170,15 @@ def serve(project: Path, port: int) -> None:
     from builder.pipeline import build as run_build
 
     options = BuildOptions(root=project.resolve())
+    # After the first full build, rebuilds update the served site page by page.
+    incremental = dataclasses.replace(options, incremental=True)
+    first = [True]
 
     def rebuild() -> bool:
         diagnostics = Diagnostics()
         try:
-            report = run_build(options, diagnostics)
+            report = run_build(options if first[0] else incremental, diagnostics)
+            first[0] = False
         except BriefdeskError as exc:
             _print_diagnostics(diagnostics, "text", err=True)
             click.echo(f"error: {exc}; still serving the last good site", err=True)
@@ -198,6 +209,16 @@ def serve(project: Path, port: int) -> None:
     finally:
         stop.set()
         server.server_close()
+
+
+def _register_editor_commands() -> None:
+    from builder.editor_cli import import_command, new
+
+    cli.add_command(import_command)
+    cli.add_command(new)
+
+
+_register_editor_commands()
 
 
 def main() -> None:

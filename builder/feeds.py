@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import markdown
@@ -10,6 +11,7 @@ from feedgen.feed import FeedGenerator
 
 from builder import __version__
 from builder.assembly import Brief, Site
+from builder.sanitise import sanitise_html
 from builder.urls import absolute, page_url, tag_authority
 
 MAX_ENTRIES = 100
@@ -34,16 +36,16 @@ def _feed(site: Site, feed_path: str, title: str, subtitle: str, page: str) -> F
     authority = tag_authority(config.site_url)
     feed = FeedGenerator()
     feed.id(f"tag:{authority},2000:{feed_path}")
-    feed.title(title)
-    feed.subtitle(subtitle)
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(subtitle))
     feed.link(href=absolute(config.site_url, page_url(page)), rel="alternate", type="text/html")
     feed.link(href=absolute(config.site_url, feed_path), rel="self", type="application/atom+xml")
     feed.language(config.language)
     feed.generator("Briefdesk", version=__version__)
     if config.site_author:
-        feed.author(name=config.site_author)
+        feed.author(name=xml_text(config.site_author))
     else:
-        feed.author(name=config.site_name)
+        feed.author(name=xml_text(config.site_name))
     return feed
 
 
@@ -66,7 +68,7 @@ def topic_feed(site: Site, brief: Brief) -> bytes:
         anchor = f"#{excerpt.anchor}" if excerpt.anchor else ""
         entry = feed.add_entry(order="append")
         entry.id(f"tag:{authority},{article.date.isoformat()}:{article.slug}/{excerpt.anchor or 'summary'}")
-        entry.title(f"{article.title} ({article.source})")
+        entry.title(xml_text(f"{article.title} ({article.source})"))
         entry.link(
             href=absolute(config.site_url, page_url(article.page)) + anchor, rel="alternate", type="text/html"
         )
@@ -93,17 +95,25 @@ def site_feed(site: Site) -> bytes:
         article = article_page.article
         entry = feed.add_entry(order="append")
         entry.id(f"tag:{authority},{article.date.isoformat()}:{article.slug}")
-        entry.title(article.title)
+        entry.title(xml_text(article.title))
         entry.link(href=absolute(config.site_url, page_url(article.page)), rel="alternate", type="text/html")
         entry.published(_timestamp(article.date))
         entry.updated(_timestamp(article.date))
         for topic in article_page.topics:
-            entry.category(term=topic.id, label=topic.title)
+            entry.category(term=topic.id, label=xml_text(topic.title))
         summary = article.summary or (article.passages[0].markdown if article.passages else article.title)
         entry.content(passage_html(summary), type="html")
     return bytes(feed.atom_str(pretty=True))
 
 
 def passage_html(source: str) -> str:
-    """A passage's Markdown as HTML for a feed reader."""
-    return markdown.markdown(source, extensions=["tables"], output_format="html")
+    """A passage's Markdown as HTML for a feed reader, through the same allow-list as the pages."""
+    return xml_text(sanitise_html(markdown.markdown(source, extensions=["tables"], output_format="html")))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Drop the characters XML 1.0 cannot hold (YAML lets a title carry them, escaped)."""
+    return _NOT_XML.sub("", text)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from builder.diagnostics import Diagnostic
 from builder.schema import ID_PATTERN, MAX_ID_LENGTH, slugify
-from builder.sourcefiles import SourceProblem, read_source, split_front_matter
+from builder.sourcefiles import SourceProblem, decode, read_source, split_front_matter
 from builder.yamlsafe import YamlDocument, YamlProblem, load_yaml
 
 Kind = Literal["article", "topic", "actor"]
@@ -160,10 +160,11 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_document(root: Path, source: SourceFile) -> RawDocument | Diagnostic:
-    """Read one content file; return its raw document, or the diagnostic that stops it."""
+def read_document(root: Path, source: SourceFile, data: bytes | None = None) -> RawDocument | Diagnostic:
+    """Read one content file (or decode its bytes, already read); return its raw document, or the
+    diagnostic that stops it."""
     try:
-        text = read_source(root, root / source.path)
+        text = decode(data) if data is not None else read_source(root, root / source.path)
         split = split_front_matter(text)
         meta = load_yaml(split.meta_text, first_line=split.meta_first_line)
     except SourceProblem as problem:

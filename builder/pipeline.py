@@ -11,22 +11,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from builder import feeds
+from jinja2 import Environment
+
+from builder import feeds, search
 from builder import site as mkdocs
-from builder.assembly import Site, assemble
+from builder.assembly import ArticlePage, Site, assemble
+from builder.cache import BuildCache, code_fingerprint, digest_of
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError, ContentError
-from builder.model import Article, Project
+from builder.model import Article, Project, SiteConfig
 from builder.parallel import map_files
 from builder.project import load_project
-from builder.rendering import environment, render_pages
+from builder.rendering import environment, render_article, render_site_pages, template_fingerprint
 from builder.routing import ArticleRoutes, Router
 from builder.writing import (
     check_output_folder,
     mark_as_site,
+    read_manifest,
     recover,
+    site_manifest_of,
     staging_dir,
     swap_in,
+    update_pages,
+    write_manifest,
     write_pages,
 )
 
@@ -44,6 +51,10 @@ class BuildOptions:
     strict: bool = False
     markdown_only: bool = False
     jobs: int | None = None
+    cache: bool = True
+    """Reuse parsed, routed and rendered articles from build/.cache/ where their inputs are unchanged."""
+    incremental: bool = False
+    """Update build/docs/ and the site in place, page by page (for `serve`; not atomic)."""
 
     @property
     def build_dir(self) -> Path:
@@ -75,6 +86,8 @@ class BuildReport:
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     """Wall time per stage, in seconds, in the order run."""
+    up_to_date: bool = False
+    """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
     """What each stage handled, e.g. "1,004 files", for the progress display."""
     watcher: StageWatcher | None = None
@@ -106,8 +119,9 @@ def build(
     root = options.root
     if not options.markdown_only:
         check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
+    cache = BuildCache.open(options.build_dir) if options.cache else None
     with report.stage("load"):
-        project = load_project(root, diagnostics, jobs=options.jobs)
+        project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
         if project is not None:
             report.details["load"] = (
                 f"{len(project.articles):,} articles, {len(project.topics):,} topics, "
@@ -116,23 +130,42 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     with report.stage("route"):
-        routes = route_articles(project, options.jobs)
+        routes = route_articles(project, options.jobs, cache)
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
         site = assemble(project, routes)
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
-        report.pages = write_markdown(site, root, options.docs_dir)
-        report.details["render"] = f"{report.pages:,} Markdown pages"
+        pages = render_markdown(site, root, options.jobs, cache)
+        report.details["render"] = f"{len(pages):,} Markdown pages"
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
+    report.pages = len(pages)
+    manifest = site_manifest(pages, project.config)
+    with report.stage("write"):
+        if options.incremental and options.docs_dir.is_dir():
+            changed = update_pages(options.docs_dir, pages)
+            report.details["write"] = f"{changed:,} pages changed"
+        elif read_manifest(options.build_dir) != manifest or not options.docs_dir.is_dir():
+            write_markdown(pages, options.docs_dir)
+        write_manifest(options.build_dir, manifest)
+        if cache is not None:
+            cache.save()
     _stop_if_failed(diagnostics, options.strict, "content")
-    if not options.markdown_only:
-        build_html(site, options, diagnostics, report)
+    if options.markdown_only:
+        return report
+    if site_manifest_of(options.site_dir) == manifest:
+        report.up_to_date = True  # same pages, settings and code: the site would come out identical
+    elif options.incremental and site_manifest_of(options.site_dir) is not None:
+        update_html(site, options, diagnostics, report, manifest)
+    else:
+        build_html(site, options, diagnostics, report, manifest)
     return report
 
 
-def build_html(site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport) -> None:
+def build_html(
+    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, manifest: str
+) -> None:
     """Build the HTML site in a staging folder and swap it in only if every stage succeeded."""
     target = options.site_dir
     recover(target)
@@ -148,31 +181,129 @@ def build_html(site: Site, options: BuildOptions, diagnostics: Diagnostics, repo
             raise BuildError("MkDocs could not build the site; the previous site is unchanged")
         with report.stage("feeds"):
             report.details["feeds"] = f"{feeds.write_feeds(site, staged):,} feeds"
-        mark_as_site(staged)
+        with report.stage("search"):
+            report.details["search"] = f"{search.index_site(site, staged):,} search records"
+        mark_as_site(staged, manifest)
         swap_in(staged, target)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
 
 
-def route_articles(project: Project, jobs: int | None = None) -> dict[str, ArticleRoutes]:
+def update_html(
+    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, manifest: str
+) -> None:
+    """Update the served site in place: MkDocs rebuilds only the pages whose Markdown changed.
+
+    For `serve` only. Content errors never get here, so the last good site stays up; MkDocs'
+    "dirty" mode compares each page's modification time with its HTML, which is why the docs
+    were updated file by file rather than swapped.
+    """
+    target = options.site_dir
+    with report.stage("mkdocs"):
+        config_path = mkdocs.prepare(site, options.build_dir, target)
+        ok, problems = mkdocs.run_mkdocs(
+            config_path, target, mkdocs.source_date_epoch(site), options.root, dirty=True
+        )
+        diagnostics.extend(problems)
+    if not ok:
+        raise BuildError("MkDocs could not update the site")
+    with report.stage("feeds"):
+        report.details["feeds"] = f"{feeds.write_feeds(site, target):,} feeds"
+    with report.stage("search"):
+        staged = staging_dir(target / "pagefind")
+        try:
+            report.details["search"] = f"{search.index_site(site, staged):,} search records"
+            swap_in(staged / "pagefind", target / "pagefind")
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    mark_as_site(target, manifest)
+
+
+def route_articles(
+    project: Project, jobs: int | None = None, cache: BuildCache | None = None
+) -> dict[str, ArticleRoutes]:
     """Route every published article; drafts are never routed, so they appear nowhere."""
-    router = Router(project.topics, project.actors, project.config.routing)
-    published = project.published
-    routed = map_files(_route_one, router, published, jobs)
-    return {route.slug: route for route in routed}
+    key = routing_key(project)
+    routes: dict[str, ArticleRoutes] = {}
+    missing: list[Article] = []
+    for article in project.published:
+        cached = cache.routes(article.path, key) if cache else None
+        if cached is not None:
+            routes[article.slug] = cached
+        else:
+            missing.append(article)
+    if missing:  # compiling the matchers is only worth it when something needs routing
+        router = Router(project.topics, project.actors, project.config.routing)
+        for article, routed in zip(missing, map_files(_route_one, router, missing, jobs), strict=True):
+            routes[article.slug] = routed
+            if cache:
+                cache.put_routes(article.path, key, routed)
+    return {a.slug: routes[a.slug] for a in project.published}
+
+
+def routing_key(project: Project) -> str:
+    """Everything routing depends on besides the article itself."""
+    return digest_of(
+        repr(project.config.routing),
+        *(repr((t.id, t.aliases, t.exclude)) for t in project.topics.values()),
+        *(repr((a.id, a.aliases)) for a in project.actors.values()),
+    )
 
 
 def _route_one(router: Router, article: Article) -> ArticleRoutes:
     return router.route(article)
 
 
-def write_markdown(site: Site, root: Path, docs_dir: Path) -> int:
-    """Render every page and swap the new docs/ tree in whole."""
+def render_markdown(
+    site: Site, root: Path, jobs: int | None = None, cache: BuildCache | None = None
+) -> list[tuple[str, str]]:
+    """Every page's Markdown: article pages from the cache where nothing they show has changed."""
+    env = environment(root)
+    config = site.project.config
+    pages = list(render_site_pages(site, env))
+    common = digest_of(template_fingerprint(env), repr(config))
+    keys: dict[str, str] = {}
+    missing: list[ArticlePage] = []
+    for entry in site.articles:
+        article = entry.article
+        if cache is not None:
+            keys[article.path] = digest_of(
+                common,
+                cache.digest(article.path) or "",
+                repr(entry.passage_topics),
+                repr([(t.id, t.title) for t in entry.topics]),
+                repr([(a.id, a.name) for a in entry.actors]),
+            )
+            cached = cache.page(article.path, keys[article.path])
+            if cached is not None:
+                pages.append((article.page, cached))
+                continue
+        missing.append(entry)
+    rendered = map_files(_render_one, (env, config), missing, jobs)
+    for entry, text in zip(missing, rendered, strict=True):
+        pages.append((entry.article.page, text))
+        if cache is not None:
+            cache.put_page(entry.article.path, keys[entry.article.path], text)
+    return pages
+
+
+def _render_one(shared: tuple[Environment, SiteConfig], entry: ArticlePage) -> str:
+    env, config = shared
+    return render_article(env, config, entry)
+
+
+def site_manifest(pages: list[tuple[str, str]], config: SiteConfig) -> str:
+    """A digest of everything the HTML site is made from: the pages, the settings and our code."""
+    return digest_of(code_fingerprint(), repr(config), *(f"{path}\0{text}" for path, text in sorted(pages)))
+
+
+def write_markdown(pages: list[tuple[str, str]], docs_dir: Path) -> int:
+    """Write the pages into a new docs/ tree and swap it in whole."""
     recover(docs_dir)
     staged = staging_dir(docs_dir)
     try:
-        count = write_pages(staged, render_pages(site, environment(root)))
+        count = write_pages(staged, pages)
         swap_in(staged, docs_dir)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

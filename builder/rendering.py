@@ -9,7 +9,7 @@ nothing from an article is compiled as a template.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from builder import markup
-from builder.assembly import Site
+from builder.assembly import ArticlePage, Site
+from builder.model import SiteConfig
 
 DEFAULT_TEMPLATES = (
     Path(__file__).with_name("default_templates")
@@ -79,15 +80,29 @@ def count(number: int, word: str, plural: str | None = None) -> str:
 @pass_context
 def link(context: Context, target: str, anchor: str = "") -> Markup:
     """Relative link from the page being rendered to `target` (a docs/ path), with an anchor."""
-    here = posixpath.dirname(context["page_path"])
-    relative = posixpath.relpath(target, here or ".")
-    return Markup(relative + (f"#{anchor}" if anchor else ""))
+    return Markup(relative_link(context["page_path"], target) + (f"#{anchor}" if anchor else ""))
 
 
-def render_pages(site: Site, env: Environment) -> Iterator[tuple[str, str]]:
-    """Yield (docs-relative path, Markdown) for every page of the site, in a stable order."""
-    config = site.project.config
-    common: dict[str, Any] = {"config": config, "site": site}
+def relative_link(page: str, target: str) -> str:
+    """`target` relative to the folder of `page` (both docs/-relative POSIX paths, no `..`).
+
+    Written out instead of posixpath.relpath, which resolves absolute paths and costs ten times
+    as much: briefs hold tens of thousands of links at scale.
+    """
+    here = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+    if target.startswith(here):
+        return target[len(here):]
+    here_parts = here.rstrip("/").split("/")
+    target_parts = target.split("/")
+    common = 0
+    while common < min(len(here_parts), len(target_parts) - 1) and here_parts[common] == target_parts[common]:
+        common += 1
+    return "../" * (len(here_parts) - common) + "/".join(target_parts[common:])
+
+
+def render_site_pages(site: Site, env: Environment) -> Iterator[tuple[str, str]]:
+    """Yield (docs-relative path, Markdown) for every page except article pages, in a stable order."""
+    common: dict[str, Any] = {"config": site.project.config, "site": site}
 
     def page(path: str, template: str, **data: Any) -> tuple[str, str]:
         return path, env.get_template(template).render(page_path=path, **common, **data)
@@ -99,7 +114,23 @@ def render_pages(site: Site, env: Environment) -> Iterator[tuple[str, str]]:
         yield page(brief.topic.page, "brief.md.jinja", brief=brief, topic=brief.topic)
     for actor_page in site.actors:
         yield page(actor_page.actor.page, "actor.md.jinja", entry=actor_page, actor=actor_page.actor)
-    for article_page in site.articles:
-        yield page(
-            article_page.article.page, "article.md.jinja", entry=article_page, article=article_page.article
-        )
+
+
+def render_article(env: Environment, config: SiteConfig, entry: ArticlePage) -> str:
+    """An article page's Markdown.
+
+    Its template sees only the settings and the article's own page data (not the whole site), so
+    the page depends on nothing else and can be cached by the article's content.
+    """
+    return env.get_template("article.md.jinja").render(
+        page_path=entry.article.page, config=config, entry=entry, article=entry.article
+    )
+
+
+def template_fingerprint(env: Environment) -> str:
+    """SHA-256 over every template the environment can load, in lookup order."""
+    digest = hashlib.sha256()
+    for name in sorted(env.list_templates()):
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    return digest.hexdigest()

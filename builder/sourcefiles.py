@@ -74,6 +74,11 @@ def decode(data: bytes) -> str:
 
 def read_source(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read `path` (inside `root`) as text, refusing symlinks that leave the project and big files."""
+    return decode(read_bytes(root, path, max_bytes=max_bytes))
+
+
+def read_bytes(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read `path` (inside `root`) as bytes, refusing symlinks that leave the project and big files."""
     real = path.resolve()
     if path.is_symlink() and not real.is_relative_to(root.resolve()):
         raise SourceProblem(
@@ -88,10 +93,9 @@ def read_source(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> s
                 f"file is {size / 1048576:.1f} MiB; the limit is {max_bytes // 1048576} MiB "
                 "per content file: split it into several articles",
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SourceProblem(1, "unreadable", f"cannot read file: {exc.strerror}") from None
-    return decode(data)
 
 
 def split_front_matter(text: str) -> SplitDocument:

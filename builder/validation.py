@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
@@ -15,16 +16,21 @@ from builder.model import (
     Actor,
     Article,
     BriefSettings,
+    Heading,
+    Passage,
     RoutingSettings,
     SiteConfig,
     Topic,
 )
 from builder.passages import split_passages
+from builder.sanitise import RELATIVE_LINK, describe_removals, sanitise_markdown
 from builder.yamlsafe import YamlDocument
 
 MAX_NESTING = 8
 """Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
 Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
+
+_PLACEHOLDERS = {"TODO", "TBD", "FIXME", "XXX", "?"}
 
 _REQUIRED = {
     "article": "title, date and source",
@@ -129,7 +135,18 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
             )
     if not isinstance(meta, schema.ArticleMeta) or not slug:
         return None
+    if not meta.draft and meta.source.strip().upper() in _PLACEHOLDERS:
+        problems.append(
+            Diagnostic(
+                path,
+                raw.meta.line_of("source"),
+                "warning",
+                "placeholder",
+                f"'source' is still the placeholder '{meta.source}': name the publisher before publishing",
+            )
+        )
     passages, blocks = split_passages(raw.body, raw.body_first_line)
+    passages, blocks = _sanitised(path, passages, blocks, meta.url, problems)
     for passage in passages:
         if passage.depth > MAX_NESTING:
             problems.append(
@@ -163,6 +180,55 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
     )
 
 
+def _sanitised(
+    path: str,
+    passages: tuple[Passage, ...],
+    blocks: tuple[Passage | Heading, ...],
+    base_url: str | None,
+    problems: list[Diagnostic],
+) -> tuple[tuple[Passage, ...], tuple[Passage | Heading, ...]]:
+    """Make every passage and heading safe to place in a page, warning about what was changed."""
+    cleaned: dict[int, Passage | Heading] = {}
+    for index, block in enumerate(blocks):
+        result = sanitise_markdown(block.markdown, resolve_relative=True, base_url=base_url)
+        if result.markdown == block.markdown:
+            continue
+        cleaned[index] = dataclasses.replace(block, markdown=result.markdown)
+        where = f"passage {block.number}" if isinstance(block, Passage) else "a heading"
+        first = block.line if isinstance(block, Passage) else 1
+        unsafe = [r for r in result.removals if not r.what.startswith(RELATIVE_LINK)]
+        for line, removed in describe_removals(unsafe, first):
+            problems.append(
+                Diagnostic(path, line, "warning", "unsafe-html", f"removed {removed} from {where}")
+            )
+        done = "resolved it against the article's url" if base_url else "dropped it: the article has no url"
+        for removal in result.removals:
+            if removal.what.startswith(RELATIVE_LINK):
+                problems.append(
+                    Diagnostic(
+                        path,
+                        first + removal.line - 1,
+                        "warning",
+                        "relative-link",
+                        f"{where} has a {removal.what}, which only worked on the original page; {done}",
+                    )
+                )
+    if not cleaned:
+        return passages, blocks
+    new_blocks = tuple(cleaned.get(i, block) for i, block in enumerate(blocks))
+    return tuple(b for b in new_blocks if isinstance(b, Passage)), new_blocks
+
+
+def _safe_body(path: str, body: str, first_line: int, what: str, problems: list[Diagnostic]) -> str:
+    """A topic overview or actor description, made safe, with a warning for each removal."""
+    result = sanitise_markdown(body, resolve_relative=True)
+    for line, removed in describe_removals(result.removals, first_line):
+        problems.append(
+            Diagnostic(path, line, "warning", "unsafe-html", f"removed {removed} from the {what}")
+        )
+    return result.markdown
+
+
 def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -> Topic | None:
     meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
     if not isinstance(meta, schema.TopicMeta):
@@ -176,7 +242,7 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
         related=tuple(dict.fromkeys(meta.related)),
         region=meta.region,
         summary=meta.summary,
-        overview=raw.body.strip("\n"),
+        overview=_safe_body(raw.source.path, raw.body, raw.body_first_line, "overview", problems).strip("\n"),
         key_lines=_key_lines(raw.meta),
     )
 
@@ -191,7 +257,9 @@ def _actor(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
         name=meta.name,
         aliases=tuple(dict.fromkeys(meta.aliases or [meta.name])),
         kind=meta.kind,
-        description=raw.body.strip("\n"),
+        description=_safe_body(raw.source.path, raw.body, raw.body_first_line, "description", problems).strip(
+            "\n"
+        ),
         key_lines=_key_lines(raw.meta),
     )
 

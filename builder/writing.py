@@ -57,7 +57,9 @@ def check_output_folder(target: Path, root: Path) -> None:
         raise UsageError(f"--out {target} would replace the project folder itself (or a folder above it)")
     for folder in protected:
         if target == folder or target.is_relative_to(folder):
-            raise UsageError(f"--out {target} is inside {folder.relative_to(root)}, which Briefdesk never writes")
+            raise UsageError(
+                f"--out {target} is inside {folder.relative_to(root)}, which Briefdesk never writes"
+            )
     if target.exists() and not target.is_dir():
         raise UsageError(f"--out {target} is a file, not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
@@ -67,9 +69,60 @@ def check_output_folder(target: Path, root: Path) -> None:
         )
 
 
-def mark_as_site(folder: Path) -> None:
-    """Leave the marker that lets a later build replace this folder."""
-    (folder / MARKER).write_text("This folder is written by `briefdesk build` and replaced whole.\n")
+def mark_as_site(folder: Path, manifest: str) -> None:
+    """Leave the marker that lets a later build replace this folder, with what it was built from."""
+    (folder / MARKER).write_text(f"Written by briefdesk build, which replaces it whole.\n{manifest}\n")
+
+
+def site_manifest_of(folder: Path) -> str | None:
+    """The manifest a Briefdesk site was built from, or None if `folder` is not one."""
+    try:
+        lines = (folder / MARKER).read_text().splitlines()
+    except OSError:
+        return None
+    return lines[1] if len(lines) > 1 else ""
+
+
+_MANIFEST = ".cache/docs-manifest"
+
+
+def read_manifest(build_dir: Path) -> str | None:
+    """The manifest of the Markdown pages last written to build/docs/."""
+    try:
+        return (build_dir / _MANIFEST).read_text().strip()
+    except OSError:
+        return None
+
+
+def write_manifest(build_dir: Path, manifest: str) -> None:
+    path = build_dir / _MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(manifest + "\n")
+
+
+def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> int:
+    """Write only the pages whose text changed and delete pages that are gone; return the changes.
+
+    Unchanged files keep their modification time, which is what lets MkDocs rebuild only the
+    pages that changed.
+    """
+    changed = 0
+    wanted: set[Path] = set()
+    for relative, text in pages:
+        path = folder / relative
+        wanted.add(path)
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        changed += 1
+    for stale in folder.rglob("*.md"):
+        if stale not in wanted:
+            stale.unlink()
+            changed += 1
+    return changed
 
 
 def swap_in(staged: Path, target: Path) -> None:

@@ -413,7 +413,7 @@ def test_reserved_and_overlong_ids(make_project: ProjectFactory) -> None:
     assert code == 1
     assert lines == [
         "content/actors/index.md:1: error: 'index' cannot be an actor id: the actors' index page uses that name",
-        f"content/articles/2021/talks.md:5: error: 'slug': is 101 characters long; the limit is 100",
+        "content/articles/2021/talks.md:5: error: 'slug': is 101 characters long; the limit is 100",
         f"content/topics/{long_name}.md:1: error: '{'a' * 40}…' is longer than 100 characters, the limit for an id: shorten the file name",
     ]
 
@@ -425,3 +425,36 @@ def test_deeply_nested_lists_are_refused_with_the_limit(make_project: ProjectFac
     assert code == 1
     assert lines == [f"{ARTICLE}:8: error: passage 2 nests lists or blockquotes more than 8 levels deep "
                      "(the limit): flatten it"]
+
+
+def test_placeholder_source_is_flagged_once_published(make_project: ProjectFactory) -> None:
+    draft = article("title: T\ndate: 2021-03-22\nsource: TODO\ndraft: true")
+    assert check(make_project({ARTICLE: draft})) == (0, [])
+    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
+    assert check(make_project({ARTICLE: published})) == (0, [
+        f"{ARTICLE}:4: warning: 'source' is still the placeholder 'TODO': name the publisher before publishing"])
+
+
+def test_relative_links_are_resolved_against_the_original_or_dropped(make_project: ProjectFactory) -> None:
+    body = "See [more](/world/more.html) and [top](#top).\n"
+    with_url = article("title: T\ndate: 2021-03-22\nsource: X\nurl: https://news.example/world/story.html", body)
+    root = make_project({ARTICLE: with_url})
+    assert check(root) == (0, [
+        f"{ARTICLE}:7: warning: passage 1 has a relative link '#top', which only worked on the original page; "
+        "resolved it against the article's url",
+        f"{ARTICLE}:7: warning: passage 1 has a relative link '/world/more.html', which only worked on the "
+        "original page; resolved it against the article's url",
+    ])
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    page = (root / "build/docs/articles/2021/talks.md").read_text()
+    assert "[more](https://news.example/world/more.html)" in page
+    assert "[top](https://news.example/world/story.html#top)" in page
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X", body)})
+    assert check(root)[1][0].endswith("dropped it: the article has no url")
+
+
+def test_unsafe_html_is_removed_with_a_warning(make_project: ProjectFactory) -> None:
+    body = "On Afghanistan <img src=x onerror=alert(1)> and [x](javascript:alert(1)).\n"
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X", body)})
+    assert check(root) == (0, [f"{ARTICLE}:6: warning: removed onerror attribute, javascript: link from passage 1"])
+    assert check(root, "--strict")[0] == 1

@@ -148,6 +148,8 @@ def test_killed_build_leaves_previous_site_and_no_debris(tmp_path: Path) -> None
     root = copy_demo(tmp_path / "project")
     assert run("build", "--project", root).exit_code == 0
     before = tree_hashes(root / "site")
+    edited = root / "content/articles/2021/guilin-wang-yi-lavrov-talks.md"
+    edited.write_text(edited.read_text() + "\nA late paragraph on Myanmar.\n")  # so there is work to do
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "build", "--project", str(root)],
         stdout=subprocess.DEVNULL,
@@ -168,4 +170,14 @@ def test_killed_build_leaves_previous_site_and_no_debris(tmp_path: Path) -> None
     assert tree_hashes(root / "site") == before
     assert run("build", "--project", root).exit_code == 0
     assert not [p for p in root.iterdir() if p.name.startswith(".briefdesk-")]
-    assert tree_hashes(root / "site") == before
+    assert "A late paragraph on Myanmar." in (root / "site/articles/2021/guilin-wang-yi-lavrov-talks/index.html").read_text()
+
+
+def test_unchanged_rebuild_leaves_the_site_alone(demo: Path) -> None:
+    before = tree_hashes(demo / "site")
+    stamp = (demo / "site/index.html").stat().st_mtime_ns
+    result = run("build", "--project", demo)
+    assert result.exit_code == 0
+    assert "nothing changed since the last build: site/ is up to date" in result.stderr
+    assert tree_hashes(demo / "site") == before
+    assert (demo / "site/index.html").stat().st_mtime_ns == stamp

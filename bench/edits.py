@@ -1,0 +1,118 @@
+"""Edit one article and time how soon the site shows it: after `briefdesk build`, or under `serve`."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _python(*args: str | Path) -> list[str]:
+    return [sys.executable, *(str(arg) for arg in args)]
+
+
+def pick_article(project: Path) -> tuple[Path, Path] | None:
+    """A published article near the middle of the archive: its source file and its HTML page."""
+    pages = sorted((project / "site" / "articles").glob("*/*/index.html"))
+    for page in pages[len(pages) // 2 :] + pages[: len(pages) // 2]:
+        slug = page.parent.name
+        sources = sorted((project / "content" / "articles").rglob(f"{slug}.md"))
+        if sources:
+            return sources[0], page
+    return None
+
+
+def edit_article(source: Path, token: str) -> None:
+    """Append a passage carrying `token`, as an editor adding a correction would."""
+    text = source.read_text(encoding="utf-8").rstrip("\n")
+    source.write_text(f"{text}\n\nDesk note {token}: the figures were revised after publication.\n", "utf-8")
+
+
+def watch_for(path: Path, token: str) -> Callable[[], bool]:
+    """A check that `path` exists and contains `token` (for run_measured's `watch`)."""
+
+    def check() -> bool:
+        try:
+            return token in path.read_text(encoding="utf-8")
+        except OSError:
+            return False
+
+    return check
+
+
+SERVE_SETTLE = 2.0
+"""Seconds to wait after `serve` says it is serving before editing, so its file watcher is set up."""
+SERVE_LIMIT = 300.0
+"""Seconds to wait for the served page: far past the 3 s target, short of a stuck run."""
+
+
+def measure_serve(project: Path, timeout: float, code: Path) -> tuple[float | None, str]:
+    """Start `briefdesk serve`, edit one article, and time until the served page shows the edit.
+
+    Returns the seconds from saving the edit to the first response with it, or None and why not
+    (the server's own error line when it reports one).
+    """
+    picked = pick_article(project)
+    if picked is None:
+        return None, "no article page to edit"
+    source, page = picked
+    url_path = page.parent.relative_to(project / "site").as_posix()
+    server = subprocess.Popen(
+        _python("-m", "builder", "serve", "--project", project, "--port", "0"),
+        cwd=code,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    port: list[int] = []
+    ready = threading.Event()
+
+    def read_log() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:  # keep draining, or a chatty server would block on a full pipe
+            lines.append(line.strip())
+            match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+            if match and not port:
+                port.append(int(match[1]))
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read_log, daemon=True).start()
+    try:
+        if not ready.wait(timeout) or not port:
+            return None, "briefdesk serve did not start: " + " ".join(lines[-3:])
+        time.sleep(SERVE_SETTLE)
+        seen = len(lines)
+        token = f"serve-edit-{os.getpid()}"
+        edit_article(source, token)
+        started = time.perf_counter()
+        url = f"http://127.0.0.1:{port[0]}/{url_path}/"
+        while time.perf_counter() - started < min(timeout, SERVE_LIMIT):
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if token in response.read().decode("utf-8", "replace"):
+                        return time.perf_counter() - started, ""
+            except (urllib.error.URLError, OSError):
+                pass
+            errors = [line for line in lines[seen:] if line.startswith("error")]
+            if errors:
+                return None, f"the rebuild failed: {' '.join(lines[seen:])[:300]}"
+            time.sleep(0.05)
+        return None, f"the edited page was not served within {min(timeout, SERVE_LIMIT):.0f} s"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()

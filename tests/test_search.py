@@ -1,0 +1,313 @@
+"""Search index: records from the content model, the Pagefind bundle, determinism and failures."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.assembly import Site, assemble
+from builder.diagnostics import Diagnostics
+from builder.pipeline import route_articles
+from builder.project import load_project
+from builder.search import BUNDLE, FILTERS, SearchRecord, index_site, search_records
+from builder.searchbundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
+from tests.conftest import REPO, ProjectFactory, run
+from tests.sitecheck import tree_hashes
+
+DRAFT = {
+    "content/articles/2021/secret.md": """\
+        ---
+        title: Unpublished draft
+        date: 2021-05-01
+        source: CGTN
+        topics: [afghanistan]
+        draft: true
+        ---
+        The zanzibarian quokka phrase appears only in this draft about Afghanistan.
+        """,
+}
+
+
+def assembled(root: Path) -> Site:
+    diagnostics = Diagnostics()
+    project = load_project(root, diagnostics)
+    assert project is not None, diagnostics
+    return assemble(project, route_articles(project))
+
+
+def by_url(records: tuple[SearchRecord, ...]) -> dict[str, SearchRecord]:
+    return {record.url: record for record in records}
+
+
+# --- Records: pure, no Pagefind -----------------------------------------------------------------
+
+
+def test_every_brief_article_and_passage_is_a_record(make_project: ProjectFactory) -> None:
+    records = by_url(search_records(assembled(make_project())))
+    assert sorted(records) == [
+        "/articles/2021/talks/",
+        "/articles/2021/talks/#p-1",
+        "/articles/2021/talks/#p-2",
+        "/topics/afghanistan/",
+        "/topics/myanmar/",
+    ]
+    passage = records["/articles/2021/talks/#p-1"]
+    assert passage.content == "The two sides discussed Afghanistan."
+    assert passage.meta == {"title": "Talks in Guilin — passage 1", "date": "2021-03-22", "source": "CGTN"}
+    assert passage.date == "2021-03-22"
+    article = records["/articles/2021/talks/"]
+    assert article.meta["title"] == "Talks in Guilin"
+    assert "They also discussed Myanmar." in article.content
+    brief = records["/topics/afghanistan/"]
+    assert brief.meta == {"title": "Afghanistan", "date": "2021-03-22"}
+    assert brief.filters == {"topic": ("Afghanistan",)}
+    assert "The Afghan peace process." in brief.content  # the overview
+
+
+def test_filters_have_the_contract_names_and_values(make_project: ProjectFactory) -> None:
+    records = by_url(search_records(assembled(make_project())))
+    assert records["/articles/2021/talks/"].filters == {
+        "topic": ("Afghanistan", "Myanmar"),
+        "actor": ("China",),
+        "source": ("CGTN",),
+        "year": ("2021",),
+    }
+    # A passage is filed under the topics it was routed to, not every topic of its article.
+    assert records["/articles/2021/talks/#p-2"].filters["topic"] == ("Myanmar",)
+    for record in records.values():
+        assert set(record.filters) <= set(FILTERS)
+        assert all(len(year) == 4 and year.isdigit() for year in record.filters.get("year", ()))
+
+
+def test_listed_topic_that_no_passage_mentions_covers_every_passage(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {
+            "content/articles/2021/talks.md": """\
+                ---
+                title: Talks in Guilin
+                date: 2021-03-22
+                source: CGTN
+                topics: [afghanistan]
+                ---
+                The two sides discussed Myanmar.
+                """
+        }
+    )
+    passage = by_url(search_records(assembled(root)))["/articles/2021/talks/#p-1"]
+    assert passage.filters["topic"] == ("Myanmar", "Afghanistan")
+
+
+def test_drafts_are_never_records(make_project: ProjectFactory) -> None:
+    records = search_records(assembled(make_project(DRAFT)))
+    assert not [r for r in records if "secret" in r.url or "quokka" in r.content]
+
+
+def test_a_brief_without_articles_has_no_date(make_project: ProjectFactory) -> None:
+    root = make_project({"content/articles/2021/talks.md": None})
+    brief = by_url(search_records(assembled(root)))["/topics/myanmar/"]
+    assert brief.date is None
+    assert "date" not in brief.meta
+
+
+@pytest.mark.slow
+def test_indexing_works_inside_a_running_event_loop(make_project: ProjectFactory, tmp_path: Path) -> None:
+    site = assembled(make_project())
+
+    async def inside_a_loop() -> int:
+        return index_site(site, tmp_path)  # as under Playwright's sync API or in a notebook
+
+    assert asyncio.run(inside_a_loop()) == 5
+    assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()
+
+
+# --- The bundle codec ----------------------------------------------------------------------------
+
+
+def test_cbor_round_trip_and_shortest_forms() -> None:
+    value = [0, 23, 24, 255, 256, 65536, 2**32, -1, -25, "Myanmar’s", b"\x00", [], {"a": [True, None]}]
+    assert decode(encode(value)) == value
+    assert encode([1, "a", -1, 1000]) == bytes.fromhex("840161612019" + "03e8")
+
+
+def test_normalise_sorts_filter_values_and_renames_the_files_that_change() -> None:
+    unsorted = encode(["topic", [["Myanmar", [1]], ["Afghanistan", [0, 2]]]])
+    meta = encode(["1.5.2", [["en_1234567", 9]], [], [["year", "en_b"], ["topic", "en_a"]], [], ["title"]])
+    files = {
+        "pagefind-entry.json": b'{"version":"1.5.2","languages":{"en":{"hash":"en_old","wasm":"en","page_count":1}}}',
+        "pagefind.en_old.pf_meta": pack(meta),
+        "filter/en_a.pf_filter": pack(unsorted),
+        "filter/en_b.pf_filter": pack(encode(["year", [["2021", [0, 1, 2]]]])),
+        "fragment/en_1234567.pf_fragment": b"kept as it is",
+    }
+    year_body = unpack(files["filter/en_b.pf_filter"])
+    out = normalise(files)
+    entry = json.loads(out["pagefind-entry.json"])
+    new_meta = decode(unpack(out[f"pagefind.{entry['languages']['en']['hash']}.pf_meta"]))
+    assert isinstance(new_meta, list)
+    sorted_body = encode(["topic", [["Afghanistan", [0, 2]], ["Myanmar", [1]]]])
+    topic_file = f"en_{pagefind_hash(sorted_body)[:7]}"
+    assert new_meta[3] == [["topic", topic_file], ["year", f"en_{pagefind_hash(year_body)[:7]}"]]
+    assert unpack(out[f"filter/{topic_file}.pf_filter"]) == sorted_body
+    assert entry["languages"]["en"]["hash"] == f"en_{pagefind_hash(encode(new_meta))[:10]}"
+    assert "pagefind.en_old.pf_meta" not in out and "filter/en_a.pf_filter" not in out
+    assert out["fragment/en_1234567.pf_fragment"] == b"kept as it is"
+    assert normalise(out) == out  # already stable
+
+
+def test_pagefind_hash_drops_leading_zeros_of_each_byte_as_pagefind_does() -> None:
+    # SHA-1 of b"" is da39a3ee5e6b4b0d3255bfef95601890afd80709: its bytes 0d, 07 and 09 lose their 0.
+    assert hashlib.sha1(b"").hexdigest() == "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    assert pagefind_hash(b"") == "da39a3ee5e6b4bd3255bfef95601890afd879"
+
+
+# --- A real build of the demo site ---------------------------------------------------------------
+
+
+def copy_demo(target: Path, site_url: str | None = None) -> Path:
+    """A copy of the demo project (content and config), optionally with another site_url."""
+    target.mkdir(parents=True)
+    shutil.copytree(REPO / "content", target / "content")
+    config = (REPO / "site_config.yml").read_text(encoding="utf-8")
+    if site_url is not None:
+        lines = [f"site_url: {site_url}" if line.startswith("site_url:") else line for line in config.splitlines()]
+        config = "\n".join(lines) + "\n"
+    (target / "site_config.yml").write_text(config, encoding="utf-8")
+    return target
+
+
+def filter_values(bundle: Path) -> dict[str, list[str]]:
+    """Every filter's values as written in `bundle`, in file order."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    found: dict[str, list[str]] = {}
+    for info in entry["languages"].values():
+        meta = decode(unpack((bundle / f"pagefind.{info['hash']}.pf_meta").read_bytes()))
+        assert isinstance(meta, list) and isinstance(meta[3], list)
+        for name, file_hash in meta[3]:  # type: ignore[misc]
+            record = decode(unpack((bundle / "filter" / f"{file_hash}.pf_filter").read_bytes()))
+            assert isinstance(record, list) and record[0] == name and isinstance(record[1], list)
+            found[str(name)] = [str(value[0]) for value in record[1]]  # type: ignore[index]
+    return found
+
+
+def fragments(bundle: Path) -> list[dict[str, object]]:
+    """Every indexed record as Pagefind stored it (gzip'd JSON after Pagefind's signature)."""
+    found = []
+    for path in sorted((bundle / "fragment").iterdir()):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(SIGNATURE)
+        found.append(json.loads(raw[len(SIGNATURE) :]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo project built twice, in two folders."""
+    roots = []
+    for name in ("first", "second"):
+        root = copy_demo(tmp_path_factory.mktemp(name) / "project")
+        result = run("build", "--project", root)
+        assert result.exit_code == 0, result.output
+        roots.append(root)
+    return roots[0], roots[1]
+
+
+@pytest.mark.slow
+def test_the_index_and_the_ui_files_are_in_the_site(demo_builds: tuple[Path, Path]) -> None:
+    bundle = demo_builds[0] / "site" / "pagefind"
+    for name in ("pagefind.js", "pagefind-entry.json", "pagefind-component-ui.js", "pagefind-component-ui.css"):
+        assert (bundle / name).is_file(), name
+    assert list((bundle / "index").iterdir()) and list((bundle / "fragment").iterdir())
+    assert (demo_builds[0] / "site" / "assets" / "briefdesk" / "briefdesk-search.js").is_file()
+    page = (demo_builds[0] / "site" / "topics" / "afghanistan" / "index.html").read_text(encoding="utf-8")
+    assert '<script src="../../assets/briefdesk/briefdesk-search.js"></script>' in page
+    assert 'href="../../pagefind/pagefind-component-ui.css"' in page
+    assert "<pagefind-modal-trigger" in page and "<noscript>" in page
+    assert "https://" not in page.split("<pagefind-config>")[1].split("</noscript>")[0]
+
+
+@pytest.mark.slow
+def test_records_point_at_pages_and_paragraphs(demo_builds: tuple[Path, Path]) -> None:
+    site = demo_builds[0] / "site"
+    urls = [str(fragment["url"]) for fragment in fragments(site / "pagefind")]
+    assert any(url.startswith("/topics/") for url in urls)
+    passages = [url for url in urls if "#p-" in url]
+    assert passages and all(url.startswith("/articles/") for url in passages)
+    for url in urls:  # every record's page exists in the site, and every passage anchor on it
+        path, _, anchor = url.partition("#")
+        page = site / path.lstrip("/") / "index.html"
+        assert page.is_file(), url
+        if anchor:
+            assert f'id="{anchor}"' in page.read_text(encoding="utf-8"), url
+
+
+@pytest.mark.slow
+def test_filters_are_exactly_the_contract(demo_builds: tuple[Path, Path]) -> None:
+    root = demo_builds[0]
+    site = assembled(root)
+    values = filter_values(root / "site" / "pagefind")
+    assert sorted(values) == ["actor", "source", "topic", "year"]
+    assert set(values["topic"]) == {brief.topic.title for brief in site.briefs}
+    assert set(values["actor"]) <= {actor.name for actor in site.project.actors.values()}
+    assert set(values["source"]) == {page.article.source for page in site.articles}
+    assert values["year"] == sorted({f"{page.article.date.year:04d}" for page in site.articles})
+    for name, listed in values.items():  # stable order: sorted by UTF-8 bytes, as Rust sorts
+        assert listed == sorted(listed, key=lambda v: v.encode("utf-8")), name
+
+
+@pytest.mark.slow
+def test_drafts_are_not_in_the_index(demo_builds: tuple[Path, Path]) -> None:
+    root = demo_builds[0]
+    diagnostics = Diagnostics()
+    project = load_project(root, diagnostics)
+    assert project is not None
+    drafts = [article for article in project.articles if article.draft]
+    assert drafts, "the demo has a draft to test with"
+    stored = json.dumps(fragments(root / "site" / "pagefind"), ensure_ascii=False)
+    for draft in drafts:
+        assert f"/{draft.slug}/" not in stored
+        assert draft.title not in stored
+
+
+@pytest.mark.slow
+def test_two_builds_give_a_byte_identical_index(demo_builds: tuple[Path, Path]) -> None:
+    first, second = (root / "site" / "pagefind" for root in demo_builds)
+    assert tree_hashes(first) == tree_hashes(second)
+
+
+@pytest.mark.slow
+def test_a_pagefind_failure_keeps_the_previous_site(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_project()
+    assert run("build", "--project", root).exit_code == 0
+    before = tree_hashes(root / "site")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'pagefind: out of cheese' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    article = root / "content/articles/2021/talks.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    assert "search: Pagefind could not build the index: the Pagefind binary exited: pagefind: out of cheese" in (
+        result.output
+    )
+    assert tree_hashes(root / "site") == before
+
+
+@pytest.mark.slow
+def test_a_missing_pagefind_binary_is_a_clear_error(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_project()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    assert "search: " in result.output and "Pagefind" in result.output
+    assert not (root / "site").exists()
