@@ -3,16 +3,14 @@ in which nothing is live: scanned file by file, then loaded in Chromium with ale
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.browser import chromium, serve
 from tests.conftest import run, shared, write_files
 from tests.xss_scan import find_live_script
 
@@ -77,25 +75,12 @@ def test_nothing_live_in_any_html_xml_or_json_file(hostile: Path) -> None:
 
 @pytest.fixture(scope="module")
 def served(hostile: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(hostile / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with serve(hostile / "site") as url:
+        yield url
 
 
 @pytest.mark.browser
 def test_no_script_runs_in_chromium(hostile: Path, served: str) -> None:
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
     hook = """
       window.__fired = [];
       for (const name of ['alert', 'confirm', 'prompt', 'print']) {
@@ -106,11 +91,7 @@ def test_no_script_runs_in_chromium(hostile: Path, served: str) -> None:
     pages += [f"topics/{p.stem}/" for p in sorted((hostile / "content/topics").glob("*.md"))]
     pages += [f"articles/2021/{p.stem}/" for p in sorted((hostile / "content/articles/2021").glob("*.md"))]
     fired: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
+    with chromium() as browser:
         context = browser.new_context()
         context.add_init_script(hook)
         page = context.new_page()
@@ -128,5 +109,4 @@ def test_no_script_runs_in_chromium(hostile: Path, served: str) -> None:
             if term == "script":  # hostile titles are shown as text, tags and all
                 titles = page.eval_on_selector_all("pagefind-results .pf-result-link", "e => e.map(x => x.textContent)")
                 assert any("<" in title for title in titles), titles
-        browser.close()
     assert fired == []
