@@ -63,7 +63,9 @@ class TreeSampler:
     builder holding the site while MkDocs renders it, forked workers), so the tree's sum is sampled.
     """
 
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
+    # Half a second: a build's memory peaks last seconds, and faster sampling (reading smaps_rollup
+    # of a multi-GiB Pagefind process) cost a quarter of a core, time taken from the measured build.
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
         self.pid = pid
         self.interval = interval
         self.rss = 0
@@ -138,7 +140,7 @@ def run_measured(
 ) -> tuple[Run, float | None]:
     """Run `command` to completion, sampling its memory; kill its process group after `timeout`.
 
-    `watch`, polled every 20 ms while the command runs, returns True once something it waits for
+    `watch`, polled every 50 ms while the command runs, returns True once something it waits for
     has happened (an updated page on disk, say); the second value is when, in seconds from start.
     """
     started = time.perf_counter()
@@ -159,7 +161,7 @@ def run_measured(
             if watch():
                 seen.append(time.perf_counter() - started)
                 return
-            done.wait(0.02)
+            done.wait(0.05)
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()

@@ -298,20 +298,35 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, int | None, Path | None]]
     return plan
 
 
+def publish(results: Sequence[CorpusResult], machine: dict[str, str], args: argparse.Namespace) -> str:
+    """Write the Markdown (and with --json the raw results and machine); return the Markdown."""
+    text = report.render(results, machine)
+    args.output.write_text(text, encoding="utf-8")
+    if args.json:
+        raw = {"machine": machine, "results": [asdict(r) for r in results]}
+        args.json.write_text(json.dumps(raw, indent=2), encoding="utf-8")
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark and write the tables."""
     args = parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     machine = report.machine(hugo.hugo_binary())
-    args.code = REPO if args.live else snapshot(workdir)
-    machine["builder/ and templates/ at start"] = report.source_fingerprint(args.code)
     results: list[CorpusResult] = []
     if args.resume:
-        results = [
-            CorpusResult.from_json(item) for item in json.loads(args.resume.read_text(encoding="utf-8"))
-        ]
+        raw = json.loads(args.resume.read_text(encoding="utf-8"))
+        # Older files are a bare list of results; newer ones also hold the machine they ran on.
+        items = raw["results"] if isinstance(raw, dict) else raw
+        results = [CorpusResult.from_json(item) for item in items]
+        if isinstance(raw, dict) and not [p for p in _plan(args) if all(r.name != p[0] for r in results)]:
+            machine = dict(raw["machine"])  # nothing new to measure: redraw with the original machine
+        else:
+            machine["resumed from"] = str(args.resume)
         log(f"resuming: {', '.join(r.name for r in results)} from {args.resume}")
+    args.code = REPO if args.live else snapshot(workdir)
+    machine.setdefault("builder/ and templates/ at start", report.source_fingerprint(args.code))
     log(f"scratch folder {workdir}")
     try:
         for name, size, source in _plan(args):
@@ -333,13 +348,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             machine["finished"] = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
             machine["load average at end"] = report.load_average()
             machine["builder/ and templates/ at end"] = report.source_fingerprint(args.code)
-            args.output.write_text(report.render(results, machine), encoding="utf-8")
-            if args.json:
-                args.json.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
+            publish(results, machine, args)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(report.render(results, machine))
+    print(publish(results, machine, args))
 
 
 if __name__ == "__main__":

@@ -1,19 +1,22 @@
 """Search size benchmark: Pagefind's index against MkDocs' lunr index, on a generated site.
 
-    python -m bench.search_size [--articles 10000] [--workdir DIR] [--keep] [--output bench/SEARCH.md]
+    python -m bench.search_size [--articles 10000] [--workdir DIR [--reuse]] [--no-reindex] [--output FILE]
 
 Generates a project of N articles with `bench.corpus`, builds it with Briefdesk (MkDocs, then the
 Pagefind index), builds the same Markdown again with MkDocs and Material's own search plugin (lunr),
-then reports:
+indexes the project once more on its own (the search stage's time and peak memory, and a check that
+the index comes out byte-identical), then reports:
 
 - the Pagefind index on disk (bytes and files, data and UI assets apart);
 - what a browser downloads for a first query: headless Chromium opens the home page, presses "/",
   enters a query and waits for the results and the facet counts; every response from pagefind/
   after the page load is counted, as raw bytes and as served by a host that gzips text (Pagefind's
   data files are gzip'd already and count as they are);
+- the same for an index of the briefs and article pages only (no passage records), for comparison;
 - lunr's `search/search_index.json`, plain and gzip'd, which Material has every reader download.
 
 Not a test: it takes long (two full MkDocs builds) and needs Chromium. Results go to SEARCH.md.
+`--reuse` with `--workdir` skips the generation and the builds a previous run left there.
 """
 
 from __future__ import annotations
@@ -205,23 +208,37 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 class _Recorder:
-    """Count responses from pagefind/ (and our search assets): page load first, then the query."""
+    """Keep responses from pagefind/ (and our search assets): page load first, then the query.
 
-    def __init__(self, loaded: Transfer, query: Transfer) -> None:
-        self.loaded = loaded
-        self.query = query
+    Bodies are read afterwards: a blocking Playwright call inside its own event callback, while
+    the main thread waits in another one, can stall.
+    """
+
+    def __init__(self) -> None:
+        self.loaded: list[Any] = []
+        self.query: list[Any] = []
         self.querying = False
 
     def record(self, response: Any) -> None:
-        url = response.url
-        if "/pagefind/" not in url and "briefdesk-search" not in url:
-            return
-        with contextlib.suppress(Exception):  # a response the page dropped has no body
-            (self.query if self.querying else self.loaded).add(url, response.body())
+        if "/pagefind/" in response.url or "briefdesk-search" in response.url:
+            (self.query if self.querying else self.loaded).append(response)
+
+    @staticmethod
+    def total(responses: Sequence[Any]) -> Transfer:
+        transfer = Transfer()
+        for response in responses:
+            with contextlib.suppress(Exception):  # a response the page dropped has no body
+                transfer.add(response.url, response.body())
+        return transfer
+
+
+QUERY_TIMEOUT = 300_000
+"""Milliseconds a query may take before it is reported as timed out (with what it downloaded)."""
 
 
 def measure_queries(site: Path, queries: Sequence[str]) -> tuple[Transfer, dict[str, Transfer]]:
     """Page-load search assets, and what each query downloads from pagefind/ in a fresh browser."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     per_query: dict[str, Transfer] = {}
@@ -232,9 +249,7 @@ def measure_queries(site: Path, queries: Sequence[str]) -> tuple[Transfer, dict[
             for number, query in enumerate(queries):
                 context = browser.new_context()  # an empty cache for every query
                 page = context.new_page()
-                loaded = Transfer()
-                transfer = Transfer()
-                recorder = _Recorder(loaded, transfer)
+                recorder = _Recorder()
                 page.on("response", recorder.record)
                 page.goto(base)
                 page.wait_for_selector(".bd-search--ready", timeout=60_000)
@@ -243,18 +258,23 @@ def measure_queries(site: Path, queries: Sequence[str]) -> tuple[Transfer, dict[
                 started = time.perf_counter()
                 page.keyboard.press("/")
                 page.fill("pagefind-input input", query)
-                page.wait_for_function(
-                    """() => document.querySelector("pagefind-results li.pf-result .pf-result-link")
-                        && document.querySelector(".pf-filter-checkbox-count")""",
-                    timeout=900_000,  # a common word at 10,000 articles takes a while on 2 busy cores
-                    polling=250,
-                )
-                transfer.seconds = time.perf_counter() - started
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(1000)
+                seconds: float | None = None
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_function(
+                        """() => document.querySelector("pagefind-results li.pf-result .pf-result-link")
+                            && document.querySelector(".pf-filter-checkbox-count")""",
+                        timeout=QUERY_TIMEOUT,
+                        polling=500,
+                    )
+                    seconds = time.perf_counter() - started
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(1000)
+                page.remove_listener("response", recorder.record)
+                transfer = _Recorder.total(recorder.query)
+                transfer.seconds = seconds if seconds is not None else float("nan")
                 per_query[query] = transfer
                 if number == 0:
-                    page_load = loaded
+                    page_load = _Recorder.total(recorder.loaded)
                 context.close()
         finally:
             browser.close()
@@ -269,6 +289,10 @@ def pick_queries() -> list[str]:
     passages, _ = split_passages(body)
     paragraph = next(p for p in passages[2:] if p.kind == "paragraph")
     return ["Afghanistan", "grain exports", " ".join(paragraph.text.split()[3:9])]
+
+
+def _seconds(value: float) -> str:
+    return "timed out (300 s)" if value != value else f"{value:.1f} s"  # NaN: timed out
 
 
 def _kb(value: int) -> str:
@@ -327,7 +351,7 @@ def _query_rows(variant: Variant) -> list[str]:
         without_facets = served - transfer.served.get("filters", 0)
         rows.append(
             f"| {variant.name} | `{query}` | {_kb(sum(transfer.raw.values()))} | {_kb(served)} | "
-            f"{_kb(without_facets)} | {transfer.requests} | {transfer.seconds:.1f} s | "
+            f"{_kb(without_facets)} | {transfer.requests} | {_seconds(transfer.seconds)} | "
             f"{'yes' if served < TARGET else '**no**'} |"
         )
     return rows
@@ -340,6 +364,16 @@ def _kind_rows(variant: Variant, kinds: Sequence[str]) -> list[str]:
         + " |"
         for query, transfer in variant.queries.items()
     ]
+
+
+def _reindex_line(again: dict[str, Any]) -> str:
+    if not again:
+        return "- **search stage on its own**: not measured in this run (see the notes below)"
+    return (
+        f"- **search stage on its own**: {again['seconds']:.0f} s for {again['records']:,} records; "
+        f"Pagefind's peak memory {again['peak'] / 2**30:,.1f} GiB (sampled every 0.25 s); the index came "
+        f"out {'byte-identical to' if again['identical'] else '**different from**'} the build's"
+    )
 
 
 def report(
@@ -364,9 +398,7 @@ def report(
         f"- **corpus**: `bench.corpus`, {args.articles:,} articles generated, "
         f"{build['articles']:,} published, {main.records:,} search records",
         f"- **Briefdesk build** (MkDocs, then Pagefind): {build['seconds']:.0f} s in all",
-        f"- **search stage on its own**: {again['seconds']:.0f} s for {again['records']:,} records; "
-        f"Pagefind's peak memory {again['peak'] / 2**30:,.1f} GiB (sampled every 0.25 s); the index came "
-        f"out {'byte-identical to' if again['identical'] else '**different from**'} the build's",
+        _reindex_line(again),
         f"- **lunr build** (MkDocs with Material's search plugin, same Markdown): "
         f"{build['lunr_seconds']:.0f} s",
         "",
@@ -422,6 +454,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown results file")
     parser.add_argument("--reuse", action="store_true", help="reuse the builds left in --workdir by a run")
+    parser.add_argument("--no-reindex", action="store_true", help="skip timing the search stage on its own")
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-search-size-"))
     project = work / "project"
@@ -439,10 +472,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             build["lunr_seconds"] = build_lunr(project, work / "lunr-site")
             saved.write_text(json.dumps(build), encoding="utf-8")
         lunr_site = work / "lunr-site"
-        _log("indexing the project again on its own, for the search stage's time and memory")
-        shutil.rmtree(work / "reindex", ignore_errors=True)
-        again = index_again(project, work / "reindex")
-        shutil.rmtree(work / "reindex", ignore_errors=True)
+        cached = work / "reindex.json"
+        if args.reuse and cached.exists():
+            again = json.loads(cached.read_text(encoding="utf-8"))
+        elif args.no_reindex:
+            again = {}
+        else:
+            _log("indexing the project again on its own, for the search stage's time and memory")
+            shutil.rmtree(work / "reindex", ignore_errors=True)
+            again = index_again(project, work / "reindex")
+            shutil.rmtree(work / "reindex", ignore_errors=True)
+            cached.write_text(json.dumps(again), encoding="utf-8")
         site = project / "site"
         queries = pick_queries()
         _log(f"measuring first queries in Chromium: {queries}")

@@ -129,6 +129,10 @@ def build(
             )
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
+    inputs = inputs_digest(project, root, cache) if cache is not None and not options.incremental else None
+    if inputs is not None and _unchanged(inputs, options):
+        report.up_to_date = True  # same content, templates, settings and code as the last build
+        return report
     with report.stage("route"):
         routes = route_articles(project, options.jobs, cache)
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
@@ -146,9 +150,9 @@ def build(
         if options.incremental and options.docs_dir.is_dir():
             changed = update_pages(options.docs_dir, pages)
             report.details["write"] = f"{changed:,} pages changed"
-        elif read_manifest(options.build_dir) != manifest or not options.docs_dir.is_dir():
+        elif read_manifest(options.build_dir)[1] != manifest or not options.docs_dir.is_dir():
             write_markdown(pages, options.docs_dir)
-        write_manifest(options.build_dir, manifest)
+        write_manifest(options.build_dir, manifest, inputs)
         if cache is not None:
             cache.save()
     _stop_if_failed(diagnostics, options.strict, "content")
@@ -291,6 +295,29 @@ def render_markdown(
 def _render_one(shared: tuple[Environment, SiteConfig], entry: ArticlePage) -> str:
     env, config = shared
     return render_article(env, config, entry)
+
+
+def inputs_digest(project: Project, root: Path, cache: BuildCache) -> str | None:
+    """A digest of everything a build reads (None if an article's content digest is unknown)."""
+    articles = [(article.path, cache.digest(article.path)) for article in project.articles]
+    if any(digest is None for _, digest in articles):
+        return None
+    return digest_of(
+        code_fingerprint(),
+        template_fingerprint(environment(root)),
+        repr(project.config),
+        *(repr(topic) for topic in project.topics.values()),
+        *(repr(actor) for actor in project.actors.values()),
+        *(f"{path}\0{digest}" for path, digest in articles),
+    )
+
+
+def _unchanged(inputs: str, options: BuildOptions) -> bool:
+    """The last build read exactly these inputs, and its output is still there as it left it."""
+    last_inputs, last_pages = read_manifest(options.build_dir)
+    if last_inputs != inputs or not options.docs_dir.is_dir():
+        return False
+    return options.markdown_only or site_manifest_of(options.site_dir) == last_pages
 
 
 def site_manifest(pages: list[tuple[str, str]], config: SiteConfig) -> str:

@@ -86,18 +86,19 @@ def site_manifest_of(folder: Path) -> str | None:
 _MANIFEST = ".cache/docs-manifest"
 
 
-def read_manifest(build_dir: Path) -> str | None:
-    """The manifest of the Markdown pages last written to build/docs/."""
+def read_manifest(build_dir: Path) -> tuple[str | None, str | None]:
+    """(inputs digest, pages manifest) of the last build that wrote build/docs/."""
     try:
-        return (build_dir / _MANIFEST).read_text().strip()
-    except OSError:
-        return None
+        inputs, pages = (build_dir / _MANIFEST).read_text().split()
+    except (OSError, ValueError):
+        return None, None
+    return (inputs if inputs != "-" else None), pages
 
 
-def write_manifest(build_dir: Path, manifest: str) -> None:
+def write_manifest(build_dir: Path, manifest: str, inputs: str | None) -> None:
     path = build_dir / _MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(manifest + "\n")
+    path.write_text(f"{inputs or '-'} {manifest}\n")
 
 
 def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> int:
