@@ -184,7 +184,10 @@ def serve(project: Path, port: int) -> None:
             click.echo(f"error: {exc}; still serving the last good site", err=True)
             return False
         _print_diagnostics(diagnostics, "text", err=True)
-        click.echo(f"built {_plural(report.pages, 'page')} in {report.seconds:.2f} s", err=True)
+        if report.up_to_date:
+            click.echo("nothing changed since the last build: site/ is up to date", err=True)
+        else:
+            click.echo(f"built {_plural(report.pages, 'page')} in {report.seconds:.2f} s", err=True)
         return True
 
     if not rebuild() and not (options.site_dir / "index.html").is_file():
