@@ -144,7 +144,19 @@ def test_mkdocs_failure_keeps_previous_site_and_reports(tmp_path: Path) -> None:
     assert tree_hashes(root / "site") == before
 
 
-def test_killed_build_leaves_previous_site_and_no_debris(tmp_path: Path) -> None:
+def _staged_has_mkdocs_output(root: Path) -> bool:
+    staged = [p for p in root.iterdir() if p.name.startswith(".briefdesk-tmp-site-")]
+    return bool(staged) and any(staged[0].iterdir())
+
+
+def _staged_is_indexing(root: Path) -> bool:
+    # Feeds are written between MkDocs and Pagefind: once they are there, search indexing is under way.
+    staged = [p for p in root.iterdir() if p.name.startswith(".briefdesk-tmp-site-")]
+    return bool(staged) and (staged[0] / "feeds").is_dir() and not (staged[0] / ".briefdesk-site").exists()
+
+
+@pytest.mark.parametrize("phase", ["mkdocs", "search"])
+def test_killed_build_leaves_previous_site_and_no_debris(tmp_path: Path, phase: str) -> None:
     root = copy_demo(tmp_path / "project")
     assert run("build", "--project", root).exit_code == 0
     before = tree_hashes(root / "site")
@@ -156,15 +168,15 @@ def test_killed_build_leaves_previous_site_and_no_debris(tmp_path: Path) -> None
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    # Wait until the MkDocs phase has started writing the staged site, then kill everything.
-    while time.monotonic() < deadline:
-        staged = [p for p in root.iterdir() if p.name.startswith(".briefdesk-tmp-site-")]
-        if staged and any(staged[0].iterdir()):
+    reached = _staged_has_mkdocs_output if phase == "mkdocs" else _staged_is_indexing
+    deadline = time.monotonic() + 120
+    # Wait until the build is inside the phase, then kill it and everything it started.
+    while time.monotonic() < deadline and process.poll() is None:
+        if reached(root):
             break
-        time.sleep(0.02)
+        time.sleep(0.005)
     else:
-        pytest.fail("the build never reached the MkDocs phase")
+        pytest.fail(f"the build never reached the {phase} phase")
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert tree_hashes(root / "site") == before
