@@ -172,7 +172,12 @@ def newest_first(article: Article) -> tuple[int, str]:
 def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
     """Build every page's data from the project and the routes of its published articles."""
     articles = sorted(project.published, key=newest_first)
-    briefs = tuple(_brief(topic, articles, routes, project) for topic in project.topics.values())
+    # One pass over the articles, not one per topic: each brief gets its articles, newest first.
+    cited: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for topic_id in routes[article.slug].topics:
+            cited[topic_id].append(article)
+    briefs = tuple(_brief(topic, cited[topic.id], routes, project) for topic in project.topics.values())
     return Site(
         project=project,
         briefs=briefs,
@@ -183,10 +188,10 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
 
 
 def _brief(
-    topic: Topic, articles: Sequence[Article], routes: Mapping[str, ArticleRoutes], project: Project
+    topic: Topic, cited: Sequence[Article], routes: Mapping[str, ArticleRoutes], project: Project
 ) -> Brief:
+    """The brief of `topic`, from the articles that feed it (newest first)."""
     settings = project.config.briefs
-    cited = [a for a in articles if topic.id in routes[a.slug].topics]
     number = {a.slug: index + 1 for index, a in enumerate(cited)}
     developments: list[Excerpt] = []
     listed: list[Excerpt] = []

@@ -22,7 +22,7 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 
 _WHITESPACE = re.compile(r"\s+")
-_NEEDS_WORK = re.compile(r"[\\`*_{}\[\]|&<>\t\n\r\f\v\u00a0\u2028\u2029]|\s\s|^[\-+#\d]")
+_NEEDS_WORK = re.compile(r"[\\`*_{}\[\]|&<>\t\n\r\f\v\u00a0\u2028\u2029]|\s\s|^(?:[\-+#]|\d+[.)])")
 
 
 def escape(value: object) -> Markup:
