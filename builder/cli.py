@@ -165,19 +165,22 @@ def serve(project: Path, port: int) -> None:
     import threading
 
     from builder import serve as serving
+    from builder.assembly import Site
     from builder.errors import ContentError
-    from builder.pipeline import BuildOptions
+    from builder.pipeline import BuildOptions, refresh_search
     from builder.pipeline import build as run_build
 
     options = BuildOptions(root=project.resolve())
     # After the first full build, rebuilds update the served site page by page.
     incremental = dataclasses.replace(options, incremental=True)
     first = [True]
+    pending_search: list[Site] = []
 
     def rebuild() -> bool:
         diagnostics = Diagnostics()
         try:
-            report = run_build(options if first[0] else incremental, diagnostics)
+            first_build = first[0]
+            report = run_build(options if first_build else incremental, diagnostics)
             first[0] = False
         except BriefdeskError as exc:
             _print_diagnostics(diagnostics, "text", err=True)
@@ -188,7 +191,21 @@ def serve(project: Path, port: int) -> None:
             click.echo("nothing changed since the last build: site/ is up to date", err=True)
         else:
             click.echo(f"built {_plural(report.pages, 'page')} in {report.seconds:.2f} s", err=True)
+        if not report.up_to_date and report.site is not None and not first_build:
+            pending_search.append(report.site)
         return True
+
+    def after_reload() -> None:
+        """Bring the search index up to date once browsers show the edit."""
+        while pending_search:
+            site = pending_search.pop()
+            pending_search.clear()
+            try:
+                records = refresh_search(site, options)
+            except BriefdeskError as exc:
+                click.echo(f"error: search index not refreshed: {exc}", err=True)
+            else:
+                click.echo(f"search index refreshed ({records:,} records)", err=True)
 
     if not rebuild() and not (options.site_dir / "index.html").is_file():
         raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")
@@ -200,7 +217,7 @@ def serve(project: Path, port: int) -> None:
     stop = threading.Event()
     watcher = threading.Thread(
         target=serving.watch_and_rebuild,
-        args=(options.root, rebuild, counter, stop, lambda text: click.echo(text, err=True)),
+        args=(options.root, rebuild, counter, stop, lambda text: click.echo(text, err=True), after_reload),
         daemon=True,
     )
     watcher.start()

@@ -86,6 +86,8 @@ class BuildReport:
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     """Wall time per stage, in seconds, in the order run."""
+    site: Site | None = None
+    """The assembled site (for `serve`, which refreshes the search index after reloading)."""
     up_to_date: bool = False
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
@@ -138,6 +140,7 @@ def build(
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
         site = assemble(project, routes)
+        report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
         pages = render_markdown(site, root, options.jobs, cache)
@@ -194,10 +197,28 @@ def build_html(
         raise
 
 
+def refresh_search(site: Site, options: BuildOptions) -> int:
+    """Rebuild the search index of the served site in place of the old one; return its records.
+
+    `serve` calls this after browsers have reloaded the edited page: at scale, indexing takes
+    far longer than updating pages, and a slightly stale search index is the lesser evil.
+    """
+    target = options.site_dir
+    staged = staging_dir(target / "pagefind")
+    try:
+        records = search.index_site(site, staged)
+        swap_in(staged / "pagefind", target / "pagefind")
+        return records
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
 def update_html(
     site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, manifest: str
 ) -> None:
     """Update the served site in place: MkDocs rebuilds only the pages whose Markdown changed.
+
+    The search index is left to `refresh_search`, which `serve` runs once browsers have reloaded.
 
     For `serve` only. Content errors never get here, so the last good site stays up; MkDocs'
     "dirty" mode compares each page's modification time with its HTML, which is why the docs
@@ -214,13 +235,6 @@ def update_html(
         raise BuildError("MkDocs could not update the site")
     with report.stage("feeds"):
         report.details["feeds"] = f"{feeds.write_feeds(site, target):,} feeds"
-    with report.stage("search"):
-        staged = staging_dir(target / "pagefind")
-        try:
-            report.details["search"] = f"{search.index_site(site, staged):,} search records"
-            swap_in(staged / "pagefind", target / "pagefind")
-        finally:
-            shutil.rmtree(staged, ignore_errors=True)
     mark_as_site(target, manifest)
 
 

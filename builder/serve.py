@@ -107,6 +107,7 @@ def watch_and_rebuild(
     counter: BuildCounter,
     stop: threading.Event,
     announce: Callable[[str], None],
+    after_reload: Callable[[], None] = lambda: None,
 ) -> None:
     """Rebuild whenever a watched file changes; bump the counter after each successful build."""
     from watchfiles import watch
@@ -121,6 +122,7 @@ def watch_and_rebuild(
         if rebuild():
             counter.bump()
             announce(f"reloading browsers ({time.perf_counter() - started:.2f} s after the change)")
+            after_reload()
 
 
 _SOURCE_SUFFIXES = {".md", ".yml", ".yaml", ".jinja", ".html", ".css", ".js"}
