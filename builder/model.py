@@ -38,8 +38,6 @@ class Heading:
     """1-6 for headings, 0 for a rule."""
     markdown: str
     """The heading's inline Markdown, without its # marks or underline."""
-    after_passage: int
-    """Number of passages that precede it."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -61,7 +59,6 @@ class Article:
     tags: tuple[str, ...]
     draft: bool
     extra: Mapping[str, Any]
-    body: str
     passages: tuple[Passage, ...]
     blocks: tuple[Passage | Heading, ...]
     """Every block of the body in order: passages, headings and rules (rules as empty Headings)."""
@@ -76,9 +73,6 @@ class Article:
     def page(self) -> str:
         """Path of the article page under docs/."""
         return f"articles/{self.date.year:04d}/{self.slug}.md"
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, 1)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -44,9 +44,9 @@ def split_passages(
             start, stop = token.map
             source = "\n".join(lines[start:stop]).strip("\n")
             if token.type == "heading_open":
-                blocks.append(Heading(int(token.tag[1]), tokens[index + 1].content, len(passages)))
+                blocks.append(Heading(int(token.tag[1]), tokens[index + 1].content))
             elif token.type == "hr":
-                blocks.append(Heading(0, source, len(passages)))
+                blocks.append(Heading(0, source))
             elif token.type in _KINDS:
                 passage = Passage(
                     number=len(passages) + 1,

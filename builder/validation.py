@@ -173,7 +173,6 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         tags=tuple(meta.tags),
         draft=meta.draft,
         extra=meta.extra,
-        body=raw.body,
         passages=passages,
         blocks=blocks,
         key_lines=_key_lines(raw.meta),

@@ -48,7 +48,6 @@ def article(
         tags=(),
         draft=False,
         extra={},
-        body=body,
         passages=passages,
         blocks=blocks,
     )
