@@ -178,16 +178,7 @@ def build_html(
     recover(target)
     staged = staging_dir(target)
     try:
-        with report.stage("mkdocs"):
-            config_path = mkdocs.prepare(site, options.build_dir, target)
-            ok, problems = mkdocs.run_mkdocs(
-                config_path, staged, mkdocs.source_date_epoch(site), options.root
-            )
-            diagnostics.extend(problems)
-        if not ok:
-            raise BuildError("MkDocs could not build the site; the previous site is unchanged")
-        with report.stage("feeds"):
-            report.details["feeds"] = f"{feeds.write_feeds(site, staged):,} feeds"
+        _pages_and_feeds(site, options, diagnostics, report, staged, dirty=False)
         with report.stage("search"):
             report.details["search"] = f"{search.index_site(site, staged):,} search records"
         mark_as_site(staged, manifest)
@@ -224,18 +215,34 @@ def update_html(
     "dirty" mode compares each page's modification time with its HTML, which is why the docs
     were updated file by file rather than swapped.
     """
-    target = options.site_dir
+    _pages_and_feeds(site, options, diagnostics, report, options.site_dir, dirty=True)
+    mark_as_site(options.site_dir, manifest)
+
+
+def _pages_and_feeds(
+    site: Site,
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    out: Path,
+    *,
+    dirty: bool,
+) -> None:
+    """Run MkDocs into `out` (all pages, or with `dirty` only the changed ones), then write the feeds."""
     with report.stage("mkdocs"):
-        config_path = mkdocs.prepare(site, options.build_dir, target)
+        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
         ok, problems = mkdocs.run_mkdocs(
-            config_path, target, mkdocs.source_date_epoch(site), options.root, dirty=True
+            config_path, out, mkdocs.source_date_epoch(site), options.root, dirty=dirty
         )
         diagnostics.extend(problems)
     if not ok:
-        raise BuildError("MkDocs could not update the site")
+        raise BuildError(
+            "MkDocs could not update the site"
+            if dirty
+            else "MkDocs could not build the site; the previous site is unchanged"
+        )
     with report.stage("feeds"):
-        report.details["feeds"] = f"{feeds.write_feeds(site, target):,} feeds"
-    mark_as_site(target, manifest)
+        report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
 
 
 def route_articles(
