@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -36,7 +34,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,19 +42,11 @@ from typing import Any
 import yaml
 
 from bench.corpus import generate, generate_article
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 DEFAULT_OUTPUT = Path(__file__).with_name("SEARCH.md")
 TARGET = 300 * 1024
 """The issue's budget for a first query at 10,000 articles, in bytes."""
-CHROMIUM = os.environ.get("BRIEFDESK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 _COMPRESSED = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment", ".pagefind")
 """Pagefind's own gzip'd files: a host serves them as they are."""
 
@@ -186,25 +176,6 @@ def build_lunr(project: Path, out: Path) -> float:
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     return time.perf_counter() - started
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 class _Recorder:
