@@ -46,16 +46,23 @@ def map_files(
     workers = worker_count(len(items), jobs)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(shared, item) for item in items]
-    chunk = max(1, len(items) // (workers * 8))
+    # Workers are forked after this point, so they inherit the items as well as `shared`: only
+    # index ranges travel to them, and only results come back. Pickling every item (a parsed
+    # article with its passages, say) to a worker cost more than the work done on it.
+    size = max(1, len(items) // (workers * 8))
+    ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     key = id(shared)
-    _shared[key] = (function, shared)
+    _shared[key] = (function, shared, items)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call, [key] * len(items), items, chunksize=chunk))
+            results: list[Result] = []
+            for part in pool.map(_call_range, [key] * len(ranges), ranges):
+                results.extend(part)
+            return results
     finally:
         del _shared[key]
 
 
-def _call(key: int, item: Any) -> Any:
-    function, shared = _shared[key]
-    return function(shared, item)
+def _call_range(key: int, bounds: tuple[int, int]) -> list[Any]:
+    function, shared, items = _shared[key]
+    return [function(shared, items[index]) for index in range(*bounds)]

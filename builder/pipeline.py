@@ -94,23 +94,42 @@ class BuildReport:
     """What each stage handled, e.g. "1,004 files", for the progress display."""
     watcher: StageWatcher | None = None
 
+    began: float = field(default_factory=time.perf_counter)
+    ended: float | None = None
+
     @property
     def seconds(self) -> float:
-        return sum(self.stages.values())
+        """Wall time from the start of the build to the end of its last stage.
+
+        Not the sum of the stages: search runs at the same time as MkDocs.
+        """
+        return (self.ended or time.perf_counter()) - self.began
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        """Time a stage (and tell the watcher); set `details[name]` inside to describe its work."""
+    def stage(self, name: str) -> Iterator[StageTiming]:
+        """Time a stage (and tell the watcher); set `details[name]` inside to describe its work.
+
+        A stage whose work ran elsewhere (in a background thread) sets the timing's `seconds`.
+        """
         started = time.perf_counter()
+        timing = StageTiming()
         if self.watcher:
             self.watcher.started(name)
         try:
-            yield
+            yield timing
         finally:
-            elapsed = time.perf_counter() - started
+            self.ended = time.perf_counter()
+            elapsed = timing.seconds if timing.seconds is not None else self.ended - started
             self.stages[name] = self.stages.get(name, 0.0) + elapsed
             if self.watcher:
                 self.watcher.finished(name, elapsed, self.details.get(name, ""))
+
+
+@dataclass(slots=True)
+class StageTiming:
+    """What a stage may say about its own duration."""
+
+    seconds: float | None = None
 
 
 def build(
@@ -177,13 +196,17 @@ def build_html(
     target = options.site_dir
     recover(target)
     staged = staging_dir(target)
+    indexing = search.IndexJob(site)  # alongside MkDocs, on the other core
     try:
         _pages_and_feeds(site, options, diagnostics, report, staged, dirty=False)
-        with report.stage("search"):
-            report.details["search"] = f"{search.index_site(site, staged):,} search records"
+        with report.stage("search") as timing:
+            records, seconds = indexing.write(staged)
+            timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
+            report.details["search"] = f"{records:,} search records, built alongside MkDocs"
         mark_as_site(staged, manifest)
         swap_in(staged, target)
     except BaseException:
+        indexing.cancel()
         shutil.rmtree(staged, ignore_errors=True)
         raise
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import threading
+import time
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,7 +61,57 @@ class SearchRecord:
 def index_site(site: Site, out: Path) -> int:
     """Write the search index into `out`/pagefind; return how many records it holds."""
     records = search_records(site)
-    files = bundle_files(records, site.project.config.language)
+    write_index(bundle_files(records, site.project.config.language), out)
+    log.info("search: indexed %d records", len(records))
+    return len(records)
+
+
+class Cancelled(Exception):
+    """The build no longer needs the index it was making (MkDocs failed, or the user stopped it)."""
+
+
+class IndexJob:
+    """Index the site in a background thread while the build runs MkDocs.
+
+    The index is made from the content model, not from the HTML, so it need not wait for MkDocs:
+    MkDocs works on one core and Pagefind on the other. Nothing is written until `write`, into
+    the folder the build is staging, so a failed build still leaves no trace.
+    """
+
+    def __init__(self, site: Site) -> None:
+        self._cancel = threading.Event()
+        self._began = time.perf_counter()
+        self._result: tuple[dict[str, bytes], int, float] | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(site,), name="search", daemon=True)
+        self._thread.start()
+
+    def _run(self, site: Site) -> None:
+        try:
+            records = search_records(site)
+            files = bundle_files(records, site.project.config.language, self._cancel)
+            self._result = (files, len(records), time.perf_counter() - self._began)
+        except BaseException as error:  # handed to the thread that waits for the index
+            self._result = error
+
+    def write(self, out: Path) -> tuple[int, float]:
+        """Wait for the index, write it into `out`/pagefind; return its records and indexing time."""
+        self._thread.join()
+        result = self._result
+        if isinstance(result, BaseException) or result is None:
+            raise result or BuildError("search: the indexing thread ended without an index")
+        files, records, seconds = result
+        write_index(files, out)
+        log.info("search: indexed %d records", records)
+        return records, seconds
+
+    def cancel(self) -> None:
+        """Stop indexing and wait until Pagefind has exited."""
+        self._cancel.set()
+        self._thread.join()
+
+
+def write_index(files: Mapping[str, bytes], out: Path) -> None:
+    """Write Pagefind's (normalised) files as `out`/pagefind, replacing any folder there."""
     bundle = out / BUNDLE
     if bundle.exists():  # a docs/pagefind folder would otherwise mix with the index
         shutil.rmtree(bundle)
@@ -67,14 +119,17 @@ def index_site(site: Site, out: Path) -> int:
         write_bundle(files, bundle)
     except OSError as error:
         raise BuildError(f"search: could not write the index to {bundle}: {error}") from error
-    log.info("search: indexed %d records", len(records))
-    return len(records)
 
 
-def bundle_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form."""
+def bundle_files(
+    records: Sequence[SearchRecord], language: str, cancel: threading.Event | None = None
+) -> dict[str, bytes]:
+    """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
+
+    Raises Cancelled soon after `cancel` is set.
+    """
     try:
-        files = _run_async(_index_files(records, language))
+        files = _run_async(_index_files(records, language, cancel or threading.Event()))
     except FileNotFoundError as error:
         raise BuildError(
             f"search: the Pagefind binary was not found ({error}); "
@@ -99,7 +154,9 @@ def _run_async(work: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, work).result()
 
 
-async def _index_files(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+async def _index_files(
+    records: Sequence[SearchRecord], language: str, cancel: threading.Event
+) -> dict[str, bytes]:
     """Index `records` with Pagefind; return its bundle's files (relative path -> bytes)."""
     service = FastService()
     await service.launch()
@@ -107,6 +164,8 @@ async def _index_files(records: Sequence[SearchRecord], language: str) -> dict[s
         index = await service.create_index(IndexConfig(force_language=language))
         # One request at a time: records then get page numbers in our order, so output is stable.
         for record in records:
+            if cancel.is_set():
+                raise Cancelled("search indexing stopped")
             await index.add_custom_record(
                 url=record.url,
                 content=record.content,

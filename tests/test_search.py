@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from builder.assembly import Site, assemble
 from builder.diagnostics import Diagnostics
 from builder.pipeline import route_articles
 from builder.project import load_project
-from builder.search import BUNDLE, FILTERS, SearchRecord, index_site, search_records
+from builder.search import BUNDLE, FILTERS, Cancelled, IndexJob, SearchRecord, index_site, search_records
 from builder.searchbundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
 from tests.conftest import REPO, ProjectFactory, run
 from tests.sitecheck import tree_hashes
@@ -124,6 +125,44 @@ def test_indexing_works_inside_a_running_event_loop(make_project: ProjectFactory
 
     assert asyncio.run(inside_a_loop()) == 5
     assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()
+
+
+def test_background_index_matches_the_direct_one(make_project: ProjectFactory, tmp_path: Path) -> None:
+    site = assembled(make_project())
+    index_site(site, tmp_path / "direct")
+    records, seconds = IndexJob(site).write(tmp_path / "background")
+    assert records == 5 and seconds > 0
+    assert tree_hashes(tmp_path / "background") == tree_hashes(tmp_path / "direct")
+
+
+def pagefind_children() -> list[int]:
+    """Pagefind processes started by this test process (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" (", 1)
+        except OSError:
+            continue  # the process ended while we looked
+        name, fields = rest.rsplit(") ", 1)
+        if "pagefind" in name and int(fields.split()[1]) == os.getpid():
+            found.append(int(pid))
+    return found
+
+
+def test_cancelled_index_stops_pagefind_and_writes_nothing(make_project: ProjectFactory, tmp_path: Path) -> None:
+    # A build whose MkDocs fails cancels the index it started beside it.
+    root = make_project()
+    for number in range(300):  # enough records that indexing is still running when it is cancelled
+        (root / f"content/articles/2021/extra-{number}.md").write_text(
+            f"---\ntitle: Extra {number}\ndate: 2021-03-01\nsource: CGTN\n---\n"
+            + "\n\n".join(f"Paragraph {p} about Afghanistan." for p in range(20))
+        )
+    job = IndexJob(assembled(root))
+    job.cancel()
+    assert pagefind_children() == []
+    with pytest.raises(Cancelled):
+        job.write(tmp_path)
+    assert not (tmp_path / BUNDLE).exists()
 
 
 # --- The bundle codec ----------------------------------------------------------------------------
