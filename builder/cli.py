@@ -161,27 +161,20 @@ def build(
 )
 def serve(project: Path, port: int) -> None:
     """Build, serve on 127.0.0.1, and rebuild when content, templates or config change."""
-    import dataclasses
     import threading
 
     from builder import serve as serving
-    from builder.assembly import Site
     from builder.errors import ContentError
-    from builder.pipeline import BuildOptions, refresh_search
-    from builder.pipeline import build as run_build
+    from builder.livebuild import LiveBuilder
+    from builder.pipeline import BuildOptions
 
     options = BuildOptions(root=project.resolve())
-    # After the first full build, rebuilds update the served site page by page.
-    incremental = dataclasses.replace(options, incremental=True)
-    first = [True]
-    pending_search: list[Site] = []
+    builder = LiveBuilder(options)
 
     def rebuild() -> bool:
         diagnostics = Diagnostics()
         try:
-            first_build = first[0]
-            report = run_build(options if first_build else incremental, diagnostics)
-            first[0] = False
+            report = builder.rebuild(diagnostics)
         except BriefdeskError as exc:
             _print_diagnostics(diagnostics, "text", err=True)
             click.echo(f"error: {exc}; still serving the last good site", err=True)
@@ -191,21 +184,17 @@ def serve(project: Path, port: int) -> None:
             click.echo("nothing changed since the last build: site/ is up to date", err=True)
         else:
             click.echo(f"built {_plural(report.pages, 'page')} in {report.seconds:.2f} s", err=True)
-        if not report.up_to_date and report.site is not None and not first_build:
-            pending_search.append(report.site)
         return True
 
     def after_reload() -> None:
-        """Bring the search index up to date once browsers show the edit."""
-        while pending_search:
-            site = pending_search.pop()
-            pending_search.clear()
-            try:
-                records = refresh_search(site, options)
-            except BriefdeskError as exc:
-                click.echo(f"error: search index not refreshed: {exc}", err=True)
-            else:
-                click.echo(f"search index refreshed ({records:,} records)", err=True)
+        """Bring feeds, the saved cache and the search index up to date once browsers show the edit."""
+        try:
+            records = builder.catch_up()
+        except BriefdeskError as exc:
+            click.echo(f"error: feeds and search index not refreshed: {exc}", err=True)
+        else:
+            if records is not None:
+                click.echo(f"feeds and search index refreshed ({records:,} records)", err=True)
 
     if not rebuild() and not (options.site_dir / "index.html").is_file():
         raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")

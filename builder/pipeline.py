@@ -133,14 +133,22 @@ class StageTiming:
 
 
 def build(
-    options: BuildOptions, diagnostics: Diagnostics, watcher: StageWatcher | None = None
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    watcher: StageWatcher | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
-    """Build the Markdown pages and (unless markdown-only) the HTML site; raise on failure."""
+    """Build the Markdown pages and (unless markdown-only) the HTML site; raise on failure.
+
+    `cache` is one kept in memory by the caller (serve); by default the build opens the project's.
+    An incremental build leaves saving it to the caller, after browsers have reloaded.
+    """
     report = BuildReport(watcher=watcher)
     root = options.root
     if not options.markdown_only:
         check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
-    cache = BuildCache.open(options.build_dir) if options.cache else None
+    if cache is None and options.cache:
+        cache = BuildCache.open(options.build_dir)
     with report.stage("load"):
         project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
         if project is not None:
@@ -175,7 +183,7 @@ def build(
         elif read_manifest(options.build_dir)[1] != manifest or not options.docs_dir.is_dir():
             write_markdown(pages, options.docs_dir)
         write_manifest(options.build_dir, manifest, inputs)
-        if cache is not None:
+        if cache is not None and not options.incremental:
             cache.save()
     _stop_if_failed(diagnostics, options.strict, "content")
     if options.markdown_only:
@@ -211,11 +219,23 @@ def build_html(
         raise
 
 
+def catch_up(site: Site, options: BuildOptions, cache: BuildCache | None) -> int:
+    """After an incremental build: write the feeds, save the cache, then refresh the search index.
+
+    `serve` calls this once browsers have reloaded the edited page: none of it changes what the
+    reader sees, and at scale it takes far longer than updating the pages. Returns the records.
+    """
+    feeds.write_feeds(site, options.site_dir)
+    if cache is not None:
+        cache.save()
+    return refresh_search(site, options)
+
+
 def refresh_search(site: Site, options: BuildOptions) -> int:
     """Rebuild the search index of the served site in place of the old one; return its records.
 
-    `serve` calls this after browsers have reloaded the edited page: at scale, indexing takes
-    far longer than updating pages, and a slightly stale search index is the lesser evil.
+    At scale, indexing takes far longer than updating pages: a slightly stale search index is
+    the lesser evil, so `serve` runs this after browsers have reloaded.
     """
     target = options.site_dir
     staged = staging_dir(target / "pagefind")
@@ -232,7 +252,8 @@ def update_html(
 ) -> None:
     """Update the served site in place: MkDocs rebuilds only the pages whose Markdown changed.
 
-    The search index is left to `refresh_search`, which `serve` runs once browsers have reloaded.
+    The feeds and the search index are left to `catch_up`, which `serve` runs once browsers
+    have reloaded.
 
     For `serve` only. Content errors never get here, so the last good site stays up; MkDocs'
     "dirty" mode compares each page's modification time with its HTML, which is why the docs
@@ -264,6 +285,8 @@ def _pages_and_feeds(
             if dirty
             else "MkDocs could not build the site; the previous site is unchanged"
         )
+    if dirty:
+        return  # feeds wait for `catch_up`: no page a reader is looking at shows them
     with report.stage("feeds"):
         report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
 

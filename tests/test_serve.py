@@ -64,10 +64,17 @@ def test_serve_rebuilds_on_change_and_keeps_last_good_site(served: tuple[Path, s
     assert status == 200 and "/__briefdesk__/version" in home
     assert _get(url + "__briefdesk__/version") == (200, "0")
 
+    cache_before = (root / "build/.cache/articles.pickle").read_bytes()
+    index_before = _get(url + "pagefind/pagefind-entry.json")[1]
     article = root / ARTICLE
     article.write_text(article.read_text().replace("They also discussed Myanmar.", "They also discussed Burma's junta."))
     _wait(lambda: _get(url + "__briefdesk__/version")[1] == "1", 90, "a rebuild after an edit")
     assert "Burma" in _get(url + "articles/2021/talks/")[1]
+    # Feeds, the cache on disk and the search index catch up after the reload.
+    _wait(lambda: any("feeds and search index refreshed" in line for line in lines), 90, "the catch-up")
+    assert "Burma" in _get(url + "feeds/myanmar.xml")[1]
+    assert _get(url + "pagefind/pagefind-entry.json")[1] != index_before  # a new index, new file names
+    assert b"Burma" not in cache_before and b"Burma" in (root / "build/.cache/articles.pickle").read_bytes()
 
     (root / "content/articles/2021/broken.md").write_text("---\ntitle: Broken\n---\n")
     _wait(lambda: any("still serving the last good site" in line for line in lines), 90, "the failed rebuild")
