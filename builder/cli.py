@@ -169,7 +169,7 @@ def serve(project: Path, port: int) -> None:
     from builder.pipeline import BuildOptions
 
     options = BuildOptions(root=project.resolve())
-    builder = LiveBuilder(options)
+    builder = LiveBuilder(options, announce=lambda text: click.echo(text, err=True))
 
     def rebuild() -> bool:
         diagnostics = Diagnostics()
@@ -187,14 +187,8 @@ def serve(project: Path, port: int) -> None:
         return True
 
     def after_reload() -> None:
-        """Bring feeds, the saved cache and the search index up to date once browsers show the edit."""
-        try:
-            records = builder.catch_up()
-        except BriefdeskError as exc:
-            click.echo(f"error: feeds and search index not refreshed: {exc}", err=True)
-        else:
-            if records is not None:
-                click.echo(f"feeds and search index refreshed ({records:,} records)", err=True)
+        """Feeds, the saved cache and the search index catch up in the background."""
+        builder.start_catching_up()
 
     if not rebuild() and not (options.site_dir / "index.html").is_file():
         raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")
@@ -217,6 +211,7 @@ def serve(project: Path, port: int) -> None:
         click.echo("stopped", err=True)
     finally:
         stop.set()
+        builder.stop_catching_up()
         server.server_close()
 
 

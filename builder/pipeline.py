@@ -219,19 +219,22 @@ def build_html(
         raise
 
 
-def catch_up(site: Site, options: BuildOptions, cache: BuildCache | None) -> int:
+def catch_up(
+    site: Site, options: BuildOptions, cache: BuildCache | None, stopper: search.Stopper | None = None
+) -> int:
     """After an incremental build: write the feeds, save the cache, then refresh the search index.
 
-    `serve` calls this once browsers have reloaded the edited page: none of it changes what the
-    reader sees, and at scale it takes far longer than updating the pages. Returns the records.
+    `serve` runs this once browsers have reloaded the edited page: none of it changes what the
+    reader sees, and at scale it takes far longer than updating the pages. Returns the records;
+    raises search.Cancelled if `stopper` stops it.
     """
     feeds.write_feeds(site, options.site_dir)
     if cache is not None:
         cache.save()
-    return refresh_search(site, options)
+    return refresh_search(site, options, stopper)
 
 
-def refresh_search(site: Site, options: BuildOptions) -> int:
+def refresh_search(site: Site, options: BuildOptions, stopper: search.Stopper | None = None) -> int:
     """Rebuild the search index of the served site in place of the old one; return its records.
 
     At scale, indexing takes far longer than updating pages: a slightly stale search index is
@@ -240,7 +243,7 @@ def refresh_search(site: Site, options: BuildOptions) -> int:
     target = options.site_dir
     staged = staging_dir(target / "pagefind")
     try:
-        records = search.index_site(site, staged)
+        records = search.index_site(site, staged, stopper)
         swap_in(staged / "pagefind", target / "pagefind")
         return records
     finally:
@@ -342,7 +345,8 @@ def render_markdown(
             keys[article.path] = digest_of(
                 common,
                 cache.digest(article.path) or "",
-                repr(entry.passage_topics),
+                # Ids, not the topics' repr: that holds every overview, for each of 10,000 articles.
+                repr({number: [t.id for t in topics] for number, topics in entry.passage_topics.items()}),
                 repr([(t.id, t.title) for t in entry.topics]),
                 repr([(a.id, a.name) for a in entry.actors]),
             )

@@ -13,8 +13,11 @@ tells Pagefind the site's own base path at run time, so one index works at the r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
@@ -60,16 +63,50 @@ class SearchRecord:
     """Sort key (YYYY-MM-DD); None for a brief that cites no article yet."""
 
 
-def index_site(site: Site, out: Path) -> int:
+def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
     """Write the search index into `out`/pagefind; return how many records it holds."""
     records = search_records(site)
-    write_index(bundle_files(records, site.project.config.language), out)
+    write_index(bundle_files(records, site.project.config.language, stopper), out)
     log.info("search: indexed %d records", len(records))
     return len(records)
 
 
 class Cancelled(Exception):
     """The build no longer needs the index it was making (MkDocs failed, or the user stopped it)."""
+
+
+class Stopper:
+    """Stop an indexing run from another thread: between records, or by stopping Pagefind itself.
+
+    Pagefind's last step (building the index from every record) takes minutes at 10,000 articles
+    and cannot be interrupted through its API, so a stop also terminates the binary.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._pid: int | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._terminate()
+
+    def attach(self, pid: int | None) -> None:
+        """The Pagefind process now running (None once it has exited)."""
+        with self._lock:
+            self._pid = pid
+            if self._stopped:
+                self._terminate()
+
+    def _terminate(self) -> None:
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
 
 
 class IndexJob:
@@ -81,7 +118,7 @@ class IndexJob:
     """
 
     def __init__(self, site: Site) -> None:
-        self._cancel = threading.Event()
+        self._stopper = Stopper()
         self._began = time.perf_counter()
         self._result: tuple[dict[str, bytes], int, float] | BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(site,), name="search", daemon=True)
@@ -90,7 +127,7 @@ class IndexJob:
     def _run(self, site: Site) -> None:
         try:
             records = search_records(site)
-            files = bundle_files(records, site.project.config.language, self._cancel)
+            files = bundle_files(records, site.project.config.language, self._stopper)
             self._result = (files, len(records), time.perf_counter() - self._began)
         except BaseException as error:  # handed to the thread that waits for the index
             self._result = error
@@ -108,7 +145,7 @@ class IndexJob:
 
     def cancel(self) -> None:
         """Stop indexing and wait until Pagefind has exited."""
-        self._cancel.set()
+        self._stopper.stop()
         self._thread.join()
 
 
@@ -124,20 +161,23 @@ def write_index(files: Mapping[str, bytes], out: Path) -> None:
 
 
 def bundle_files(
-    records: Sequence[SearchRecord], language: str, cancel: threading.Event | None = None
+    records: Sequence[SearchRecord], language: str, stopper: Stopper | None = None
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
 
-    Raises Cancelled soon after `cancel` is set.
+    Raises Cancelled soon after `stopper` is stopped.
     """
+    stopper = stopper or Stopper()
     try:
-        files = _run_async(_index_files(records, language, cancel or threading.Event()))
+        files = _run_async(_index_files(records, language, stopper))
     except FileNotFoundError as error:
         raise BuildError(
             f"search: the Pagefind binary was not found ({error}); "
             "install Briefdesk with its dependencies (pip install 'pagefind[bin]')"
         ) from error
     except (PagefindFailure, OSError) as error:
+        if stopper.stopped:  # we stopped the binary ourselves
+            raise Cancelled("search indexing stopped") from error
         raise BuildError(f"search: Pagefind could not build the index: {error}") from error
     return normalise(files)
 
@@ -157,11 +197,14 @@ def _run_async(work: Coroutine[Any, Any, T]) -> T:
 
 
 async def _index_files(
-    records: Sequence[SearchRecord], language: str, cancel: threading.Event
+    records: Sequence[SearchRecord], language: str, stopper: Stopper
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind; return its bundle's files (relative path -> bytes)."""
+    if stopper.stopped:
+        raise Cancelled("search indexing stopped")
     service = FastService()
     await service.launch()
+    stopper.attach(service.pid)
     try:
         index = await service.create_index(IndexConfig(force_language=language))
         # Requests go out WINDOW at a time without waiting for each answer, which halves the time
@@ -169,7 +212,7 @@ async def _index_files(
         # and each writes its request before it first waits, and the binary handles requests one
         # by one as they arrive, so pages are numbered in our order and the output is stable.
         for start in range(0, len(records), WINDOW):
-            if cancel.is_set():
+            if stopper.stopped:
                 raise Cancelled("search indexing stopped")
             await asyncio.gather(
                 *(
@@ -188,6 +231,7 @@ async def _index_files(
         return {str(file["path"]): file["content"] for file in await index.get_files()}
     finally:
         await service.close()
+        stopper.attach(None)
 
 
 def search_records(site: Site) -> tuple[SearchRecord, ...]:

@@ -60,6 +60,10 @@ class FastService(PagefindService):
         self._poll_task = self._loop.create_task(self._wait_for_responses())
         return self
 
+    @property
+    def pid(self) -> int:
+        return self._backend.pid
+
     async def send(self, payload: InternalRequestPayload) -> InternalResponsePayload:
         if self._failure is not None:
             raise PagefindFailure(self._failure)
