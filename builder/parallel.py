@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -37,14 +38,18 @@ def map_files(
     shared: Shared,
     items: Sequence[Item],
     jobs: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Result]:
     """Apply `function(shared, item)` to every item, in order, in several processes for large inputs.
 
     `shared` (a compiled matcher, say) reaches forked workers by inheritance, not by pickling, so
-    it is built once however many chunks there are.
+    it is built once however many chunks there are. `meanwhile` is called in this process while
+    the workers run (or first, when there are none), for work of another kind.
     """
     workers = worker_count(len(items), jobs)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return [function(shared, item) for item in items]
     # Workers are forked after this point, so they inherit the items as well as `shared`: only
     # index ranges travel to them, and only results come back. Pickling every item (a parsed
@@ -53,13 +58,20 @@ def map_files(
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     key = id(shared)
     _shared[key] = (function, shared, items)
+    # Frozen objects are left out of the workers' garbage collection: a collection would touch
+    # (and so copy) every page of the parent's heap, which the workers otherwise share.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results: list[Result] = []
-            for part in pool.map(_call_range, [key] * len(ranges), ranges):
+            parts = pool.map(_call_range, [key] * len(ranges), ranges)  # submits every range now
+            if meanwhile is not None:
+                meanwhile()
+            for part in parts:
                 results.extend(part)
             return results
     finally:
+        gc.unfreeze()
         del _shared[key]
 
 

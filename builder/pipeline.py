@@ -335,7 +335,7 @@ def render_markdown(
     """Every page's Markdown: article pages from the cache where nothing they show has changed."""
     env = environment(root)
     config = site.project.config
-    pages = list(render_site_pages(site, env))
+    pages: list[tuple[str, str]] = []
     common = digest_of(template_fingerprint(env), repr(config))
     keys: dict[str, str] = {}
     missing: list[ArticlePage] = []
@@ -355,7 +355,16 @@ def render_markdown(
                 pages.append((article.page, cached))
                 continue
         missing.append(entry)
-    rendered = map_files(_render_one, (env, config), missing, jobs)
+    site_pages: list[tuple[str, str]] = []
+    # Briefs, actors, home and timeline are rendered here while workers render the articles.
+    rendered = map_files(
+        _render_one,
+        (env, config),
+        missing,
+        jobs,
+        meanwhile=lambda: site_pages.extend(render_site_pages(site, env)),
+    )
+    pages[:0] = site_pages
     for entry, text in zip(missing, rendered, strict=True):
         pages.append((entry.article.page, text))
         if cache is not None:
