@@ -78,6 +78,8 @@ class BuildCache:
 
     path: Path
     entries: dict[str, _Entry] = field(default_factory=dict)
+    site_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Brief and actor pages: docs path -> (key of everything the page shows, Markdown)."""
     changed: bool = False
     hits: int = 0
     misses: int = 0
@@ -96,12 +98,12 @@ class BuildCache:
             log.info("cache not signed by this machine's key; ignoring it")
             return cls(path)
         try:
-            fingerprint, entries = pickle.loads(payload)
+            fingerprint, entries, site_pages = pickle.loads(payload)
         except Exception as exc:  # a damaged file is only a cold cache
             log.info("cache unreadable (%s); starting afresh", exc)
             return cls(path)
-        if fingerprint == code_fingerprint() and isinstance(entries, dict):
-            return cls(path, entries)
+        if fingerprint == code_fingerprint() and isinstance(entries, dict) and isinstance(site_pages, dict):
+            return cls(path, entries, site_pages)
         log.info("cache made by other code; starting afresh")
         return cls(path)
 
@@ -139,6 +141,15 @@ class BuildCache:
             entry.page_key, entry.page = key, page
             self.changed = True
 
+    def site_page(self, path: str, key: str) -> str | None:
+        found = self.site_pages.get(path)
+        return found[1] if found is not None and found[0] == key else None
+
+    def put_site_page(self, path: str, key: str, page: str) -> None:
+        if self.site_pages.get(path) != (key, page):
+            self.site_pages[path] = (key, page)
+            self.changed = True
+
     def keep_only(self, paths: set[str]) -> None:
         """Forget articles that no longer exist."""
         for path in [p for p in self.entries if p not in paths]:
@@ -155,7 +166,9 @@ class BuildCache:
         if not self.changed or key is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = pickle.dumps((code_fingerprint(), self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(
+            (code_fingerprint(), self.entries, self.site_pages), protocol=pickle.HIGHEST_PROTOCOL
+        )
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(hmac.digest(key, payload, "sha256") + payload)
         os.replace(temporary, self.path)

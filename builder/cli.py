@@ -211,7 +211,7 @@ def serve(project: Path, port: int) -> None:
         click.echo("stopped", err=True)
     finally:
         stop.set()
-        builder.stop_catching_up()
+        builder.close()
         server.server_close()
 
 

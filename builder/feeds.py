@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import markdown
@@ -18,11 +19,16 @@ MAX_ENTRIES = 100
 """Entries per feed: readers poll feeds often, and the brief itself keeps the full record."""
 
 
-def write_feeds(site: Site, out: Path) -> int:
-    """Write feed.xml and feeds/<topic-id>.xml under `out`; return how many feeds."""
+def write_feeds(site: Site, out: Path, stop: Callable[[], None] = lambda: None) -> int:
+    """Write feed.xml and feeds/<topic-id>.xml under `out`; return how many feeds.
+
+    `stop` is called before each feed and may raise to abandon the rest (serve, on a new edit).
+    """
     (out / "feeds").mkdir(parents=True, exist_ok=True)
+    stop()
     (out / "feed.xml").write_bytes(site_feed(site))
     for brief in site.briefs:
+        stop()
         (out / "feeds" / f"{brief.topic.id}.xml").write_bytes(topic_feed(site, brief))
     return 1 + len(site.briefs)
 

@@ -63,6 +63,12 @@ class LiveBuilder:
             thread.join()
             self._catching_up = None
 
+    def close(self) -> None:
+        """Stop any catch-up and keep the cache on disk for the next build."""
+        self.stop_catching_up()
+        if self.cache is not None:
+            self.cache.save()
+
     def _catch_up(self, site: Site, stopper: Stopper) -> None:
         try:
             records = catch_up(site, self.options, self.cache, stopper)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,13 @@ from builder.errors import BuildError, ContentError
 from builder.model import Article, Project, SiteConfig
 from builder.parallel import map_files
 from builder.project import load_project
-from builder.rendering import environment, render_article, render_site_pages, template_fingerprint
+from builder.rendering import (
+    environment,
+    render_article,
+    render_site_pages,
+    sees_only_its_own_page,
+    template_fingerprint,
+)
 from builder.routing import ArticleRoutes, Router
 from builder.writing import (
     check_output_folder,
@@ -170,7 +177,7 @@ def build(
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
-        pages = render_markdown(site, root, options.jobs, cache)
+        pages = render_markdown(site, root, options.jobs, cache, routes)
         report.details["render"] = f"{len(pages):,} Markdown pages"
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
@@ -222,16 +229,19 @@ def build_html(
 def catch_up(
     site: Site, options: BuildOptions, cache: BuildCache | None, stopper: search.Stopper | None = None
 ) -> int:
-    """After an incremental build: write the feeds, save the cache, then refresh the search index.
+    """After an incremental build: write the feeds, refresh the search index, then save the cache.
 
     `serve` runs this once browsers have reloaded the edited page: none of it changes what the
     reader sees, and at scale it takes far longer than updating the pages. Returns the records;
-    raises search.Cancelled if `stopper` stops it.
+    raises search.Cancelled if `stopper` stops it. Saving the cache (seconds at 10,000 articles)
+    cannot be stopped, so it comes last.
     """
-    feeds.write_feeds(site, options.site_dir)
+    stopper = stopper or search.Stopper()
+    feeds.write_feeds(site, options.site_dir, stopper.check)
+    records = refresh_search(site, options, stopper)
     if cache is not None:
         cache.save()
-    return refresh_search(site, options, stopper)
+    return records
 
 
 def refresh_search(site: Site, options: BuildOptions, stopper: search.Stopper | None = None) -> int:
@@ -330,13 +340,20 @@ def _route_one(router: Router, article: Article) -> ArticleRoutes:
 
 
 def render_markdown(
-    site: Site, root: Path, jobs: int | None = None, cache: BuildCache | None = None
+    site: Site,
+    root: Path,
+    jobs: int | None = None,
+    cache: BuildCache | None = None,
+    routes: Mapping[str, ArticleRoutes] | None = None,
 ) -> list[tuple[str, str]]:
-    """Every page's Markdown: article pages from the cache where nothing they show has changed."""
+    """Every page's Markdown: article, brief and actor pages from the cache where nothing they
+    show has changed (briefs and actor pages only when `routes` are given)."""
     env = environment(root)
     config = site.project.config
     pages: list[tuple[str, str]] = []
-    common = digest_of(template_fingerprint(env), repr(config))
+    templates = template_fingerprint(env)
+    common = digest_of(templates, repr(config))
+    site_keys = site_page_keys(site, env, templates, cache, routes) if cache and routes else {}
     keys: dict[str, str] = {}
     missing: list[ArticlePage] = []
     for entry in site.articles:
@@ -356,20 +373,77 @@ def render_markdown(
                 continue
         missing.append(entry)
     site_pages: list[tuple[str, str]] = []
+
+    def reuse(path: str) -> str | None:
+        key = site_keys.get(path)
+        return cache.site_page(path, key) if cache is not None and key is not None else None
+
     # Briefs, actors, home and timeline are rendered here while workers render the articles.
     rendered = map_files(
         _render_one,
         (env, config),
         missing,
         jobs,
-        meanwhile=lambda: site_pages.extend(render_site_pages(site, env)),
+        meanwhile=lambda: site_pages.extend(render_site_pages(site, env, reuse)),
     )
     pages[:0] = site_pages
+    if cache is not None:
+        for path, text in site_pages:
+            if path in site_keys:
+                cache.put_site_page(path, site_keys[path], text)
     for entry, text in zip(missing, rendered, strict=True):
         pages.append((entry.article.page, text))
         if cache is not None:
             cache.put_page(entry.article.path, keys[entry.article.path], text)
     return pages
+
+
+def site_page_keys(
+    site: Site,
+    env: Environment,
+    templates: str,
+    cache: BuildCache,
+    routes: Mapping[str, ArticleRoutes],
+) -> dict[str, str]:
+    """A key for each brief and actor page that changes whenever anything the page shows may.
+
+    A brief shows only the articles that touch its topic (list it, are routed to it, or mention
+    it), so its key is over those articles' content digests, with the templates, the settings and
+    every topic and actor (titles and names appear in related topics and positions); routing is
+    a function of those. An actor page shows only the articles that list the actor. With one
+    article edited, only the pages it touches are rendered again. Templates that could read the
+    whole site get no keys: their pages are always rendered.
+    """
+    project = site.project
+    if not all(sees_only_its_own_page(env, name) for name in ("brief.md.jinja", "actor.md.jinja")):
+        return {}
+    common = digest_of(
+        templates,
+        repr(project.config),
+        *(repr(topic) for topic in project.topics.values()),
+        *(repr(actor) for actor in project.actors.values()),
+    )
+    by_topic: dict[str, list[str]] = defaultdict(list)
+    by_actor: dict[str, list[str]] = defaultdict(list)
+    for entry in site.articles:
+        article = entry.article
+        route = routes[article.slug]
+        stamp = f"{article.path}\0{cache.digest(article.path)}"
+        touched = {*article.topics, *route.topics}
+        for passage in route.passages:
+            touched.update(passage.mentioned)
+        for topic_id in touched:
+            by_topic[topic_id].append(stamp)
+        for actor_id in article.actors:
+            by_actor[actor_id].append(stamp)
+    keys = {
+        brief.topic.page: digest_of(common, "topic", brief.topic.id, *by_topic[brief.topic.id])
+        for brief in site.briefs
+    }
+    for actor_page in site.actors:
+        actor = actor_page.actor
+        keys[actor.page] = digest_of(common, "actor", actor.id, *by_actor[actor.id])
+    return keys
 
 
 def _render_one(shared: tuple[Environment, SiteConfig], entry: ArticlePage) -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, meta, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -100,20 +100,54 @@ def relative_link(page: str, target: str) -> str:
     return "../" * (len(here_parts) - common) + "/".join(target_parts[common:])
 
 
-def render_site_pages(site: Site, env: Environment) -> Iterator[tuple[str, str]]:
-    """Yield (docs-relative path, Markdown) for every page except article pages, in a stable order."""
+def render_site_pages(
+    site: Site, env: Environment, reuse: Callable[[str], str | None] = lambda path: None
+) -> Iterator[tuple[str, str]]:
+    """Yield (docs-relative path, Markdown) for every page except article pages, in a stable order.
+
+    `reuse(path)` may return a brief's or an actor's page as it was rendered before, when nothing
+    it shows has changed (the caller knows, see `builder.pipeline.site_page_keys`).
+    """
     common: dict[str, Any] = {"config": site.project.config, "site": site}
 
     def page(path: str, template: str, **data: Any) -> tuple[str, str]:
         return path, env.get_template(template).render(page_path=path, **common, **data)
 
+    def reused_or(path: str, template: str, **data: Any) -> tuple[str, str]:
+        text = reuse(path)
+        return (path, text) if text is not None else page(path, template, **data)
+
     yield page("index.md", "home.md.jinja")
     yield page("timeline.md", "timeline.md.jinja")
     yield page("actors/index.md", "actors.md.jinja")
     for brief in site.briefs:
-        yield page(brief.topic.page, "brief.md.jinja", brief=brief, topic=brief.topic)
+        yield reused_or(brief.topic.page, "brief.md.jinja", brief=brief, topic=brief.topic)
     for actor_page in site.actors:
-        yield page(actor_page.actor.page, "actor.md.jinja", entry=actor_page, actor=actor_page.actor)
+        yield reused_or(actor_page.actor.page, "actor.md.jinja", entry=actor_page, actor=actor_page.actor)
+
+
+def sees_only_its_own_page(env: Environment, name: str) -> bool:
+    """Whether template `name` (and every template it imports or includes) leaves `site` alone.
+
+    Briefs and actor pages are reused by what they show; a project template that reads the
+    whole site could show anything, so its pages are always rendered afresh.
+    """
+    seen: set[str] = set()
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        tree = env.parse(source)
+        if "site" in meta.find_undeclared_variables(tree):
+            return False
+        for referenced in meta.find_referenced_templates(tree):
+            if referenced is None:  # a template chosen at run time: it could be anything
+                return False
+            waiting.append(referenced)
+    return True
 
 
 def render_article(env: Environment, config: SiteConfig, entry: ArticlePage) -> str:

@@ -91,6 +91,11 @@ class Stopper:
     def stopped(self) -> bool:
         return self._stopped
 
+    def check(self) -> None:
+        """Raise Cancelled if stopped (for work of other kinds done under the same stopper)."""
+        if self._stopped:
+            raise Cancelled("stopped")
+
     def stop(self) -> None:
         with self._lock:
             self._stopped = True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.cache import CACHE_FILE
+from builder.cache import CACHE_FILE, BuildCache
 from builder.rendering import relative_link
 from tests.conftest import ProjectFactory, run
 from tests.sitecheck import tree_hashes
@@ -101,3 +101,43 @@ def test_relative_links_match_posixpath(page: str, target: str) -> None:
     import posixpath
 
     assert relative_link(page, target) == posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def test_a_brief_template_that_reads_the_whole_site_is_always_rendered(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    # Briefs are reused by the articles that touch their topic; this one shows every article.
+    root = make_project({
+        "templates/brief.md.jinja": "# {{ topic.title }}\n\n{{ site.articles|length }} articles on the site.\n",
+    })
+    _docs(root)
+    (root / "content/articles/2021/new.md").write_text(
+        "---\ntitle: New\ndate: 2021-04-01\nsource: X\n---\nNothing of note.\n"
+    )
+    after = _docs(root)
+    assert "2 articles on the site" in (root / "build/docs/topics/myanmar.md").read_text()
+    assert after == _fresh(root, tmp_path)
+
+
+def test_an_edit_renders_only_the_briefs_and_actor_pages_it_touches(make_project: ProjectFactory) -> None:
+    root = make_project({
+        "content/actors/russia.md": "---\nname: Russia\n---\n",
+        "content/topics/syria.md": "---\ntitle: Syria\naliases: [Syria]\n---\n",
+        "content/articles/2021/syria.md": "---\ntitle: Syria talks\ndate: 2021-03-01\nsource: X\n"
+        "actors: [russia]\n---\nRussia spoke on Syria.\n",
+    })
+    _docs(root)
+    cache = BuildCache.open(root / "build")
+    assert set(cache.site_pages) == {
+        "topics/afghanistan.md", "topics/myanmar.md", "topics/syria.md", "actors/china.md", "actors/russia.md",
+    }
+    # The edited article names Afghanistan, Myanmar and China: Syria and Russia are not touched.
+    kept = {path: cache.site_pages[path][0] for path in ("topics/syria.md", "actors/russia.md")}
+    for path, key in kept.items():  # mark the cached pages, to see them come back
+        cache.put_site_page(path, key, f"reused {path}\n")
+    cache.save()
+    _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Burma.")
+    _docs(root)
+    for path in kept:
+        assert (root / "build/docs" / path).read_text() == f"reused {path}\n"
+    assert "Burma" in (root / "build/docs/topics/myanmar.md").read_text()
