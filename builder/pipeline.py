@@ -177,7 +177,7 @@ def build(
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
-        pages = render_markdown(site, root, options.jobs, cache, routes)
+        pages = render_markdown(site, root, routes, options.jobs, cache)
         report.details["render"] = f"{len(pages):,} Markdown pages"
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
@@ -342,18 +342,18 @@ def _route_one(router: Router, article: Article) -> ArticleRoutes:
 def render_markdown(
     site: Site,
     root: Path,
+    routes: Mapping[str, ArticleRoutes],
     jobs: int | None = None,
     cache: BuildCache | None = None,
-    routes: Mapping[str, ArticleRoutes] | None = None,
 ) -> list[tuple[str, str]]:
     """Every page's Markdown: article, brief and actor pages from the cache where nothing they
-    show has changed (briefs and actor pages only when `routes` are given)."""
+    show has changed."""
     env = environment(root)
     config = site.project.config
     pages: list[tuple[str, str]] = []
     templates = template_fingerprint(env)
     common = digest_of(templates, repr(config))
-    site_keys = site_page_keys(site, env, templates, cache, routes) if cache and routes else {}
+    site_keys = site_page_keys(site, env, templates, cache, routes) if cache is not None else {}
     keys: dict[str, str] = {}
     missing: list[ArticlePage] = []
     for entry in site.articles:

@@ -65,10 +65,15 @@ class SearchRecord:
 
 def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
     """Write the search index into `out`/pagefind; return how many records it holds."""
+    files, records = make_index(site, stopper)
+    write_index(files, records, out)
+    return records
+
+
+def make_index(site: Site, stopper: Stopper | None = None) -> tuple[dict[str, bytes], int]:
+    """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds."""
     records = search_records(site)
-    write_index(bundle_files(records, site.project.config.language, stopper), out)
-    log.info("search: indexed %d records", len(records))
-    return len(records)
+    return bundle_files(records, site.project.config.language, stopper), len(records)
 
 
 class Cancelled(Exception):
@@ -131,9 +136,8 @@ class IndexJob:
 
     def _run(self, site: Site) -> None:
         try:
-            records = search_records(site)
-            files = bundle_files(records, site.project.config.language, self._stopper)
-            self._result = (files, len(records), time.perf_counter() - self._began)
+            files, records = make_index(site, self._stopper)
+            self._result = (files, records, time.perf_counter() - self._began)
         except BaseException as error:  # handed to the thread that waits for the index
             self._result = error
 
@@ -144,8 +148,7 @@ class IndexJob:
         if isinstance(result, BaseException) or result is None:
             raise result or BuildError("search: the indexing thread ended without an index")
         files, records, seconds = result
-        write_index(files, out)
-        log.info("search: indexed %d records", records)
+        write_index(files, records, out)
         return records, seconds
 
     def cancel(self) -> None:
@@ -154,7 +157,7 @@ class IndexJob:
         self._thread.join()
 
 
-def write_index(files: Mapping[str, bytes], out: Path) -> None:
+def write_index(files: Mapping[str, bytes], records: int, out: Path) -> None:
     """Write Pagefind's (normalised) files as `out`/pagefind, replacing any folder there."""
     bundle = out / BUNDLE
     if bundle.exists():  # a docs/pagefind folder would otherwise mix with the index
@@ -163,6 +166,7 @@ def write_index(files: Mapping[str, bytes], out: Path) -> None:
         write_bundle(files, bundle)
     except OSError as error:
         raise BuildError(f"search: could not write the index to {bundle}: {error}") from error
+    log.info("search: indexed %d records", records)
 
 
 def bundle_files(
