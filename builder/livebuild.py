@@ -38,7 +38,11 @@ class LiveBuilder:
         """A full build the first time (until one succeeds), then an incremental one; raise on failure."""
         self.stop_catching_up()  # it reads the cache and writes into the site, as the build will
         options = dataclasses.replace(self.options, incremental=True) if self._built else self.options
-        report = build(options, diagnostics, cache=self.cache)
+        try:
+            report = build(options, diagnostics, cache=self.cache)
+        except BaseException:
+            self.start_catching_up()  # the last good site stays served: finish what it was owed
+            raise
         if self._built and not report.up_to_date and report.site is not None:
             self._behind = report.site
         self._built = True

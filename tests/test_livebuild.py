@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from builder.diagnostics import Diagnostics
+from builder.errors import BriefdeskError
 from builder.livebuild import LiveBuilder
 from builder.pipeline import BuildOptions
 from tests.conftest import ProjectFactory
@@ -49,3 +51,24 @@ def test_a_new_edit_stops_the_catch_up_and_the_next_one_finishes_it(
     assert len(said) == 1 and said[0].startswith("feeds and search index refreshed (")
     assert "Burma again" in feed.read_text()
     assert builder.start_catching_up() is None  # nothing left to do
+
+
+def test_a_broken_edit_lets_the_stopped_catch_up_finish_for_the_last_good_site(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    said: list[str] = []
+    builder = LiveBuilder(BuildOptions(root=root), announce=said.append)
+    builder.rebuild(Diagnostics())
+    article = root / ARTICLE
+    article.write_text(article.read_text().replace("They also discussed Myanmar.", "They discussed Burma."))
+    builder.rebuild(Diagnostics())
+    builder.start_catching_up()
+    (root / "content/articles/2021/broken.md").write_text("---\ntitle: Broken\n---\n")
+    with pytest.raises(BriefdeskError):
+        builder.rebuild(Diagnostics())  # stops the catch-up first, then fails on the content
+    deadline = time.monotonic() + 60
+    while not said and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(said) == 1 and said[0].startswith("feeds and search index refreshed (")
+    assert "Burma" in (root / "site/feeds/myanmar.xml").read_text()
