@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -54,15 +55,24 @@ SERVE_LIMIT = 300.0
 """Seconds to wait for the served page: far past the 3 s target, short of a stuck run."""
 
 
-def measure_serve(project: Path, timeout: float, code: Path) -> tuple[float | None, str]:
-    """Start `briefdesk serve`, edit one article, and time until the served page shows the edit.
+@dataclass(slots=True)
+class ServeEdit:
+    """Seconds from saving an edit under `briefdesk serve` to what a reader sees (None: not seen)."""
 
-    Returns the seconds from saving the edit to the first response with it, or None and why not
-    (the server's own error line when it reports one).
-    """
+    page: float | None = None
+    """To the first response of the edited article's page that shows the edit."""
+    settled: float | None = None
+    """To serve's report that the whole update (briefs, timeline, actor pages) is done."""
+    note: str = ""
+    """Why a time is missing (the server's own error line when it reports one)."""
+
+
+def measure_serve(project: Path, timeout: float, code: Path) -> ServeEdit:
+    """Start `briefdesk serve`, edit one article, and time until the served page shows the edit,
+    then until serve has updated every page (it reloads the edited page first, the rest after)."""
     picked = pick_article(project)
     if picked is None:
-        return None, "no article page to edit"
+        return ServeEdit(note="no article page to edit")
     source, page = picked
     url_path = page.parent.relative_to(project / "site").as_posix()
     server = subprocess.Popen(
@@ -90,25 +100,33 @@ def measure_serve(project: Path, timeout: float, code: Path) -> tuple[float | No
     threading.Thread(target=read_log, daemon=True).start()
     try:
         if not ready.wait(timeout) or not port:
-            return None, "briefdesk serve did not start: " + " ".join(lines[-3:])
+            return ServeEdit(note="briefdesk serve did not start: " + " ".join(lines[-3:]))
         time.sleep(SERVE_SETTLE)
         seen = len(lines)
         token = f"serve-edit-{os.getpid()}"
         edit_article(source, token)
         started = time.perf_counter()
         url = f"http://127.0.0.1:{port[0]}/{url_path}/"
+        result = ServeEdit()
         while time.perf_counter() - started < min(timeout, SERVE_LIMIT):
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if token in response.read().decode("utf-8", "replace"):
-                        return time.perf_counter() - started, ""
-            except (urllib.error.URLError, OSError):
-                pass
+            if result.page is None:
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if token in response.read().decode("utf-8", "replace"):
+                            result.page = time.perf_counter() - started
+                except (urllib.error.URLError, OSError):
+                    pass
+            if any(line.startswith("built ") for line in lines[seen:]):  # the rebuild's summary
+                result.settled = time.perf_counter() - started
+            if result.page is not None and result.settled is not None:
+                return result
             errors = [line for line in lines[seen:] if line.startswith("error")]
             if errors:
-                return None, f"the rebuild failed: {' '.join(lines[seen:])[:300]}"
+                result.note = f"the rebuild failed: {' '.join(lines[seen:])[:300]}"
+                return result
             time.sleep(0.05)
-        return None, f"the edited page was not served within {min(timeout, SERVE_LIMIT):.0f} s"
+        result.note = f"the update was not served within {min(timeout, SERVE_LIMIT):.0f} s"
+        return result
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:

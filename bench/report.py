@@ -233,8 +233,21 @@ def rebuilds_table(results: Sequence[CorpusResult]) -> list[str]:
         "no-change build",
         "after one edit: `briefdesk build`",
         "edit → page on disk",
+        "edit → page in serve",
+        "edit → every page in serve",
     ]
-    rows = [[r.name, _run_s(r.build), _run_s(r.rebuild), _run_s(r.edit), _s(r.edit_page)] for r in results]
+    rows = [
+        [
+            r.name,
+            _run_s(r.build),
+            _run_s(r.rebuild),
+            _run_s(r.edit),
+            _s(r.edit_page),
+            _s(r.serve_page),
+            _s(r.serve_settled),
+        ]
+        for r in results
+    ]
     return _table(header, rows)
 
 

@@ -57,6 +57,8 @@ class CorpusResult:
     """Seconds from the start of the rebuild to the edited article's page on disk showing the edit."""
     serve_page: float | None = None
     """Seconds from saving the edit to `briefdesk serve` serving the updated page."""
+    serve_settled: float | None = None
+    """Seconds from saving the edit to `briefdesk serve` having updated every page."""
     plain: Run | None = None
     hugo: Run | None = None
     sizes: dict[str, FolderSize | None] = field(default_factory=dict)
@@ -83,6 +85,7 @@ class CorpusResult:
             edit=run("edit"),
             edit_page=data.get("edit_page"),
             serve_page=data.get("serve_page"),
+            serve_settled=data.get("serve_settled"),
             plain=run("plain"),
             hugo=run("hugo"),
             sizes=sizes,
@@ -183,9 +186,10 @@ def measure_corpus(project: Path, name: str, size: int | None, args: argparse.Na
 
     if args.serve:
         log(f"{name}: briefdesk serve, edit one article, wait for the page")
-        result.serve_page, note = measure_serve(project, timeout, code)
-        if note:
-            result.notes.append(f"serve: {note}")
+        served = measure_serve(project, timeout, code)
+        result.serve_page, result.serve_settled = served.page, served.settled
+        if served.note:
+            result.notes.append(f"serve: {served.note}")
 
     if "plain" not in skip:
         # A copy beside the original, so its relative docs_dir and custom_dir resolve the same way.

@@ -181,7 +181,7 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
     return Site(
         project=project,
         briefs=briefs,
-        articles=tuple(_article_page(a, routes[a.slug], project) for a in articles),
+        articles=tuple(article_page(a, routes[a.slug], project) for a in articles),
         actors=_actor_pages(project.actors.values(), briefs, articles),
         regions=_regions(briefs),
     )
@@ -261,7 +261,7 @@ def _related(
     return tuple(picked + [RelatedTopic(topics[t], co_mentions[t], False) for t in mentioned])
 
 
-def _article_page(article: Article, route: ArticleRoutes, project: Project) -> ArticlePage:
+def article_page(article: Article, route: ArticleRoutes, project: Project) -> ArticlePage:
     topic_ids = list(dict.fromkeys([*article.topics, *route.topics]))
     return ArticlePage(
         article=article,

@@ -200,7 +200,16 @@ def serve(project: Path, port: int) -> None:
     stop = threading.Event()
     watcher = threading.Thread(
         target=serving.watch_and_rebuild,
-        args=(options.root, rebuild, counter, stop, lambda text: click.echo(text, err=True), after_reload),
+        args=(
+            options.root,
+            rebuild,
+            counter,
+            stop,
+            lambda text: click.echo(text, err=True),
+            after_reload,
+            builder.preview,
+            lambda: builder.shows_more_than_preview,
+        ),
         daemon=True,
     )
     watcher.start()

@@ -6,20 +6,30 @@ parsed, routed and rendered articles stays in memory from one rebuild to the nex
 back from disk took seconds at that size). The feeds, the cache on disk and the search index,
 which no open page shows, catch up in the background after the reload; the next edit stops a
 catch-up still running (re-indexing takes minutes at that size) and starts its own.
+
+An edit to articles that keep their page is shown before all that: `preview` renders the edited
+articles' own pages from those files alone (builder.preview) through a MkDocs kept loaded
+(builder.warmdocs), and browsers reload; the full update that follows brings the briefs, the
+timeline and the actor pages that quote the articles up to date.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from builder import site as mkdocs
 from builder.assembly import Site
-from builder.cache import BuildCache
+from builder.cache import BuildCache, digest_of
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
 from builder.pipeline import BuildOptions, BuildReport, build, catch_up
+from builder.preview import ArticlePreview
 from builder.search import Cancelled, Stopper
+from builder.warmdocs import WarmDocs
+from builder.writing import update_page
 
 
 class LiveBuilder:
@@ -33,20 +43,75 @@ class LiveBuilder:
         self._behind: Site | None = None
         """The site whose feeds and search index are not yet written."""
         self._catching_up: tuple[threading.Thread, Stopper] | None = None
+        self._preview: ArticlePreview | None = None
+        """Renders edited articles against the project of the last good update (None before one)."""
+        self._warm: WarmDocs | None = None
+        self._previewed = False
+
+    @property
+    def shows_more_than_preview(self) -> bool:
+        """Whether the last rebuild changed pages beyond those its preview had already shown."""
+        return not self._previewed
 
     def rebuild(self, diagnostics: Diagnostics) -> BuildReport:
         """A full build the first time (until one succeeds), then an incremental one; raise on failure."""
         self.stop_catching_up()  # it reads the cache and writes into the site, as the build will
+        previewed, self._previewed = self._previewed, False
         options = dataclasses.replace(self.options, incremental=True) if self._built else self.options
         try:
             report = build(options, diagnostics, cache=self.cache)
         except BaseException:
+            self._preview = None  # previews resume after the next good update
             self.start_catching_up()  # the last good site stays served: finish what it was owed
             raise
         if self._built and not report.up_to_date and report.site is not None:
             self._behind = report.site
         self._built = True
+        self._previewed = previewed and report.pages_changed == 0
+        if report.project is not None:
+            self._preview = ArticlePreview(report.project)
+            self._warm_up()
         return report
+
+    def preview(self, changed: Sequence[str]) -> bool:
+        """Show edited articles' own pages at once, if the edit allows; whether pages were updated.
+
+        `changed` holds the project-relative paths that changed. When this declines (or fails),
+        nothing was written and `rebuild` does the whole update as usual; when it succeeds,
+        `rebuild` must still follow to update the pages that quote the articles.
+        """
+        if self._preview is None or self._warm is None:
+            return False
+        pages = self._preview.pages(changed)
+        if pages is None:
+            return False
+        self.stop_catching_up()  # its Pagefind run would take the core MkDocs needs
+        docs = self.options.docs_dir
+        for path, text in pages:
+            update_page(docs, path, text)
+        ok, _ = self._warm.render(
+            [path for path, _ in pages], mkdocs.source_date_epoch(self._preview.project)
+        )
+        self._previewed = ok
+        return ok  # its warnings are reported by the full update that follows
+
+    def _warm_up(self) -> None:
+        """Have a loaded MkDocs ready for previews, matching the last update's settings and pages."""
+        config = self.options.build_dir / "mkdocs.yml"
+        try:
+            listed = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(self.options.docs_dir)
+                for name in names
+            )
+            fingerprint = digest_of(config.read_bytes(), *listed)
+        except OSError:
+            return
+        if self._warm is not None and self._warm.fingerprint == fingerprint:
+            return
+        if self._warm is not None:
+            self._warm.close()
+        self._warm = WarmDocs(config, self.options.site_dir, fingerprint)
 
     def start_catching_up(self) -> threading.Thread | None:
         """Write, in a background thread, what the last rebuild left for later (if anything)."""
@@ -70,6 +135,9 @@ class LiveBuilder:
     def close(self) -> None:
         """Stop any catch-up and keep the cache on disk for the next build."""
         self.stop_catching_up()
+        if self._warm is not None:
+            self._warm.close()
+            self._warm = None
         if self.cache is not None:
             self.cache.save()
 

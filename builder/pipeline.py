@@ -93,8 +93,12 @@ class BuildReport:
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     """Wall time per stage, in seconds, in the order run."""
+    project: Project | None = None
+    """The loaded project (for `serve`'s previews), also when the site was up to date."""
     site: Site | None = None
     """The assembled site (for `serve`, which refreshes the search index after reloading)."""
+    pages_changed: int | None = None
+    """Markdown pages an incremental update wrote or deleted (None for a whole build)."""
     up_to_date: bool = False
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
@@ -165,6 +169,7 @@ def build(
             )
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
+    report.project = project
     inputs = inputs_digest(project, root, cache) if cache is not None and not options.incremental else None
     if inputs is not None and _unchanged(inputs, options):
         report.up_to_date = True  # same content, templates, settings and code as the last build
@@ -185,8 +190,8 @@ def build(
     manifest = site_manifest(pages, project.config)
     with report.stage("write"):
         if options.incremental and options.docs_dir.is_dir():
-            changed = update_pages(options.docs_dir, pages)
-            report.details["write"] = f"{changed:,} pages changed"
+            report.pages_changed = update_pages(options.docs_dir, pages)
+            report.details["write"] = f"{report.pages_changed:,} pages changed"
         elif read_manifest(options.build_dir)[1] != manifest or not options.docs_dir.is_dir():
             write_markdown(pages, options.docs_dir)
         write_manifest(options.build_dir, manifest, inputs)
@@ -289,7 +294,7 @@ def _pages_and_feeds(
     with report.stage("mkdocs"):
         config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
         ok, problems = mkdocs.run_mkdocs(
-            config_path, out, mkdocs.source_date_epoch(site), options.root, dirty=dirty
+            config_path, out, mkdocs.source_date_epoch(site.project), options.root, dirty=dirty
         )
         diagnostics.extend(problems)
     if not ok:

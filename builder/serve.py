@@ -25,7 +25,7 @@ _RELOAD_SCRIPT = b"""<script>
   function poll() {
     fetch("%s", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
       if (seen === null) { seen = v; } else if (v !== seen) { location.reload(); return; }
-      setTimeout(poll, 1000);
+      setTimeout(poll, 300);
     }).catch(function () { setTimeout(poll, 2000); });
   }
   poll();
@@ -108,20 +108,34 @@ def watch_and_rebuild(
     stop: threading.Event,
     announce: Callable[[str], None],
     after_reload: Callable[[], None] = lambda: None,
+    preview: Callable[[list[str]], bool] = lambda changed: False,
+    shows_more: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Rebuild whenever a watched file changes; bump the counter after each successful build."""
+    """Rebuild whenever a watched file changes; bump the counter after each successful build.
+
+    `preview` may first update the edited pages alone (see LiveBuilder.preview): browsers reload
+    then, and again once the rebuild has updated the rest, unless `shows_more` says the rebuild
+    changed no page beyond the previewed ones.
+    """
     from watchfiles import watch
 
     paths = watched_paths(root)
-    for changes in watch(*paths, stop_event=stop, debounce=200, step=50, rust_timeout=500):
+    for changes in watch(*paths, stop_event=stop, debounce=50, step=20, rust_timeout=500):
         changed = sorted({Path(p).relative_to(root).as_posix() for _, p in changes if _relevant(Path(p))})
         if not changed:
             continue
         announce("changed: " + ", ".join(changed[:5]) + (" …" if len(changed) > 5 else ""))
         started = time.perf_counter()
-        if rebuild():
+        if preview(changed):
             counter.bump()
-            announce(f"reloading browsers ({time.perf_counter() - started:.2f} s after the change)")
+            announce(
+                f"showing the edited page ({time.perf_counter() - started:.2f} s after the change); "
+                "updating the pages that quote it"
+            )
+        if rebuild():
+            if shows_more():
+                counter.bump()
+                announce(f"reloading browsers ({time.perf_counter() - started:.2f} s after the change)")
             after_reload()
 
 

@@ -22,6 +22,7 @@ import yaml
 
 from builder.assembly import Site
 from builder.diagnostics import Diagnostic
+from builder.model import Project
 
 THEME = Path(__file__).with_name("theme")
 STYLESHEET = "assets/briefdesk/briefdesk.css"
@@ -60,9 +61,9 @@ _SLUGIFY = "BRIEFDESK-HEADING-ID"
 _SLUGIFY_TAG = "!!python/name:builder.slugs.heading_id"
 
 
-def source_date_epoch(site: Site) -> int:
+def source_date_epoch(project: Project) -> int:
     """Seconds since 1970 at the newest content date, so output never depends on the clock."""
-    newest = max((page.article.date for page in site.articles), default=dt.date(2000, 1, 1))
+    newest = max((article.date for article in project.published), default=dt.date(2000, 1, 1))
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
 
 
@@ -191,7 +192,7 @@ def run_mkdocs(
     )
     build_dir = config_path.parent
     lines = result.stderr.splitlines() + result.stdout.splitlines()
-    diagnostics = list(_diagnostics(lines, build_dir, root))
+    diagnostics = list(log_diagnostics(lines, build_dir, root))
     if result.returncode != 0 and not diagnostics:
         tail = " ".join(result.stderr.strip().splitlines()[-3:]) or f"exit status {result.returncode}"
         diagnostics.append(
@@ -200,7 +201,8 @@ def run_mkdocs(
     return result.returncode == 0 and not diagnostics, diagnostics
 
 
-def _diagnostics(lines: Iterable[str], build_dir: Path, root: Path) -> Iterable[Diagnostic]:
+def log_diagnostics(lines: Iterable[str], build_dir: Path, root: Path) -> Iterable[Diagnostic]:
+    """MkDocs' warnings and errors among its log lines, as diagnostics on the pages they concern."""
     for raw in lines:
         match = _LOG_LINE.match(raw.strip())
         if not match or match["level"] not in ("WARNING", "ERROR"):

@@ -110,20 +110,25 @@ def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> int:
     changed = 0
     wanted: set[Path] = set()
     for relative, text in pages:
-        path = folder / relative
-        wanted.add(path)
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-        changed += 1
+        wanted.add(folder / relative)
+        changed += update_page(folder, relative, text)
     for stale in folder.rglob("*.md"):
         if stale not in wanted:
             stale.unlink()
             changed += 1
     return changed
+
+
+def update_page(folder: Path, relative: str, text: str) -> bool:
+    """Write one page under `folder` unless it already holds `text`; return whether it was written."""
+    path = folder / relative
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return True
 
 
 def swap_in(staged: Path, target: Path) -> None:

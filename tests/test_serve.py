@@ -68,8 +68,11 @@ def test_serve_rebuilds_on_change_and_keeps_last_good_site(served: tuple[Path, s
     index_before = _get(url + "pagefind/pagefind-entry.json")[1]
     article = root / ARTICLE
     article.write_text(article.read_text().replace("They also discussed Myanmar.", "They also discussed Burma's junta."))
-    _wait(lambda: _get(url + "__briefdesk__/version")[1] == "1", 90, "a rebuild after an edit")
+    # The edited page first (a preview), then the brief that quotes it: browsers reload twice.
+    _wait(lambda: _get(url + "__briefdesk__/version")[1] == "2", 90, "a rebuild after an edit")
+    assert any(line.startswith("showing the edited page (") for line in lines)
     assert "Burma" in _get(url + "articles/2021/talks/")[1]
+    assert "Burma" in _get(url + "topics/myanmar/")[1]
     # Feeds, the cache on disk and the search index catch up after the reload.
     _wait(lambda: any("feeds and search index refreshed" in line for line in lines), 90, "the catch-up")
     assert "Burma" in _get(url + "feeds/myanmar.xml")[1]
@@ -79,7 +82,7 @@ def test_serve_rebuilds_on_change_and_keeps_last_good_site(served: tuple[Path, s
     (root / "content/articles/2021/broken.md").write_text("---\ntitle: Broken\n---\n")
     _wait(lambda: any("still serving the last good site" in line for line in lines), 90, "the failed rebuild")
     assert any("content/articles/2021/broken.md:1: error: missing required key 'date'" in line for line in lines)
-    assert _get(url + "__briefdesk__/version")[1] == "1"
+    assert _get(url + "__briefdesk__/version")[1] == "2"
     status, page = _get(url + "articles/2021/talks/")
     assert status == 200 and "Burma" in page
     assert _get(url + "no/such/page/")[0] == 404
