@@ -19,6 +19,7 @@ import dataclasses
 import os
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from builder import site as mkdocs
 from builder.assembly import Site
@@ -59,7 +60,7 @@ class LiveBuilder:
         previewed, self._previewed = self._previewed, False
         options = dataclasses.replace(self.options, incremental=True) if self._built else self.options
         try:
-            report = build(options, diagnostics, cache=self.cache)
+            report = build(options, diagnostics, cache=self.cache, renderer=self._render_loaded)
         except BaseException:
             self._preview = None  # previews resume after the next good update
             self.start_catching_up()  # the last good site stays served: finish what it was owed
@@ -67,7 +68,7 @@ class LiveBuilder:
         if self._built and not report.up_to_date and report.site is not None:
             self._behind = report.site
         self._built = True
-        self._previewed = previewed and report.pages_changed == 0
+        self._previewed = previewed and report.pages_changed == []
         if report.project is not None:
             self._preview = ArticlePreview(report.project)
             self._warm_up()
@@ -95,23 +96,41 @@ class LiveBuilder:
         self._previewed = ok
         return ok  # its warnings are reported by the full update that follows
 
+    def _render_loaded(
+        self, config_path: Path, pages: Sequence[str], epoch: int
+    ) -> tuple[bool, list[str]] | None:
+        """Render an update's changed pages with the loaded MkDocs, if it loaded these settings and pages."""
+        if self._warm is None or self._warm.fingerprint != self._fingerprint(config_path):
+            return None
+        ok, lines = self._warm.render(pages, epoch, templates=True)
+        if not ok:  # the dirty build that follows does the work; a fresh MkDocs loads after it
+            self._warm.close()
+            self._warm = None
+        return ok, lines
+
     def _warm_up(self) -> None:
         """Have a loaded MkDocs ready for previews, matching the last update's settings and pages."""
         config = self.options.build_dir / "mkdocs.yml"
-        try:
-            listed = sorted(
-                os.path.join(folder, name)
-                for folder, _, names in os.walk(self.options.docs_dir)
-                for name in names
-            )
-            fingerprint = digest_of(config.read_bytes(), *listed)
-        except OSError:
+        fingerprint = self._fingerprint(config)
+        if fingerprint is None:
             return
         if self._warm is not None and self._warm.fingerprint == fingerprint:
             return
         if self._warm is not None:
             self._warm.close()
         self._warm = WarmDocs(config, self.options.site_dir, fingerprint)
+
+    def _fingerprint(self, config: Path) -> str | None:
+        """What a loaded MkDocs depends on: its settings and the list of pages (not their text)."""
+        try:
+            listed = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(self.options.docs_dir)
+                for name in names
+            )
+            return digest_of(config.read_bytes(), *listed)
+        except OSError:
+            return None
 
     def start_catching_up(self) -> threading.Thread | None:
         """Write, in a background thread, what the last rebuild left for later (if anything)."""

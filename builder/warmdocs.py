@@ -7,7 +7,8 @@ forked child of the loaded process, so pages populated for one request never lea
 and the loaded state stays exactly as a fresh build would have it.
 
 Run as `python -m builder.warmdocs CONFIG SITE_DIR`. It prints `{"ready": true}` once loaded, then
-answers each line `{"pages": ["articles/2021/x.md"], "epoch": 1700000000}` on stdin with
+answers each line `{"pages": ["articles/2021/x.md"], "epoch": 1700000000, "templates": false}` on
+stdin (`templates`: also the theme's pages that list every page, such as sitemap.xml) with
 `{"ok": true, "messages": [...]}` on stdout, `messages` being MkDocs' warnings as its command line
 would print them ("WARNING - ..."), for `builder.site` to turn into diagnostics.
 
@@ -48,12 +49,17 @@ class WarmDocs:
         )
         self._ready = False
 
-    def render(self, pages: Sequence[str], epoch: int) -> tuple[bool, list[str]]:
-        """Render `pages` (docs paths) into the site; whether all went well, and MkDocs' warnings."""
+    def render(self, pages: Sequence[str], epoch: int, *, templates: bool = False) -> tuple[bool, list[str]]:
+        """Render `pages` (docs paths) into the site; whether all went well, and MkDocs' warnings.
+
+        With `templates`, also the theme's own pages (sitemap.xml, 404.html), as `mkdocs build
+        --dirty` would: they list every page with the build date, which an edit may change.
+        """
         try:
             if not self._ready:
                 self._ready = bool(json.loads(self._read()).get("ready"))
-            self._write(json.dumps({"pages": list(pages), "epoch": epoch}) + "\n")
+            request = {"pages": list(pages), "epoch": epoch, "templates": templates}
+            self._write(json.dumps(request) + "\n")
             answer = json.loads(self._read())
         except (OSError, ValueError) as error:
             return False, [f"ERROR - the page renderer stopped: {error}"]
@@ -104,6 +110,7 @@ def main(argv: Sequence[str]) -> int:
     from mkdocs.structure.files import get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils import get_build_date
 
     config_file, site_dir = argv
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())
@@ -126,14 +133,25 @@ def main(argv: Sequence[str]) -> int:
 
     def render(request: dict[str, Any]) -> dict[str, Any]:
         os.environ["SOURCE_DATE_EPOCH"] = str(int(request["epoch"]))
+        for doc in doc_files:  # stamped when loaded; the sitemap's archive is dated by them
+            assert doc.page is not None
+            doc.page.update_date = get_build_date()
         collect = _Collect()
         logging.getLogger("mkdocs").addHandler(collect)
+        pages = []
         for uri in request["pages"]:
             file = files.get_file_from_path(uri)
             if file is None or file.page is None:
                 return {"ok": False, "messages": [f"ERROR - no page {uri!r} in the loaded site"]}
             mkbuild._populate_page(file.page, config, files)
-            mkbuild._build_page(file.page, config, doc_files, nav, env)
+            pages.append(file.page)
+        if request.get("templates"):
+            for template in config.theme.static_templates:
+                mkbuild._build_theme_template(template, env, files, config, nav)
+        for page in pages:
+            mkbuild._build_page(page, config, doc_files, nav, env)
+        for page in pages:  # as `mkdocs build` does once every page is built
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         return {"ok": not any(line.startswith("ERROR") for line in collect.lines), "messages": collect.lines}
 
     for line in sys.stdin:

@@ -101,21 +101,22 @@ def write_manifest(build_dir: Path, manifest: str, inputs: str | None) -> None:
     path.write_text(f"{inputs or '-'} {manifest}\n")
 
 
-def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> int:
-    """Write only the pages whose text changed and delete pages that are gone; return the changes.
+def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> list[str]:
+    """Write only the pages whose text changed and delete pages that are gone; return both.
 
     Unchanged files keep their modification time, which is what lets MkDocs rebuild only the
-    pages that changed.
+    pages that changed. The paths returned are relative to `folder`, written ones first.
     """
-    changed = 0
+    changed: list[str] = []
     wanted: set[Path] = set()
     for relative, text in pages:
         wanted.add(folder / relative)
-        changed += update_page(folder, relative, text)
-    for stale in folder.rglob("*.md"):
+        if update_page(folder, relative, text):
+            changed.append(relative)
+    for stale in sorted(folder.rglob("*.md")):
         if stale not in wanted:
             stale.unlink()
-            changed += 1
+            changed.append(stale.relative_to(folder).as_posix())
     return changed
 
 

@@ -191,3 +191,77 @@ def test_no_preview_after_a_failed_update_until_a_good_one(make_project: Project
         assert "Another desk note" in _html(root)
     finally:
         builder.close()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != ".briefdesk-site"
+    }
+
+
+def _retitle(root: Path) -> None:
+    _edit(root, ARTICLE, "date: 2021-03-22", "date: 2021-03-29")  # also the newest date: the sitemap's
+    _edit(root, ARTICLE, "Talks in Guilin", "Guilin talks")
+
+
+UPDATES: dict[str, tuple[Callable[[Path], object], bool]] = {
+    # edit, and whether the loaded MkDocs can render it (the same settings and list of pages)
+    "an article's text": (
+        lambda root: _edit(root, ARTICLE, "They also discussed Myanmar.", "They discussed Burma."),
+        True,
+    ),
+    "an article's title and date": (_retitle, True),
+    "a new article": (
+        lambda root: _add(
+            root,
+            "content/articles/2021/new.md",
+            "---\ntitle: New\ndate: 2021-03-23\nsource: CGTN\n---\nTalks on Afghanistan in Kabul.\n",
+        ),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(("edit", "loaded"), UPDATES.values(), ids=UPDATES.keys())
+def test_serve_updates_leave_the_site_a_whole_build_would_write(
+    make_project: ProjectFactory, tmp_path: Path, edit: Callable[[Path], object], loaded: bool
+) -> None:
+    root = make_project()
+    builder = LiveBuilder(BuildOptions(root=root))
+    try:
+        builder.rebuild(Diagnostics())
+        edit(root)
+        builder.preview([ARTICLE])  # shows the page first where it can, as serve does
+        report = builder.rebuild(Diagnostics())
+        assert ("rendered by the loaded MkDocs" in report.details.get("mkdocs", "")) is loaded
+        thread = builder.start_catching_up()
+        assert thread is not None
+        thread.join()
+    finally:
+        builder.close()
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build", "site"))
+    fresh = Diagnostics()
+    build(BuildOptions(root=copy, cache=False), fresh)
+    assert not fresh.errors
+    served, whole = _tree(root / "site"), _tree(copy / "site")
+    assert sorted(served) == sorted(whole)
+    assert [path for path in whole if served[path] != whole[path]] == []
+
+
+def test_the_loaded_mkdocs_reports_broken_links_as_a_dirty_build_would(make_project: ProjectFactory) -> None:
+    root = make_project()
+    builder = LiveBuilder(BuildOptions(root=root))
+    try:
+        builder.rebuild(Diagnostics())
+        article = root / ARTICLE
+        article.write_text(article.read_text() + "\nSee [the earlier note](missing-note.md).\n")
+        diagnostics = Diagnostics()
+        report = builder.rebuild(diagnostics)
+        assert "rendered by the loaded MkDocs" in report.details["mkdocs"]
+        found = [str(item) for item in diagnostics]
+        assert len(found) == 1 and "missing-note.md" in found[0], found
+    finally:
+        builder.close()
