@@ -105,8 +105,8 @@ def render_site_pages(
 ) -> Iterator[tuple[str, str]]:
     """Yield (docs-relative path, Markdown) for every page except article pages, in a stable order.
 
-    `reuse(path)` may return a brief's or an actor's page as it was rendered before, when nothing
-    it shows has changed (the caller knows, see `builder.pipeline.site_page_keys`).
+    `reuse(path)` may return a brief's, an actor's or the timeline page as it was rendered before,
+    when nothing it shows has changed (the caller knows, see `builder.pipeline.site_page_keys`).
     """
     common: dict[str, Any] = {"config": site.project.config, "site": site}
 
@@ -118,12 +118,18 @@ def render_site_pages(
         return (path, text) if text is not None else page(path, template, **data)
 
     yield page("index.md", "home.md.jinja")
-    yield page("timeline.md", "timeline.md.jinja")
+    yield reused_or("timeline.md", "timeline.md.jinja")
     yield page("actors/index.md", "actors.md.jinja")
     for brief in site.briefs:
         yield reused_or(brief.topic.page, "brief.md.jinja", brief=brief, topic=brief.topic)
     for actor_page in site.actors:
         yield reused_or(actor_page.actor.page, "actor.md.jinja", entry=actor_page, actor=actor_page.actor)
+
+
+def is_built_in(env: Environment, name: str) -> bool:
+    """Whether template `name` is Briefdesk's own, not one the project's templates/ overrides."""
+    _, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    return filename is not None and Path(filename).parent.resolve() == DEFAULT_TEMPLATES.resolve()
 
 
 def sees_only_its_own_page(env: Environment, name: str) -> bool:

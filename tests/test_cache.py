@@ -40,6 +40,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 EDITS: dict[str, Callable[[Path], None]] = {
     "article text": lambda root: _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Kabul."),
     "article front matter": lambda root: _edit(root / ARTICLE, "title: Talks in Guilin", "title: Guilin talks"),
+    "article source": lambda root: _edit(root / ARTICLE, "source: CGTN", "source: Xinhua"),
+    "article date": lambda root: _edit(root / ARTICLE, "date: 2021-03-22", "date: 2021-02-22"),
     "topic aliases": lambda root: _edit(root / "content/topics/myanmar.md", "[Myanmar, Burma]", "[Burma]"),
     "topic title": lambda root: _edit(root / "content/topics/afghanistan.md", "title: Afghanistan",
                                       "title: Afghanistan and the region"),
@@ -130,6 +132,7 @@ def test_an_edit_renders_only_the_briefs_and_actor_pages_it_touches(make_project
     cache = BuildCache.open(root / "build")
     assert set(cache.site_pages) == {
         "topics/afghanistan.md", "topics/myanmar.md", "topics/syria.md", "actors/china.md", "actors/russia.md",
+        "timeline.md",
     }
     # The edited article names Afghanistan, Myanmar and China: Syria and Russia are not touched.
     kept = {path: cache.site_pages[path][0] for path in ("topics/syria.md", "actors/russia.md")}
@@ -141,3 +144,31 @@ def test_an_edit_renders_only_the_briefs_and_actor_pages_it_touches(make_project
     for path in kept:
         assert (root / "build/docs" / path).read_text() == f"reused {path}\n"
     assert "Burma" in (root / "build/docs/topics/myanmar.md").read_text()
+
+
+def test_an_edit_to_an_articles_text_reuses_the_timeline(make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project()
+    _docs(root)
+    cache = BuildCache.open(root / "build")
+    key, _ = cache.site_pages["timeline.md"]
+    cache.put_site_page("timeline.md", key, "reused timeline\n")  # marked, to see it come back
+    cache.save()
+    _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Myanmar at length.")
+    _docs(root)
+    assert (root / "build/docs/timeline.md").read_text() == "reused timeline\n"
+    _edit(root / ARTICLE, "title: Talks in Guilin", "title: Guilin talks")  # the timeline shows titles
+    assert _docs(root) == _fresh(root, tmp_path)
+    assert "Guilin talks" in (root / "build/docs/timeline.md").read_text()
+
+
+def test_a_project_timeline_template_is_always_rendered(make_project: ProjectFactory, tmp_path: Path) -> None:
+    # It may show anything of each article (here its summary), so no key over a few fields fits.
+    root = make_project({
+        "templates/timeline.md.jinja": "# Timeline\n\n{% for entry in site.articles %}"
+        "- {{ entry.article.passages[-1].text }}\n{% endfor %}\n",
+    })
+    _docs(root)
+    assert "timeline.md" not in BuildCache.open(root / "build").site_pages
+    _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Kabul.")
+    assert _docs(root) == _fresh(root, tmp_path)
+    assert "discussed Kabul" in (root / "build/docs/timeline.md").read_text()
