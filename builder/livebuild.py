@@ -77,9 +77,10 @@ class LiveBuilder:
     def preview(self, changed: Sequence[str]) -> bool:
         """Show edited articles' own pages at once, if the edit allows; whether pages were updated.
 
-        `changed` holds the project-relative paths that changed. When this declines (or fails),
-        nothing was written and `rebuild` does the whole update as usual; when it succeeds,
-        `rebuild` must still follow to update the pages that quote the articles.
+        `changed` holds the project-relative paths that changed. When this declines, nothing was
+        written; when rendering fails, only the Markdown may have been. Either way `rebuild` does
+        the whole update as usual. When it succeeds, `rebuild` must still follow to update the
+        pages that quote the articles.
         """
         if self._preview is None or self._warm is None:
             return False
@@ -93,6 +94,10 @@ class LiveBuilder:
         ok, _ = self._warm.render(
             [path for path, _ in pages], mkdocs.source_date_epoch(self._preview.project)
         )
+        if not ok:
+            # The Markdown is written but its page may not be: the update that follows must not
+            # take the loaded MkDocs' path, which renders only pages whose Markdown it changes.
+            self._drop_warm()
         self._previewed = ok
         return ok  # its warnings are reported by the full update that follows
 
@@ -104,8 +109,7 @@ class LiveBuilder:
             return None
         ok, lines = self._warm.render(pages, epoch, templates=True)
         if not ok:  # the dirty build that follows does the work; a fresh MkDocs loads after it
-            self._warm.close()
-            self._warm = None
+            self._drop_warm()
         return ok, lines
 
     def _warm_up(self) -> None:
@@ -116,9 +120,13 @@ class LiveBuilder:
             return
         if self._warm is not None and self._warm.fingerprint == fingerprint:
             return
+        self._drop_warm()
+        self._warm = WarmDocs(config, self.options.site_dir, fingerprint)
+
+    def _drop_warm(self) -> None:
         if self._warm is not None:
             self._warm.close()
-        self._warm = WarmDocs(config, self.options.site_dir, fingerprint)
+            self._warm = None
 
     def _fingerprint(self, config: Path) -> str | None:
         """What a loaded MkDocs depends on: its settings and the list of pages (not their text)."""
@@ -154,9 +162,7 @@ class LiveBuilder:
     def close(self) -> None:
         """Stop any catch-up and keep the cache on disk for the next build."""
         self.stop_catching_up()
-        if self._warm is not None:
-            self._warm.close()
-            self._warm = None
+        self._drop_warm()
         if self.cache is not None:
             self.cache.save()
 

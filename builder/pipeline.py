@@ -232,7 +232,7 @@ def build_html(
     staged = staging_dir(target)
     indexing = search.IndexJob(site)  # alongside MkDocs, on the other core
     try:
-        _pages_and_feeds(site, options, diagnostics, report, staged, dirty=False)
+        _pages_and_feeds(site, options, diagnostics, report, staged)
         with report.stage("search") as timing:
             records, seconds = indexing.write(staged)
             timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
@@ -298,50 +298,33 @@ def update_html(
     at 10,000 articles) and compares each page's modification time with its HTML: that is why
     the docs were updated file by file rather than swapped.
     """
-    if renderer is None or not _render_changed(site, options, diagnostics, report, renderer):
-        _pages_and_feeds(site, options, diagnostics, report, options.site_dir, dirty=True)
-    mark_as_site(options.site_dir, manifest)
-
-
-def _render_changed(
-    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, renderer: PageRenderer
-) -> bool:
-    """Render the pages the update changed with `renderer`; False if it could not (nothing reported)."""
     changed = report.pages_changed or []
     with report.stage("mkdocs"):
         config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
-        result = renderer(config_path, changed, mkdocs.source_date_epoch(site.project))
-        if result is None or not result[0]:
-            return False  # the dirty build that follows reports any error itself
-        diagnostics.extend(mkdocs.log_diagnostics(result[1], options.build_dir, options.root))
-        report.details["mkdocs"] = f"{len(changed):,} pages rendered by the loaded MkDocs"
-    return True
+        epoch = mkdocs.source_date_epoch(site.project)
+        loaded = renderer(config_path, changed, epoch) if renderer is not None else None
+        if loaded is not None and loaded[0]:
+            diagnostics.extend(mkdocs.log_diagnostics(loaded[1], options.build_dir, options.root))
+            report.details["mkdocs"] = f"{len(changed):,} pages rendered by the loaded MkDocs"
+        else:  # the dirty build reports any error the loaded MkDocs met
+            ok, problems = mkdocs.run_mkdocs(config_path, options.site_dir, epoch, options.root, dirty=True)
+            diagnostics.extend(problems)
+            if not ok:
+                raise BuildError("MkDocs could not update the site")
+    mark_as_site(options.site_dir, manifest)
 
 
 def _pages_and_feeds(
-    site: Site,
-    options: BuildOptions,
-    diagnostics: Diagnostics,
-    report: BuildReport,
-    out: Path,
-    *,
-    dirty: bool,
+    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, out: Path
 ) -> None:
-    """Run MkDocs into `out` (all pages, or with `dirty` only the changed ones), then write the feeds."""
+    """Run MkDocs into `out`, then write the feeds."""
     with report.stage("mkdocs"):
         config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
-        ok, problems = mkdocs.run_mkdocs(
-            config_path, out, mkdocs.source_date_epoch(site.project), options.root, dirty=dirty
-        )
+        epoch = mkdocs.source_date_epoch(site.project)
+        ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
         diagnostics.extend(problems)
     if not ok:
-        raise BuildError(
-            "MkDocs could not update the site"
-            if dirty
-            else "MkDocs could not build the site; the previous site is unchanged"
-        )
-    if dirty:
-        return  # feeds wait for `catch_up`: no page a reader is looking at shows them
+        raise BuildError("MkDocs could not build the site; the previous site is unchanged")
     with report.stage("feeds"):
         report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
 

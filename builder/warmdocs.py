@@ -1,4 +1,4 @@
-"""MkDocs kept loaded between edits, to render the one page `serve` is previewing in a fraction of a second.
+"""MkDocs kept loaded between edits, to render the pages an edit under `serve` changed in a moment.
 
 `mkdocs build --dirty` starts an interpreter, loads the theme, walks every file and builds the
 navigation before it skips all but the changed pages: about three seconds at 10,000 articles.
