@@ -192,6 +192,18 @@ def test_a_topic_filter_narrows_the_results_and_shows_counts(page: Any, base_url
     open_with_slash(page)
     type_search(page, "Taliban")
     everything = result_count(page)
+    # The filter pane may still show the counts from before the query (every page on a topic)
+    # after the summary has changed: wait until it counts this query's results.
+    page.wait_for_function(
+        """n => {
+            const count = document.querySelector(
+                '.pf-filter-group[data-filter-name="topic"] input[value="Afghanistan"]')
+                ?.closest("label")?.querySelector(".pf-filter-checkbox-count")?.textContent;
+            return count !== undefined && Number(count) <= n;
+        }""",
+        arg=everything,
+        timeout=TIMEOUT,
+    )
     topics = facet_counts(page, "topic")
     assert topics["Afghanistan"] > 0 and set(topics) > {"Afghanistan"}
     assert sum(topics.values()) >= everything  # a result can sit under several topics
