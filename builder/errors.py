@@ -25,3 +25,9 @@ class BuildError(BriefdeskError):
     """A later stage (MkDocs, search indexing) failed; the last good site is kept."""
 
     exit_code = 1
+
+
+class DependencyError(BriefdeskError):
+    """A package Briefdesk needs is missing or broken in this environment; exit 1."""
+
+    exit_code = 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib.util
 import os
 import posixpath
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pytest
+from tests.conftest import skip_unless_ci
 
 CHROMIUM = os.environ.get("BRIEFDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,10 +66,11 @@ def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
 
 
 def require_chromium() -> str:
-    """The Chromium binary, or skip the test with the reason."""
+    """The Chromium binary, or skip the test with the reason (fail under CI=true)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+        skip_unless_ci(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        skip_unless_ci("playwright is not installed (pip install -e '.[test]')")
     return CHROMIUM
 
 

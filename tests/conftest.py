@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner, Result
@@ -55,11 +57,21 @@ BASE_FILES: dict[str, str] = {
 }
 
 
+def skip_unless_ci(reason: str) -> NoReturn:
+    """Skip on a developer's machine; fail under CI=true, where a skip would hide lost coverage.
+
+    CI always has ../shared, Chromium and the test extras (.ci/run installs them).
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must have it, so this fails instead of skipping", pytrace=False)
+    pytest.skip(reason)
+
+
 def shared(*parts: str) -> Path:
-    """Path into ../shared, or skip the test with a reason when it is absent."""
+    """Path into ../shared; skip with a reason when it is absent (fail under CI=true)."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"../shared/{'/'.join(parts)} is absent (test data lives beside the checkout)")
+        skip_unless_ci(f"../shared/{'/'.join(parts)} is absent (test data lives beside the checkout)")
     return path
 
 

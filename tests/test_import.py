@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -350,6 +352,105 @@ def test_a_folder_without_settings_is_not_a_project(tmp_path: Path) -> None:
     result = invoke("-", "--project", tmp_path, stdin=b"x")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {tmp_path} is not a Briefdesk project: no site_config.yml")
+
+
+# --- what trafilatura's first pass misses ----------------------------------------------------
+
+SHORT_ITEM = """\
+    <!DOCTYPE html>
+    <html lang="en"><head><meta charset="utf-8">
+    <title>Port strike ends after three days | Harbour Daily</title>
+    <meta property="og:site_name" content="Harbour Daily">
+    </head><body>
+    <h1>Port strike ends after three days</h1>
+    <p class="dateline">June 3, 2021</p>
+    <div class="article-comments">
+    <p>Dock workers in the northern port returned to work on Thursday after union leaders and the port authority agreed on a new shift pattern and a one-off payment.</p>
+    <p>The three-day stoppage had left more than forty container ships waiting at anchor and delayed deliveries of grain and fuel to the rest of the country.</p>
+    <p>Both sides said talks on wages would resume next month under a mediator appointed by the labour ministry.</p>
+    </div>
+    <footer>Harbour Daily. All rights reserved.</footer>
+    </body></html>
+    """
+
+
+def test_a_short_item_that_trafilatura_files_as_comments_is_imported(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    # A container whose class says "comments" makes trafilatura's main pass find only the headline,
+    # while its comments pass (what trafilatura.extract returns by default) holds the article.
+    from trafilatura import bare_extraction
+
+    html = textwrap.dedent(SHORT_ITEM)
+    first = bare_extraction(html, with_metadata=True, include_comments=False)
+    assert first is None or "Dock workers" not in (first.text or "")
+    page = tmp_path / "strike.html"
+    page.write_text(html, encoding="utf-8")
+    project = make_project()
+    result = invoke(page, "--project", project)
+    assert result.exit_code == 0, result.stderr
+    meta, body = written(project, result.stdout)
+    assert (meta["title"], meta["date"], meta["source"]) == (
+        "Port strike ends after three days",
+        "2021-06-03",
+        "Harbour Daily",
+    )
+    passages = passage_texts(body)
+    assert len(passages) == 3
+    assert passages[0].startswith("Dock workers in the northern port returned to work on Thursday")
+    assert passages[2].startswith("Both sides said talks on wages would resume next month")
+    assert checked(project).exit_code == 0
+
+
+BLOCK_PACKAGE = """\
+import sys
+from importlib.abc import MetaPathFinder
+
+MISSING = sys.argv[1]
+
+class Missing(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == MISSING:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Missing())
+from builder.cli import main
+sys.argv = ["briefdesk", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("package", "named"),
+    [
+        # lxml's own shim raises a bare ImportError that names the package in its text only.
+        ("lxml_html_clean", "lxml.html.clean module is now a separate project lxml_html_clean."),
+        ("trafilatura", "No module named 'trafilatura'"),
+    ],
+)
+def test_a_missing_package_is_one_line_naming_it(
+    make_project: ProjectFactory, tmp_path: Path, package: str, named: str
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(textwrap.dedent(SHORT_ITEM), encoding="utf-8")
+    project = make_project()
+    before = sorted(project.rglob("*"))
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK_PACKAGE, package, "import", str(page), "--project", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        "error: briefdesk import of a saved web page needs the Python package 'trafilatura', "
+        f"which cannot be imported ({named})"
+    )
+    assert sorted(project.rglob("*")) == before
 
 
 # --- the cleaning rules, one by one ------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, skip_unless_ci
 
 WORKFLOW = REPO / "examples" / "github-pages.yml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
@@ -33,7 +33,7 @@ OFFICIAL = {
 def check_jsonschema(*args: str | Path) -> subprocess.CompletedProcess[str]:
     executable = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
     if executable is None:
-        pytest.skip("check-jsonschema is not installed (pip install -e '.[test]')")
+        skip_unless_ci("check-jsonschema is not installed (pip install -e '.[test]')")
     return subprocess.run([executable, *map(str, args)], capture_output=True, text=True, check=False)
 
 

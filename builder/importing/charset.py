@@ -17,6 +17,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from builder.dependencies import optional_module
+
 log = logging.getLogger(__name__)
 
 _BOMS = (
@@ -98,9 +100,8 @@ def decode(data: bytes, *, html: bool) -> Decoded:
 
 
 def _guess(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
+    charset_normalizer = optional_module("charset_normalizer", "guessing a file's character set")
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         return None
     try:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from builder.dependencies import optional_module
 from builder.errors import ContentError
 from builder.importing import headline as headlines
 from builder.importing import markdown
@@ -27,29 +29,65 @@ _MIN_WORDS = 8
 
 
 def extract_page(text: str, name: str, *, url: str | None, today: dt.date) -> ImportedPage:
-    """Find the article in a page's HTML `text`; `name` is only used in messages."""
-    from trafilatura import bare_extraction, load_html
+    """Find the article in a page's HTML `text`; `name` is only used in messages.
 
-    tree = load_html(text)
-    document: Any = None
+    trafilatura's balanced pass is tried first; when what it finds leaves no paragraph of article
+    text once headline, date lines and furniture are gone, its recall pass, then its comments pass
+    (some sites wrap a short item in a container whose class says "comment", and trafilatura files
+    the article there). The first draft with article text wins; failing that, the first non-empty.
+    """
+    trafilatura = optional_module("trafilatura", "briefdesk import of a saved web page")
+    fallback: ImportedPage | None = None
+    tree = trafilatura.load_html(text)
     if tree is not None:
-        document = bare_extraction(
-            text,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_formatting=False,
-            include_images=False,
-        )
-    if tree is None or document is None or document.body is None or not len(document.body):
+        for mode, options in _PASSES:
+            for page in _pages(trafilatura, text, tree, url, today, options):
+                if any(_is_text(block) for block in page.body.split("\n\n")):
+                    log.info("article text found by trafilatura's %s pass", mode)
+                    return page
+                if fallback is None and page.body.strip():
+                    fallback = page
+    if fallback is None:
         raise ContentError(
             f"found no article text in {name}: save the article's own page (not a front page), "
             "or copy its text into a .txt file and import that"
         )
-    removed = _drop_furniture(document.body)
-    blocks = markdown.from_extraction(document.body)
-    first = _first_paragraph(document.body)
+    return fallback
+
+
+_PASSES: tuple[tuple[str, dict[str, bool]], ...] = (
+    ("balanced", {}),
+    ("recall", {"favor_recall": True}),
+    ("comments", {"include_comments": True}),
+)
+"""trafilatura's own modes, in the order they are tried."""
+
+
+def _pages(
+    trafilatura: Any, text: str, tree: Any, url: str | None, today: dt.date, options: dict[str, bool]
+) -> Iterator[ImportedPage]:
+    """The drafts one trafilatura pass gives: from its main text, then from what it took for comments."""
+    document = trafilatura.bare_extraction(
+        text,
+        url=url,
+        with_metadata=True,
+        include_tables=True,
+        include_formatting=False,
+        include_images=False,
+        **{"include_comments": False, **options},
+    )
+    if document is None:
+        return
+    for body in (document.body, getattr(document, "commentsbody", None)):
+        if body is not None and len(body):
+            yield _page(document, body, tree, url, today)
+
+
+def _page(document: Any, body: Any, tree: Any, url: str | None, today: dt.date) -> ImportedPage:
+    """The draft made of `body`, with the title, date and site that the page and its metadata give."""
+    removed = _drop_furniture(body)
+    blocks = markdown.from_extraction(body)
+    first = _first_paragraph(body)
     start = headlines.body_start(tree, first) if first else None
     titles = [*headlines.metadata_titles(tree), headlines.clean_text(document.title or "")]
     titles = [title for title in dict.fromkeys(titles) if title]

@@ -35,10 +35,17 @@ def paragraphs(blocks: Iterable[str]) -> str:
     return "\n\n".join(escape(block) for block in blocks if block.strip()) + "\n"
 
 
+_CONTAINERS = frozenset({"div", "section", "article", "main", "body"})
+"""HTML wrappers that trafilatura's fallback extractors leave around the paragraphs they keep."""
+
+
 def from_extraction(body: _Element) -> list[str]:
     """Convert trafilatura's XML body into Markdown blocks: paragraphs, headings, lists, quotes, tables."""
     blocks: list[str] = []
     for element in body:
+        if element.tag in _CONTAINERS:
+            blocks.extend(from_extraction(element))
+            continue
         block = _block(element)
         if block:
             blocks.append(block)
