@@ -5,9 +5,10 @@ names everything it depends on:
 
 * the parsed article and its diagnostics: the file's bytes;
 * its routes: the bytes plus the routing signature (every topic's aliases and excludes, every
-  actor's aliases, the routing settings);
-* its rendered page: the bytes plus the routes, the titles and names the page shows, the
-  templates and the site settings.
+  actor's aliases, the routing settings).
+
+Rendered pages (articles, briefs, actors, timeline, home) are kept by docs path under the key
+`builder.pagekeys` gives them: everything their template could read.
 
 The whole cache is also tied to a fingerprint of Briefdesk's own code, so upgrading or editing
 Briefdesk starts from scratch: a cache may be slow to fill, but it can never serve stale output.
@@ -36,7 +37,7 @@ from builder.routing import ArticleRoutes
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".cache/articles.pickle"
-_FORMAT = 1
+_FORMAT = 2
 
 
 @cache
@@ -68,8 +69,6 @@ class _Entry:
     diagnostics: tuple[Diagnostic, ...]
     routes_key: str = ""
     routes: ArticleRoutes | None = None
-    page_key: str = ""
-    page: str | None = None
 
 
 @dataclass(slots=True)
@@ -78,11 +77,9 @@ class BuildCache:
 
     path: Path
     entries: dict[str, _Entry] = field(default_factory=dict)
-    site_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Brief and actor pages: docs path -> (key of everything the page shows, Markdown)."""
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Rendered pages: docs path -> (key of everything its template could read, Markdown)."""
     changed: bool = False
-    hits: int = 0
-    misses: int = 0
 
     @classmethod
     def open(cls, build_dir: Path) -> BuildCache:
@@ -98,21 +95,19 @@ class BuildCache:
             log.info("cache not signed by this machine's key; ignoring it")
             return cls(path)
         try:
-            fingerprint, entries, site_pages = pickle.loads(payload)
+            fingerprint, entries, pages = pickle.loads(payload)
         except Exception as exc:  # a damaged file is only a cold cache
             log.info("cache unreadable (%s); starting afresh", exc)
             return cls(path)
-        if fingerprint == code_fingerprint() and isinstance(entries, dict) and isinstance(site_pages, dict):
-            return cls(path, entries, site_pages)
+        if fingerprint == code_fingerprint() and isinstance(entries, dict) and isinstance(pages, dict):
+            return cls(path, entries, pages)
         log.info("cache made by other code; starting afresh")
         return cls(path)
 
     def article(self, path: str, digest: str) -> tuple[Article | None, tuple[Diagnostic, ...]] | None:
         entry = self.entries.get(path)
         if entry is not None and entry.digest == digest:
-            self.hits += 1
             return entry.article, entry.diagnostics
-        self.misses += 1
         return None
 
     def put_article(
@@ -132,28 +127,25 @@ class BuildCache:
             self.changed = True
 
     def page(self, path: str, key: str) -> str | None:
-        entry = self.entries.get(path)
-        return entry.page if entry is not None and entry.page_key == key else None
-
-    def put_page(self, path: str, key: str, page: str) -> None:
-        entry = self.entries.get(path)
-        if entry is not None:
-            entry.page_key, entry.page = key, page
-            self.changed = True
-
-    def site_page(self, path: str, key: str) -> str | None:
-        found = self.site_pages.get(path)
+        """The page at docs `path` as rendered under `key`, if it was."""
+        found = self.pages.get(path)
         return found[1] if found is not None and found[0] == key else None
 
-    def put_site_page(self, path: str, key: str, page: str) -> None:
-        if self.site_pages.get(path) != (key, page):
-            self.site_pages[path] = (key, page)
+    def put_page(self, path: str, key: str, page: str) -> None:
+        if self.pages.get(path) != (key, page):
+            self.pages[path] = (key, page)
             self.changed = True
 
     def keep_only(self, paths: set[str]) -> None:
         """Forget articles that no longer exist."""
         for path in [p for p in self.entries if p not in paths]:
             del self.entries[path]
+            self.changed = True
+
+    def keep_pages(self, paths: set[str]) -> None:
+        """Forget pages the site no longer has."""
+        for path in [p for p in self.pages if p not in paths]:
+            del self.pages[path]
             self.changed = True
 
     def digest(self, path: str) -> str | None:
@@ -167,7 +159,7 @@ class BuildCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(
-            (code_fingerprint(), self.entries, self.site_pages), protocol=pickle.HIGHEST_PROTOCOL
+            (code_fingerprint(), self.entries, self.pages), protocol=pickle.HIGHEST_PROTOCOL
         )
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(hmac.digest(key, payload, "sha256") + payload)

@@ -158,7 +158,9 @@ class SiteConfig:
 class Project:
     """Everything a build reads, validated: config plus content, each sorted by id or path."""
 
-    root: str
+    root: str = field(metadata={"content": False})
+    """The project folder on this machine. Not content: the same project built from another
+    folder gives the same site, so page keys and the site's manifest leave it out."""
     config: SiteConfig
     articles: tuple[Article, ...]
     """Every article, drafts included, in path order."""

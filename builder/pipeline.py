@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,21 +15,15 @@ from jinja2 import Environment
 
 from builder import feeds, search
 from builder import site as mkdocs
-from builder.assembly import ArticlePage, Site, assemble
+from builder.assembly import Site, assemble
 from builder.cache import BuildCache, code_fingerprint, digest_of
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError, ContentError
 from builder.model import Article, Project, SiteConfig
+from builder.pagekeys import PageKeys, template_fingerprint
 from builder.parallel import map_files
 from builder.project import load_project
-from builder.rendering import (
-    environment,
-    is_built_in,
-    render_article,
-    render_site_pages,
-    sees_only_its_own_page,
-    template_fingerprint,
-)
+from builder.rendering import PageSpec, article_spec, environment, render, site_page_specs
 from builder.routing import ArticleRoutes, Router
 from builder.writing import (
     check_output_folder,
@@ -88,9 +81,7 @@ class StageWatcher(Protocol):
 class PageRenderer(Protocol):
     """Renders named Markdown pages into the site with a MkDocs kept loaded (serve's)."""
 
-    def __call__(
-        self, config_path: Path, pages: Sequence[str], epoch: int
-    ) -> tuple[bool, list[str]] | None:
+    def __call__(self, config_path: Path, pages: Sequence[str], epoch: int) -> tuple[bool, list[str]] | None:
         """Whether all went well and MkDocs' warnings ("WARNING - ..."); None if it loaded other
         settings or another list of pages than `config_path` and the docs folder now hold."""
         ...
@@ -196,12 +187,12 @@ def build(
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
-        pages = render_markdown(site, root, routes, options.jobs, cache)
+        pages, site_key = render_markdown(site, root, options.jobs, cache)
         report.details["render"] = f"{len(pages):,} Markdown pages"
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
     report.pages = len(pages)
-    manifest = site_manifest(pages, project.config)
+    manifest = site_manifest(pages, project.config, site_key)
     with report.stage("write"):
         if options.incremental and options.docs_dir.is_dir():
             report.pages_changed = update_pages(options.docs_dir, pages)
@@ -365,149 +356,53 @@ def _route_one(router: Router, article: Article) -> ArticleRoutes:
 
 
 def render_markdown(
-    site: Site,
-    root: Path,
-    routes: Mapping[str, ArticleRoutes],
-    jobs: int | None = None,
-    cache: BuildCache | None = None,
-) -> list[tuple[str, str]]:
-    """Every page's Markdown: article, brief and actor pages from the cache where nothing they
-    show has changed."""
+    site: Site, root: Path, jobs: int | None = None, cache: BuildCache | None = None
+) -> tuple[list[tuple[str, str]], str]:
+    """Every page's Markdown, and the key of the whole site's data (see `site_manifest`).
+
+    With a cache, a page whose key is unchanged is taken from it. Keys come from
+    `builder.pagekeys` (everything the page's template could read). Site pages are rendered
+    here while workers render the article pages.
+    """
     env = environment(root)
     config = site.project.config
-    pages: list[tuple[str, str]] = []
-    templates = template_fingerprint(env)
-    common = digest_of(templates, repr(config))
-    site_keys = site_page_keys(site, env, templates, cache, routes) if cache is not None else {}
+    site_specs = site_page_specs(site)
+    article_specs = [article_spec(config, entry) for entry in site.articles]
     keys: dict[str, str] = {}
-    missing: list[ArticlePage] = []
-    for entry in site.articles:
-        article = entry.article
-        if cache is not None:
-            keys[article.path] = digest_of(
-                common,
-                cache.digest(article.path) or "",
-                # Ids, not the topics' repr: that holds every overview, for each of 10,000 articles.
-                repr({number: [t.id for t in topics] for number, topics in entry.passage_topics.items()}),
-                repr([(t.id, t.title) for t in entry.topics]),
-                repr([(a.id, a.name) for a in entry.actors]),
-            )
-            cached = cache.page(article.path, keys[article.path])
-            if cached is not None:
-                pages.append((article.page, cached))
-                continue
-        missing.append(entry)
-    site_pages: list[tuple[str, str]] = []
-
-    def reuse(path: str) -> str | None:
-        key = site_keys.get(path)
-        return cache.site_page(path, key) if cache is not None and key is not None else None
-
-    # Briefs, actors, home and timeline are rendered here while workers render the articles.
-    rendered = map_files(
-        _render_one,
-        (env, config),
-        missing,
-        jobs,
-        meanwhile=lambda: site_pages.extend(render_site_pages(site, env, reuse)),
-    )
-    pages[:0] = site_pages
+    page_keys = PageKeys(env, lambda article: cache.digest(article.path) if cache is not None else None)
     if cache is not None:
-        for path, text in site_pages:
-            if path in site_keys:
-                cache.put_site_page(path, site_keys[path], text)
-    for entry, text in zip(missing, rendered, strict=True):
-        pages.append((entry.article.page, text))
-        if cache is not None:
-            cache.put_page(entry.article.path, keys[entry.article.path], text)
-    return pages
+        keys = {
+            spec.path: page_keys.key(spec.template, spec.context) for spec in (*site_specs, *article_specs)
+        }
+
+    def cached(spec: PageSpec) -> str | None:
+        return cache.page(spec.path, keys[spec.path]) if cache is not None else None
+
+    texts: dict[str, str] = {}
+    for spec in (*site_specs, *article_specs):
+        text = cached(spec)
+        if text is not None:
+            texts[spec.path] = text
+    missing = [spec for spec in article_specs if spec.path not in texts]
+
+    def site_pages() -> None:
+        for spec in site_specs:
+            if spec.path not in texts:
+                texts[spec.path] = render(env, spec)
+
+    rendered = map_files(_render_one, env, missing, jobs, meanwhile=site_pages)
+    for spec, text in zip(missing, rendered, strict=True):
+        texts[spec.path] = text
+    pages = [(spec.path, texts[spec.path]) for spec in (*site_specs, *article_specs)]
+    if cache is not None:
+        for path, text in pages:
+            cache.put_page(path, keys[path], text)
+        cache.keep_pages(set(keys))
+    return pages, page_keys.fingerprint(site)
 
 
-def site_page_keys(
-    site: Site,
-    env: Environment,
-    templates: str,
-    cache: BuildCache,
-    routes: Mapping[str, ArticleRoutes],
-) -> dict[str, str]:
-    """A key for each brief and actor page that changes whenever anything the page shows may.
-
-    A brief shows only the articles that touch its topic (list it, are routed to it, or mention
-    it), so its key is over those articles' content digests, with the templates, the settings and
-    every topic and actor (titles and names appear in related topics and positions); routing is
-    a function of those. An actor page shows only the articles that list the actor. With one
-    article edited, only the pages it touches are rendered again. Templates that could read the
-    whole site get no keys: their pages are always rendered. The timeline's key is
-    `timeline_key`'s.
-    """
-    project = site.project
-    keys: dict[str, str] = {}
-    timeline = timeline_key(site, env, templates)
-    if timeline is not None:
-        keys["timeline.md"] = timeline
-    if not all(sees_only_its_own_page(env, name) for name in ("brief.md.jinja", "actor.md.jinja")):
-        return keys
-    common = digest_of(
-        templates,
-        repr(project.config),
-        *(repr(topic) for topic in project.topics.values()),
-        *(repr(actor) for actor in project.actors.values()),
-    )
-    by_topic: dict[str, list[str]] = defaultdict(list)
-    by_actor: dict[str, list[str]] = defaultdict(list)
-    for entry in site.articles:
-        article = entry.article
-        route = routes[article.slug]
-        stamp = f"{article.path}\0{cache.digest(article.path)}"
-        touched = {*article.topics, *route.topics}
-        for passage in route.passages:
-            touched.update(passage.mentioned)
-        for topic_id in touched:
-            by_topic[topic_id].append(stamp)
-        for actor_id in article.actors:
-            by_actor[actor_id].append(stamp)
-    for brief in site.briefs:
-        keys[brief.topic.page] = digest_of(common, "topic", brief.topic.id, *by_topic[brief.topic.id])
-    for actor_page in site.actors:
-        actor = actor_page.actor
-        keys[actor.page] = digest_of(common, "actor", actor.id, *by_actor[actor.id])
-    return keys
-
-
-TIMELINE_TEMPLATES = ("timeline.md.jinja", "macros.md.jinja")
-
-
-def timeline_key(site: Site, env: Environment, templates: str) -> str | None:
-    """A key over what the built-in timeline shows: each article's title, date, source, page and
-    topics (not its text, which an edit most often changes). Rendering it costs seconds at
-    10,000 articles, on every edit.
-
-    None when the project brings its own timeline or macros template, which could show anything
-    of each article: its timeline is always rendered afresh.
-    """
-    if not all(is_built_in(env, name) for name in TIMELINE_TEMPLATES):
-        return None
-    return digest_of(
-        templates,
-        repr(site.project.config),
-        repr(
-            [
-                (
-                    entry.article.page,
-                    entry.article.title,
-                    entry.article.date.isoformat(),
-                    entry.article.source,
-                    [(topic.title, topic.page) for topic in entry.topics],
-                )
-                for entry in site.articles
-            ]
-        ),
-    )
-
-
-def _render_one(shared: tuple[Environment, SiteConfig], entry: ArticlePage) -> str:
-    env, config = shared
-    return render_article(env, config, entry)
+def _render_one(env: Environment, spec: PageSpec) -> str:
+    return render(env, spec)
 
 
 def inputs_digest(project: Project, root: Path, cache: BuildCache) -> str | None:
@@ -533,9 +428,13 @@ def _unchanged(inputs: str, options: BuildOptions) -> bool:
     return options.markdown_only or site_manifest_of(options.site_dir) == last_pages
 
 
-def site_manifest(pages: list[tuple[str, str]], config: SiteConfig) -> str:
-    """A digest of everything the HTML site is made from: the pages, the settings and our code."""
-    return digest_of(code_fingerprint(), repr(config), *(f"{path}\0{text}" for path, text in sorted(pages)))
+def site_manifest(pages: list[tuple[str, str]], config: SiteConfig, site_key: str) -> str:
+    """A digest of everything the HTML site is made from: the pages, the settings, our code, and
+    the whole site's data (`site_key`), which the feeds and the search index are made from: they
+    show what a project template may leave off the pages (a topic's overview, say)."""
+    return digest_of(
+        code_fingerprint(), repr(config), site_key, *(f"{path}\0{text}" for path, text in sorted(pages))
+    )
 
 
 def write_markdown(pages: list[tuple[str, str]], docs_dir: Path) -> int:

@@ -9,12 +9,12 @@ nothing from an article is compiled as a template.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, meta, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -91,7 +91,7 @@ def relative_link(page: str, target: str) -> str:
     """
     here = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
     if target.startswith(here):
-        return target[len(here):]
+        return target[len(here) :]
     here_parts = here.rstrip("/").split("/")
     target_parts = target.split("/")
     common = 0
@@ -100,77 +100,45 @@ def relative_link(page: str, target: str) -> str:
     return "../" * (len(here_parts) - common) + "/".join(target_parts[common:])
 
 
-def render_site_pages(
-    site: Site, env: Environment, reuse: Callable[[str], str | None] = lambda path: None
-) -> Iterator[tuple[str, str]]:
-    """Yield (docs-relative path, Markdown) for every page except article pages, in a stable order.
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One Markdown page to render: where it goes, its template and what the template is given."""
 
-    `reuse(path)` may return a brief's, an actor's or the timeline page as it was rendered before,
-    when nothing it shows has changed (the caller knows, see `builder.pipeline.site_page_keys`).
-    """
-    common: dict[str, Any] = {"config": site.project.config, "site": site}
-
-    def page(path: str, template: str, **data: Any) -> tuple[str, str]:
-        return path, env.get_template(template).render(page_path=path, **common, **data)
-
-    def reused_or(path: str, template: str, **data: Any) -> tuple[str, str]:
-        text = reuse(path)
-        return (path, text) if text is not None else page(path, template, **data)
-
-    yield page("index.md", "home.md.jinja")
-    yield reused_or("timeline.md", "timeline.md.jinja")
-    yield page("actors/index.md", "actors.md.jinja")
-    for brief in site.briefs:
-        yield reused_or(brief.topic.page, "brief.md.jinja", brief=brief, topic=brief.topic)
-    for actor_page in site.actors:
-        yield reused_or(actor_page.actor.page, "actor.md.jinja", entry=actor_page, actor=actor_page.actor)
+    path: str
+    """Docs-relative path."""
+    template: str
+    context: Mapping[str, Any]
+    """The template's variables, `page_path` included; `builder.pagekeys` keys the page on them."""
 
 
-def is_built_in(env: Environment, name: str) -> bool:
-    """Whether template `name` is Briefdesk's own, not one the project's templates/ overrides."""
-    _, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-    return filename is not None and Path(filename).parent.resolve() == DEFAULT_TEMPLATES.resolve()
+def site_page_specs(site: Site) -> list[PageSpec]:
+    """Every page except article pages, in a stable order."""
+    config = site.project.config
+
+    def spec(path: str, template: str, **data: Any) -> PageSpec:
+        return PageSpec(path, template, {"page_path": path, "config": config, "site": site, **data})
+
+    return [
+        spec("index.md", "home.md.jinja"),
+        spec("timeline.md", "timeline.md.jinja"),
+        spec("actors/index.md", "actors.md.jinja"),
+        *(spec(b.topic.page, "brief.md.jinja", brief=b, topic=b.topic) for b in site.briefs),
+        *(spec(a.actor.page, "actor.md.jinja", entry=a, actor=a.actor) for a in site.actors),
+    ]
 
 
-def sees_only_its_own_page(env: Environment, name: str) -> bool:
-    """Whether template `name` (and every template it imports or includes) leaves `site` alone.
+def article_spec(config: SiteConfig, entry: ArticlePage) -> PageSpec:
+    """An article page. Its template sees only the settings and the article's own page data."""
+    page = entry.article.page
+    context = {"page_path": page, "config": config, "entry": entry, "article": entry.article}
+    return PageSpec(page, "article.md.jinja", context)
 
-    Briefs and actor pages are reused by what they show; a project template that reads the
-    whole site could show anything, so its pages are always rendered afresh.
-    """
-    seen: set[str] = set()
-    waiting = [name]
-    while waiting:
-        current = waiting.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
-        tree = env.parse(source)
-        if "site" in meta.find_undeclared_variables(tree):
-            return False
-        for referenced in meta.find_referenced_templates(tree):
-            if referenced is None:  # a template chosen at run time: it could be anything
-                return False
-            waiting.append(referenced)
-    return True
+
+def render(env: Environment, spec: PageSpec) -> str:
+    """The page's Markdown."""
+    return env.get_template(spec.template).render(spec.context)
 
 
 def render_article(env: Environment, config: SiteConfig, entry: ArticlePage) -> str:
-    """An article page's Markdown.
-
-    Its template sees only the settings and the article's own page data (not the whole site), so
-    the page depends on nothing else and can be cached by the article's content.
-    """
-    return env.get_template("article.md.jinja").render(
-        page_path=entry.article.page, config=config, entry=entry, article=entry.article
-    )
-
-
-def template_fingerprint(env: Environment) -> str:
-    """SHA-256 over every template the environment can load, in lookup order."""
-    digest = hashlib.sha256()
-    for name in sorted(env.list_templates()):
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
-    return digest.hexdigest()
+    """An article page's Markdown."""
+    return render(env, article_spec(config, entry))

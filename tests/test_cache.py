@@ -130,14 +130,15 @@ def test_an_edit_renders_only_the_briefs_and_actor_pages_it_touches(make_project
     })
     _docs(root)
     cache = BuildCache.open(root / "build")
-    assert set(cache.site_pages) == {
+    assert set(cache.pages) == {
+        "index.md", "timeline.md", "actors/index.md",
         "topics/afghanistan.md", "topics/myanmar.md", "topics/syria.md", "actors/china.md", "actors/russia.md",
-        "timeline.md",
+        "articles/2021/talks.md", "articles/2021/syria.md",
     }
     # The edited article names Afghanistan, Myanmar and China: Syria and Russia are not touched.
-    kept = {path: cache.site_pages[path][0] for path in ("topics/syria.md", "actors/russia.md")}
+    kept = {path: cache.pages[path][0] for path in ("topics/syria.md", "actors/russia.md", "articles/2021/syria.md")}
     for path, key in kept.items():  # mark the cached pages, to see them come back
-        cache.put_site_page(path, key, f"reused {path}\n")
+        cache.put_page(path, key, f"reused {path}\n")
     cache.save()
     _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Burma.")
     _docs(root)
@@ -146,29 +147,72 @@ def test_an_edit_renders_only_the_briefs_and_actor_pages_it_touches(make_project
     assert "Burma" in (root / "build/docs/topics/myanmar.md").read_text()
 
 
-def test_an_edit_to_an_articles_text_reuses_the_timeline(make_project: ProjectFactory, tmp_path: Path) -> None:
-    root = make_project()
-    _docs(root)
+def _mark_cached(root: Path, path: str) -> None:
+    """Replace a cached page's text under its current key: if it comes back, the page was reused."""
     cache = BuildCache.open(root / "build")
-    key, _ = cache.site_pages["timeline.md"]
-    cache.put_site_page("timeline.md", key, "reused timeline\n")  # marked, to see it come back
+    cache.put_page(path, cache.pages[path][0], f"reused {path}\n")
     cache.save()
-    _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Myanmar at length.")
-    _docs(root)
-    assert (root / "build/docs/timeline.md").read_text() == "reused timeline\n"
-    _edit(root / ARTICLE, "title: Talks in Guilin", "title: Guilin talks")  # the timeline shows titles
-    assert _docs(root) == _fresh(root, tmp_path)
-    assert "Guilin talks" in (root / "build/docs/timeline.md").read_text()
 
 
-def test_a_project_timeline_template_is_always_rendered(make_project: ProjectFactory, tmp_path: Path) -> None:
-    # It may show anything of each article (here its summary), so no key over a few fields fits.
+def test_a_project_timeline_template_that_reads_the_site_follows_every_edit(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    # It reads `site`, so it may show anything of each article (here its last passage).
     root = make_project({
         "templates/timeline.md.jinja": "# Timeline\n\n{% for entry in site.articles %}"
         "- {{ entry.article.passages[-1].text }}\n{% endfor %}\n",
     })
     _docs(root)
-    assert "timeline.md" not in BuildCache.open(root / "build").site_pages
+    _mark_cached(root, "timeline.md")
     _edit(root / ARTICLE, "They also discussed Myanmar.", "They also discussed Kabul.")
     assert _docs(root) == _fresh(root, tmp_path)
     assert "discussed Kabul" in (root / "build/docs/timeline.md").read_text()
+
+
+def test_a_project_article_template_showing_a_topic_summary_follows_the_topic(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    # The regression: article pages were keyed on their topics' ids and titles only.
+    root = make_project({
+        "content/topics/afghanistan.md": "---\ntitle: Afghanistan\naliases: [Afghanistan]\n"
+        "summary: Talks stalled.\n---\nOverview.\n",
+        "templates/article.md.jinja": "# {{ article.title }}\n\n{% for topic in entry.topics %}"
+        "- {{ topic.title }}: {{ topic.summary }}\n{% endfor %}\n",
+    })
+    _docs(root)
+    assert "Afghanistan: Talks stalled." in (root / "build/docs/articles/2021/talks.md").read_text()
+    _mark_cached(root, "articles/2021/talks.md")
+    _edit(root / "content/topics/afghanistan.md", "Talks stalled.", "Talks resumed.")
+    assert _docs(root) == _fresh(root, tmp_path)
+    assert "Afghanistan: Talks resumed." in (root / "build/docs/articles/2021/talks.md").read_text()
+
+
+def test_an_unchanged_page_is_reused(make_project: ProjectFactory) -> None:
+    # The other half of the bargain: a key that changed on every build would never serve stale
+    # pages, and would never serve any.
+    root = make_project()
+    _docs(root)
+    for path in ("articles/2021/talks.md", "topics/myanmar.md", "timeline.md"):
+        _mark_cached(root, path)
+    (root / "content/articles/2021/other.md").write_text(
+        "---\ntitle: Other\ndate: 2020-01-01\nsource: X\n---\nNothing of note.\n"
+    )
+    _docs(root)
+    assert (root / "build/docs/articles/2021/talks.md").read_text() == "reused articles/2021/talks.md\n"
+    assert (root / "build/docs/topics/myanmar.md").read_text() == "reused topics/myanmar.md\n"
+    assert (root / "build/docs/timeline.md").read_text() != "reused timeline.md\n"  # it lists the new one
+
+
+def test_an_overview_a_template_leaves_off_the_page_still_reaches_the_search_index(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    # The brief's pages come out the same, but the search index shows the overview: the site
+    # must not be taken for up to date (it was, when its manifest covered the pages alone).
+    root = make_project({"templates/brief.md.jinja": "# {{ topic.title }}\n"})
+    assert run("build", "--project", root).exit_code == 0
+    _edit(root / "content/topics/afghanistan.md", "The Afghan peace process.", "Talks in Doha resumed.")
+    assert run("build", "--project", root).exit_code == 0
+    copy = tmp_path / "fresh"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build", "site"))
+    assert run("build", "--no-cache", "--project", copy).exit_code == 0
+    assert tree_hashes(root / "site" / "pagefind") == tree_hashes(copy / "site" / "pagefind")

@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from builder.dependencies import optional_module
+from builder.optional import optional_module
 
 log = logging.getLogger(__name__)
 

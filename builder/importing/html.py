@@ -14,13 +14,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from builder.dependencies import optional_module
 from builder.errors import ContentError
 from builder.importing import headline as headlines
 from builder.importing import markdown
 from builder.importing.clipping import furniture
 from builder.importing.dates import dates_in, is_date_line, iso_date
 from builder.importing.page import Found, FoundDate, ImportedPage
+from builder.optional import optional_module
 
 log = logging.getLogger(__name__)
 
