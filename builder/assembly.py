@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from builder.model import Actor, Article, Passage, Project, Topic
+from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing import ArticleRoutes
 
 
@@ -141,6 +141,8 @@ class ArticlePage:
     actors: tuple[Actor, ...]
     passage_topics: Mapping[int, tuple[Topic, ...]]
     """Topics each passage was routed to, by passage number."""
+    heading_levels: tuple[int, ...] = ()
+    """The page heading level (2-6) of each of the article's blocks, 0 for passages and rules."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +272,29 @@ def article_page(article: Article, route: ArticleRoutes, project: Project) -> Ar
         passage_topics={
             r.number: tuple(project.topics[t] for t in (*r.developments, *r.listed)) for r in route.passages
         },
+        heading_levels=page_heading_levels(article.blocks),
     )
+
+
+def page_heading_levels(blocks: Sequence[Passage | Heading]) -> tuple[int, ...]:
+    """Where each body heading sits under the page's h1 (its title), without skipping a level.
+
+    Articles start their sections at `#` or `##` (the importer writes `##`) and may jump from
+    `##` to `####`; a page must go h1, h2, h3 in turn for screen readers and outlines. So the
+    outermost headings become h2, and each heading is one level below the nearest shallower
+    heading before it, however many levels the source skipped. Passages and rules get 0.
+    """
+    levels: list[int] = []
+    open_levels: list[int] = []  # source levels of the headings the current one sits under
+    for block in blocks:
+        if not isinstance(block, Heading) or block.level == 0:
+            levels.append(0)
+            continue
+        while open_levels and open_levels[-1] >= block.level:
+            open_levels.pop()
+        open_levels.append(block.level)
+        levels.append(min(1 + len(open_levels), 6))
+    return tuple(levels)
 
 
 def _actor_pages(

@@ -13,6 +13,8 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
+from builder import yamlwriter
+
 # Characters Python-Markdown treats as syntax anywhere in a line (all in its backslash-escapable
 # set: escaping any other character would leave a visible backslash).
 _INLINE = re.compile(r"([\\`*_{}\[\]|])")
@@ -66,3 +68,8 @@ def indent(markdown: str, spaces: int = 4) -> Markup:
     """Indent every non-empty line, e.g. to nest a block inside a list item or admonition."""
     pad = " " * spaces
     return Markup("\n".join(pad + line if line.strip() else "" for line in markdown.split("\n")))
+
+
+def yaml_text(value: object) -> Markup:
+    """Text as a YAML double-quoted scalar on one line, for a page's front matter."""
+    return Markup(yamlwriter.quote(" ".join(str(value).split())))

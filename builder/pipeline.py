@@ -13,7 +13,7 @@ from typing import Protocol
 
 from jinja2 import Environment
 
-from builder import feeds, search
+from builder import feeds, search, sitemap
 from builder import site as mkdocs
 from builder.assembly import Site, assemble
 from builder.cache import BuildCache, code_fingerprint, digest_of
@@ -239,7 +239,8 @@ def build_html(
 def catch_up(
     site: Site, options: BuildOptions, cache: BuildCache | None, stopper: search.Stopper | None = None
 ) -> int:
-    """After an incremental build: write the feeds, refresh the search index, then save the cache.
+    """After an incremental build: write the feeds and the sitemap, refresh the search index, then
+    save the cache.
 
     `serve` runs this once browsers have reloaded the edited page: none of it changes what the
     reader sees, and at scale it takes far longer than updating the pages. Returns the records;
@@ -248,6 +249,7 @@ def catch_up(
     """
     stopper = stopper or search.Stopper()
     feeds.write_feeds(site, options.site_dir, stopper.check)
+    sitemap.write_sitemap(site, options.site_dir)
     records = refresh_search(site, options, stopper)
     if cache is not None:
         cache.save()
@@ -308,7 +310,7 @@ def update_html(
 def _pages_and_feeds(
     site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, out: Path
 ) -> None:
-    """Run MkDocs into `out`, then write the feeds."""
+    """Run MkDocs into `out`, then write the feeds and the sitemap."""
     with report.stage("mkdocs"):
         config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
         epoch = mkdocs.source_date_epoch(site.project)
@@ -318,6 +320,7 @@ def _pages_and_feeds(
         raise BuildError("MkDocs could not build the site; the previous site is unchanged")
     with report.stage("feeds"):
         report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
+        sitemap.write_sitemap(site, out)
 
 
 def route_articles(

@@ -54,6 +54,7 @@ def environment(project_root: Path) -> Environment:
         month=lambda d: Markup(f"{d:%B} {d.year}"),
         count=count,
         block=lambda md: Markup(md),
+        yaml=markup.yaml_text,
     )
     env.globals.update(link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))))
     return env

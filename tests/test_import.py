@@ -548,3 +548,32 @@ def test_written_dates(text: str, expected: dt.date | None) -> None:
 def test_a_date_line_only_dates() -> None:
     assert dates.is_date_line("Updated 1015 GMT (1815 HKT) March 14, 2021")
     assert not dates.is_date_line("The talks ended on March 14, 2021 without a deal.")
+
+
+SECTIONED_PAGE = """\
+    <!DOCTYPE html>
+    <html lang="en"><head><meta charset="utf-8">
+    <title>Council weighs Arctic shipping rules | The Example Times</title>
+    </head><body><article>
+    <h1>Council weighs Arctic shipping rules</h1>
+    <p>Ministers from eight states met on Tuesday to discuss shipping routes that open as the Arctic ice recedes, and who should police them.</p>
+    <h2>What the ministers want</h2>
+    <p>The Norwegian minister called for common rules on fuel, insurance and rescue before traffic grows any further this decade.</p>
+    <h4>Fuel</h4>
+    <p>Heavy fuel oil would be banned north of the sixtieth parallel from 2024 under the draft that officials circulated this week.</p>
+    <h2>What comes next</h2>
+    <p>The talks will continue in Tromsø in September, when officials are expected to present a draft of the rules for approval.</p>
+    </article></body></html>
+    """
+
+
+def test_imported_headings_sit_under_the_title_without_skipping(make_project: ProjectFactory, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(textwrap.dedent(SECTIONED_PAGE), encoding="utf-8")
+    project = make_project()
+    result = invoke(page, "--project", project)
+    assert result.exit_code == 0, result.stderr
+    _, body = written(project, result.stdout)
+    headings = [line for line in body.splitlines() if line.startswith("#")]
+    # The page's h4 sat right under an h2: it becomes the level below, not two levels below.
+    assert headings == ["## What the ministers want", "### Fuel", "## What comes next"]

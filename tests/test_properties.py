@@ -60,3 +60,21 @@ def test_any_yaml_front_matter_is_valid_or_reported_on_a_line(front: str) -> Non
             path, number, rest = line.split(":", 2)
             assert path.startswith("content/") and int(number) >= 1 and rest.split(":")[0].strip() in (
                 "error", "warning")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=6), max_size=30))
+def test_article_headings_start_under_the_title_and_never_skip_a_level(levels: list[int]) -> None:
+    from builder.assembly import page_heading_levels
+    from builder.model import Heading
+
+    placed = page_heading_levels([Heading(level, "x") for level in levels])
+    headings = [(source, page) for source, page in zip(levels, placed, strict=True) if source]
+    assert all(page == 0 for source, page in zip(levels, placed, strict=True) if not source)  # rules
+    previous = 1  # the page's h1: the article's title
+    for index, (source, page) in enumerate(headings):
+        assert 2 <= page <= min(previous + 1, 6)
+        if index and source > headings[index - 1][0]:  # deeper in the source: deeper on the page
+            assert page == min(previous + 1, 6)
+        if index and source == headings[index - 1][0]:  # siblings stay siblings
+            assert page == previous
+        previous = page

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
 from tests.conftest import REPO, run
 from tests.sitecheck import broken_links, tree_hashes
@@ -83,16 +84,26 @@ def test_feeds_are_atom_with_entries_linking_to_passages(demo: Path) -> None:
                 assert entry.find(f"{ATOM}{required}") is not None, (feed_path, required)
     myanmar = etree.parse(str(demo / "site/feeds/myanmar.xml")).getroot()
     links = [e.find(f"{ATOM}link").get("href") for e in myanmar.iter(f"{ATOM}entry")]
-    assert links and all("/articles/2021/" in link and "#p-" in link for link in links)
+    assert links and all("/articles/2021/" in link for link in links)
+    contents = [e.findtext(f"{ATOM}content") for e in myanmar.iter(f"{ATOM}entry")]
+    assert all(f'{link}#p-' in content for link, content in zip(links, contents, strict=True))
     dates = [e.findtext(f"{ATOM}updated") for e in myanmar.iter(f"{ATOM}entry")]
     assert dates == sorted(dates, reverse=True)
 
 
 def test_pages_advertise_their_feeds(demo: Path) -> None:
     brief = (demo / "site/topics/myanmar/index.html").read_text()
-    assert 'type="application/atom+xml"' in brief
-    assert "../../feeds/myanmar.xml" in brief
-    assert "../../feed.xml" in brief
+    document = lxml_html.fromstring(brief)
+    # Autodiscovery as HTML defines it: rel is a list of words, one of them `alternate`.
+    discovered = {
+        link.get("href")
+        for link in document.iter("link")
+        if "alternate" in (link.get("rel") or "").split() and link.get("type") == "application/atom+xml"
+    }
+    assert discovered == {"../../feeds/myanmar.xml", "../../feed.xml"}
+    # And a link a reader can see and follow, in the page itself.
+    visible = [a.get("href") for a in document.xpath("//article//a[@type='application/atom+xml']")]
+    assert visible == ["../../feeds/myanmar.xml", "../../feed.xml"]
     assert "feeds/" not in (demo / "site/timeline/index.html").read_text().split("</head>")[0].replace(
         "feed.xml", ""
     )
@@ -111,6 +122,7 @@ def test_two_builds_are_byte_identical(demo: Path, tmp_path: Path) -> None:
 def test_sitemap_dates_come_from_content_not_the_clock(demo: Path) -> None:
     sitemap = (demo / "site/sitemap.xml").read_text()
     assert "<lastmod>2021-12-" in sitemap
+    assert "<lastmod>2021-03-22</lastmod>" in sitemap  # the Guilin talks' own date
 
 
 def test_failed_build_keeps_previous_site(tmp_path: Path) -> None:

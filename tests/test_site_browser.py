@@ -59,6 +59,29 @@ def test_reader_follows_a_citation_to_the_highlighted_passage(site_url: str, bro
 
 
 PAGES = {"home": "", "brief": "topics/myanmar/", "article": "articles/2021/guilin-wang-yi-lavrov-talks/"}
+LOADED = {**PAGES, "actor": "actors/china/"}
+
+
+@pytest.mark.parametrize("name", sorted(LOADED))
+def test_a_page_load_makes_no_failed_request_and_logs_no_error(site_url: str, browser: object, name: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    failed: list[str] = []
+    errors: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.url} ({response.status})"))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site_url + LOADED[name], wait_until="networkidle")
+    # Material fetches sitemap.xml for instant navigation once the page has loaded: let it finish.
+    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
+    assert (failed, errors) == ([], []), name
+    # Instant navigation to another page (Material's own fetch) fails nothing either.
+    page.get_by_role("link", name="Timeline", exact=True).first.click()
+    page.wait_for_url("**/timeline/")
+    page.wait_for_load_state("networkidle")
+    assert (failed, errors) == ([], []), name
+    page.close()
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -105,7 +105,7 @@ def _page(document: Any, body: Any, tree: Any, url: str | None, today: dt.date) 
         if value is not None and value <= today:
             date = FoundDate(value, "the page's metadata")
     return ImportedPage(
-        body="\n\n".join(_without_furniture(blocks, title.value if title else None)) + "\n",
+        body="\n\n".join(markdown.outline(_without_furniture(blocks, title.value if title else None))) + "\n",
         title=title,
         date=date,
         site_name=Found(site_name, "the page's site name") if site_name else None,

@@ -40,7 +40,10 @@ _CONTAINERS = frozenset({"div", "section", "article", "main", "body"})
 
 
 def from_extraction(body: _Element) -> list[str]:
-    """Convert trafilatura's XML body into Markdown blocks: paragraphs, headings, lists, quotes, tables."""
+    """Convert trafilatura's XML body into Markdown blocks: paragraphs, headings, lists, quotes, tables.
+
+    Headings keep the web page's levels (`#` for an h1): `outline` places them under the title.
+    """
     blocks: list[str] = []
     for element in body:
         if element.tag in _CONTAINERS:
@@ -52,6 +55,32 @@ def from_extraction(body: _Element) -> list[str]:
     return blocks
 
 
+_HEADING = re.compile(r"^(#{1,6}) ")
+
+
+def outline(blocks: list[str]) -> list[str]:
+    """Re-level the heading blocks so that they sit under the article's title without a gap.
+
+    The headline is the article's title (its page's h1), so the body's outermost headings are
+    written `##` and each deeper one a single level below the heading it sits under, however
+    many levels the web page skipped (an h2 followed by an h4 becomes `##`, `###`). Only
+    headings start with `#`: `escape` writes a paragraph's leading `#` as `\\#`.
+    """
+    leveled: list[str] = []
+    open_levels: list[int] = []  # the web page's levels of the headings the next one sits under
+    for block in blocks:
+        match = _HEADING.match(block)
+        if match is None:
+            leveled.append(block)
+            continue
+        level = len(match[1])
+        while open_levels and open_levels[-1] >= level:
+            open_levels.pop()
+        open_levels.append(level)
+        leveled.append("#" * min(1 + len(open_levels), 6) + block[len(match[1]) :])
+    return leveled
+
+
 def _text(element: _Element) -> str:
     # `lb` is a line break inside a paragraph; a space keeps the paragraph one passage.
     return " ".join("".join(str(part) for part in element.itertext()).split())
@@ -60,11 +89,10 @@ def _text(element: _Element) -> str:
 def _block(element: _Element) -> str:
     tag = element.tag
     if tag == "head":
-        # The headline is the article's title; headings inside the body start at level 2.
         rend = str(element.get("rend", "h2"))
         level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
         text = _text(element)
-        return f"{'#' * max(level, 2)} {escape(text)}" if text else ""
+        return f"{'#' * level} {escape(text)}" if text else ""
     if tag == "list":
         ordered = element.get("rend") == "ol"
         items = [_text(item) for item in element if item.tag == "item"]
