@@ -323,3 +323,38 @@ def test_search_works_when_the_site_is_served_from_a_sub_path(
             assert page.evaluate("document.querySelector(':target')?.id", None).startswith("p-")
     finally:
         context.close()
+
+
+# --- Pagefind's own JS API, without our UI ---------------------------------------------------------
+
+PAGEFIND_SEARCH = """async ([bundle, term]) => {
+    const pagefind = await import(bundle + "pagefind.js");
+    await pagefind.options({ baseUrl: "/" });
+    const search = await pagefind.search(term);
+    const results = await Promise.all(search.results.slice(0, 3).map(result => result.data()));
+    return results.map(data => ({
+        url: data.url,
+        sub: data.sub_results.map(sub => ({
+            url: sub.url,
+            words: sub.locations.length,
+            excerpt: sub.excerpt,
+        })),
+    }));
+}"""
+
+
+def test_pagefind_js_api_gives_the_paragraph_as_a_sub_result(page: Any, base_url: str, demo: Path) -> None:
+    page.goto(base_url)
+    passage = expected_passage(demo, PHRASE)
+    article = passage.split("#")[0]
+    found = page.evaluate(PAGEFIND_SEARCH, [base_url + "pagefind/", PHRASE])
+    assert found[0]["url"] == article  # one result per page: the article, first
+    subs = found[0]["sub"]
+    # Matches in the title or summary stand for the page itself; every other is a passage `#p-N`.
+    assert subs and all(re.fullmatch(re.escape(article) + r"(#p-\d+)?", sub["url"]) for sub in subs), subs
+    # Pagefind's own UI leaves out the page's own sub-result and shows those with the most words.
+    best = max((sub for sub in subs if sub["url"] != article), key=lambda sub: sub["words"])
+    assert best["url"] == passage and "<mark>Moscow</mark>" in best["excerpt"]
+    exact = page.evaluate(PAGEFIND_SEARCH, [base_url + "pagefind/", f'"{PHRASE}"'])
+    assert [result["url"] for result in exact] == [article]
+    assert [sub["url"] for sub in exact[0]["sub"]] == [passage]
