@@ -49,7 +49,7 @@ class SearchRecord:
     """Site-root-relative URL with a leading slash."""
     title: str
     lead: tuple[str, ...]
-    """Text searched before any passage (a summary, a brief's overview and developments)."""
+    """Text searched before any passage (a summary, a brief's overview)."""
     passages: tuple[SearchPassage, ...]
     """The page's passages, each a sub-result of the record."""
     meta: Mapping[str, str]
@@ -96,15 +96,13 @@ PAGE_KINDS: tuple[Callable[[Site], Iterable[SearchRecord]], ...] = (brief_record
 
 def _brief_record(brief: Brief) -> SearchRecord:
     topic = brief.topic
-    developments = (
-        excerpt.passage.text if excerpt.passage else _plain(excerpt.markdown)
-        for excerpt in brief.shown_developments
-    )
     last = brief.last_date.isoformat() if brief.last_date else None
     return SearchRecord(
         url=_url(topic.page),
         title=topic.title,
-        lead=_texts([_plain(topic.summary), _plain(topic.overview), *developments]),
+        # The brief's own words only: the passages it quotes are found under their articles, and
+        # a short record is what lets its title outrank the articles for the topic's name.
+        lead=_texts([_plain(topic.summary), _plain(topic.overview)]),
         passages=(),
         meta={"kind": "brief"} | ({"date": last} if last else {}),
         filters={"topic": (topic.title,)},
