@@ -204,6 +204,21 @@ def test_a_phrase_finds_its_article_first_with_the_paragraph_first_under_it(
     assert not excerpt.startswith("¶")  # the passage's number is shown once, beside it
 
 
+def test_a_quoted_phrase_is_exact_and_common_words_are_left_out_of_long_queries(
+    page: Any, base_url: str, demo: Path
+) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    passage = expected_passage(demo, PHRASE)
+    type_search(page, f'"{PHRASE}"')  # Pagefind's exact-phrase search: only that paragraph
+    assert result_urls(page) == [passage.split("#")[0]] and first_passages(page) == [passage]
+    type_search(page, "the Moscow process and the other tracks")
+    excerpt = page.inner_html(".bd-search__results > li .bd-result__passage .bd-result__excerpt")
+    assert "<mark>Moscow</mark>" in excerpt and "<mark>the</mark>" not in excerpt  # "the" was left out
+    type_search(page, "the")  # a short query keeps its common word
+    assert result_count(page) > 0
+
+
 def test_more_passages_wait_behind_a_button(page: Any, base_url: str) -> None:
     page.goto(base_url)
     open_with_slash(page)
