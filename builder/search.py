@@ -18,7 +18,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +28,7 @@ from pagefind.index import IndexConfig
 from builder.assembly import Site
 from builder.errors import BuildError
 from builder.searchbundle import normalise, write_bundle
-from builder.searchrecords import FILTERS, SearchRecord, record_count, record_html, search_records
+from builder.searchrecords import FILTERS, SearchRecord, record_html, search_records
 from builder.searchservice import FastService, PagefindFailure
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,22 @@ def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
 
 def make_index(site: Site, stopper: Stopper | None = None) -> tuple[dict[str, bytes], int]:
     """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds."""
-    files = bundle_files(search_records(site), site.project.config.language, stopper)
-    return files, record_count(site)
+    counted = _Counted(search_records(site))
+    files = bundle_files(counted, site.project.config.language, stopper)
+    return files, counted.count
+
+
+class _Counted(Iterable[SearchRecord]):
+    """Records, counted as Pagefind takes them (they are made one by one, never all held)."""
+
+    def __init__(self, records: Iterable[SearchRecord]) -> None:
+        self._records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[SearchRecord]:
+        for record in self._records:
+            self.count += 1
+            yield record
 
 
 class Cancelled(Exception):

@@ -72,11 +72,6 @@ def search_records(site: Site) -> Iterator[SearchRecord]:
         yield from kind(site)
 
 
-def record_count(site: Site) -> int:
-    """How many records `search_records` yields, without making them."""
-    return len(site.briefs) + len(site.articles)
-
-
 def brief_records(site: Site) -> Iterator[SearchRecord]:
     """One record per brief, by topic id."""
     for brief in sorted(site.briefs, key=lambda b: b.topic.id):
@@ -90,8 +85,8 @@ def article_records(site: Site) -> Iterator[SearchRecord]:
 
 
 PAGE_KINDS: tuple[Callable[[Site], Iterable[SearchRecord]], ...] = (brief_records, article_records)
-"""The kinds of page that search indexes, in index order: a new kind of page is one more entry.
-`record_count` must count it too."""
+"""The kinds of page that search indexes, in index order: a new kind of page (the yearly
+archives, say) is one more entry."""
 
 
 def _brief_record(brief: Brief) -> SearchRecord:
