@@ -1,22 +1,24 @@
-"""Search size benchmark: Pagefind's index against MkDocs' lunr index, on a generated site.
+"""Search size benchmark: what a reader's first query costs, on generated sites of several sizes.
 
-    python -m bench.search_size [--articles 10000] [--workdir DIR [--reuse]] [--no-reindex] [--output FILE]
+    python -m bench.search_size --project DIR [--project DIR ...] [--output FILE] [--json FILE]
+    python -m bench.search_size --articles 1000 [--workdir DIR]
 
-Generates a project of N articles with `bench.corpus`, builds it with Briefdesk (MkDocs, then the
-Pagefind index), builds the same Markdown again with MkDocs and Material's own search plugin (lunr),
-indexes the project once more on its own (the search stage's time and peak memory, and a check that
-the index comes out byte-identical), then reports:
+Each project is one `bench.run` left built (`--workdir W --keep`: W/<size>/project), or a corpus
+generated and built here with `--articles`. For each, with the code of this working tree:
 
-- the Pagefind index on disk (bytes and files, data and UI assets apart);
-- what a browser downloads for a first query: headless Chromium opens the home page, presses "/",
-  enters a query and waits for the results and the facet counts; every response from pagefind/
-  after the page load is counted, as raw bytes and as served by a host that gzips text (Pagefind's
-  data files are gzip'd already and count as they are);
-- the same for an index of the briefs and article pages only (no passage records), for comparison;
-- lunr's `search/search_index.json`, plain and gzip'd, which Material has every reader download.
+- the search stage alone: the project is indexed again on its own (time, Pagefind's peak memory,
+  records), and that index replaces the site's, so the bytes measured are this code's;
+- the search script and stylesheet are copied into the site from `builder/theme/assets`;
+- the index on disk (bytes and files; metadata and filter files apart);
+- each query in a fresh headless Chromium context: the home page is opened, "/" pressed, the query
+  entered, and everything fetched from pagefind/ until the first result is on screen and the
+  network is idle is counted, as raw bytes and as served by a host that gzips text (Pagefind's
+  data files are gzip'd already and count as they are); then the filters are opened and what
+  they fetch is counted apart. The first result (and its first passage) is recorded, to check
+  that a topic's name finds its brief first and a paragraph's words find that paragraph.
 
-Not a test: it takes long (two full MkDocs builds) and needs Chromium. Results go to SEARCH.md.
-`--reuse` with `--workdir` skips the generation and the builds a previous run left there.
+Not a test: it needs Chromium and a built site. Results go to SEARCH.md, beside the figures of the
+previous design (one Pagefind record per passage), kept in BEFORE.
 """
 
 from __future__ import annotations
@@ -25,11 +27,8 @@ import argparse
 import contextlib
 import gzip
 import json
-import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -39,33 +38,53 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bench.corpus import generate, generate_article
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 DEFAULT_OUTPUT = Path(__file__).with_name("SEARCH.md")
+ASSETS = Path(__file__).resolve().parent.parent / "builder" / "theme" / "assets"
 TARGET = 300 * 1024
-"""The issue's budget for a first query at 10,000 articles, in bytes."""
+"""The budget for a one- or two-word first query at 10,000 articles, in bytes served."""
+QUERY_TIMEOUT = 300_000
+"""Milliseconds a query may take before it is reported as timed out."""
 _COMPRESSED = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment", ".pagefind")
 """Pagefind's own gzip'd files: a host serves them as they are."""
+
+BEFORE = {
+    "design": "one Pagefind record per passage (107,075 records at 10,000 articles), Pagefind's "
+    "Component UI loading every filter file before the first result",
+    "source": "bench/SEARCH.md and bench/RESULTS.md of commit b0cca3f (2026-11-28)",
+    "index_kb": {10_000: 109_457.7},
+    "files": {10_000: 107_460},
+    "meta_kb": {10_000: 904.2},
+    "filters_kb": {10_000: 1_571.2},
+    "search_seconds": {1_000: 21.5, 5_000: 164.2, 10_000: 326.0},
+    "pagefind_peak_gib": {1_000: 0.92, 5_000: 4.00, 10_000: 7.70},
+    # query -> (served KB, requests, seconds to results or None for a time-out), at 10,000 articles
+    "queries": {
+        "one word": (2_584.0, 17, 11.9),
+        "two words": (2_829.5, 18, 5.7),
+        "six words": (4_652.9, 17, None),
+    },
+}
 
 
 @dataclass(slots=True)
 class Transfer:
-    """Bytes one query downloaded, by kind of file."""
+    """Bytes one step downloaded, by kind of file."""
 
     raw: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     served: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     requests: int = 0
-    seconds: float = 0.0
-    """From entering the query to the first result and the facet counts on screen."""
 
     def add(self, url: str, body: bytes) -> None:
         kind = _kind(url)
         self.raw[kind] += len(body)
         self.served[kind] += len(body) if url.endswith(_COMPRESSED) else len(gzip.compress(body, 6, mtime=0))
         self.requests += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"raw": dict(self.raw), "served": dict(self.served), "requests": self.requests}
 
 
 def _kind(url: str) -> str:
@@ -80,30 +99,95 @@ def _kind(url: str) -> str:
     return "scripts and entry"
 
 
-def _dir_size(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    return sum(p.stat().st_size for p in files), len(files)
+class _Recorder:
+    """Responses from pagefind/ (and our search assets), by the step during which they arrived."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, list[Any]] = defaultdict(list)
+        self.step = "page load"
+
+    def record(self, response: Any) -> None:
+        if "/pagefind/" in response.url or "briefdesk-search" in response.url:
+            self.steps[self.step].append(response)
+
+    def total(self, step: str) -> Transfer:
+        transfer = Transfer()
+        for response in self.steps[step]:
+            with contextlib.suppress(Exception):  # a response the page dropped has no body
+                transfer.add(response.url, response.body())
+        return transfer
 
 
-def _du(folder: Path) -> int:
-    """Bytes on disk (file system blocks), as `du` counts them."""
-    out = subprocess.run(["du", "-sb", "--apparent-size", str(folder)], capture_output=True, text=True)
-    apparent = int(out.stdout.split()[0]) if out.returncode == 0 else 0
-    blocks = subprocess.run(["du", "-sB1", str(folder)], capture_output=True, text=True)
-    return int(blocks.stdout.split()[0]) if blocks.returncode == 0 else apparent
+def pick_queries() -> dict[str, str]:
+    """A topic's name, a phrase many articles use, six words of one paragraph of article #17 (from
+    the generator's template prose: most articles have them), and those six as an exact phrase."""
+    from builder.passages import split_passages
+
+    body = generate_article(17).text.split("\n---\n", 1)[1]
+    passages, _ = split_passages(body)
+    paragraph = next(p for p in passages[2:] if p.kind == "paragraph")
+    six = " ".join(paragraph.text.split()[3:9])
+    return {
+        "one word": "Afghanistan",
+        "two words": "grain exports",
+        "six words": six,
+        "six, quoted": f'"{six}"',
+    }
 
 
-def build_briefdesk(project: Path) -> dict[str, Any]:
-    """Build with Briefdesk in-process; return the stage times and Pagefind's peak memory."""
-    from builder.diagnostics import Diagnostics
-    from builder.pipeline import BuildOptions, build
+def measure_queries(site: Path, queries: dict[str, str]) -> dict[str, Any]:
+    """Page-load search assets, and what each query (then opening the filters) downloads."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
 
-    peak = _PeakChildMemory()
-    with peak:
-        started = time.perf_counter()
-        report = build(BuildOptions(root=project), Diagnostics())
-        seconds = time.perf_counter() - started
-    return {"stages": dict(report.stages), "seconds": seconds, "articles": report.articles, "peak": peak.peak}
+    measured: dict[str, Any] = {}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for label, query in queries.items():
+                context = browser.new_context()  # an empty cache for every query
+                page = context.new_page()
+                recorder = _Recorder()
+                page.on("response", recorder.record)
+                page.goto(base)
+                page.wait_for_selector(".bd-search--ready", timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                recorder.step = "query"
+                started = time.perf_counter()
+                page.keyboard.press("/")
+                page.fill(".bd-search__input", query)
+                seconds: float | None = None
+                first: dict[str, Any] = {}
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_selector(".bd-search__results > li .bd-result__link", timeout=QUERY_TIMEOUT)
+                    seconds = time.perf_counter() - started
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(1000)
+                    first = page.evaluate(
+                        """() => { const li = document.querySelector(".bd-search__results > li");
+                            return { url: li.querySelector(".bd-result__link").getAttribute("href"),
+                          passage: li.querySelector(".bd-result__passage a")?.getAttribute("href") || null,
+                          summary: document.querySelector(".bd-search__summary").textContent }; }"""
+                    )
+                    recorder.step = "filters"
+                    page.click(".bd-search__toggle")
+                    page.wait_for_selector(".bd-facet", timeout=QUERY_TIMEOUT)
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(500)
+                page.remove_listener("response", recorder.record)
+                measured[label] = {
+                    "query": query,
+                    "seconds": seconds,
+                    "first": first,
+                    "query_transfer": recorder.total("query").as_dict(),
+                    "filters_transfer": recorder.total("filters").as_dict(),
+                }
+                if "page load" not in measured:
+                    measured["page load"] = recorder.total("page load").as_dict()
+                context.close()
+        finally:
+            browser.close()
+    return measured
 
 
 class _PeakChildMemory:
@@ -123,10 +207,8 @@ class _PeakChildMemory:
         self._thread.join()
 
     def _watch(self) -> None:
-        try:
-            import psutil  # type: ignore[import-untyped]  # a test dependency, for this sampling only
-        except ImportError:
-            return
+        import psutil  # type: ignore[import-untyped]  # a test dependency, for this sampling only
+
         me = psutil.Process()
         while not self._stop.wait(0.25):
             for child in me.children(recursive=True):
@@ -135,9 +217,9 @@ class _PeakChildMemory:
                         self.peak = max(self.peak, child.memory_info().rss)
 
 
-def index_again(project: Path, out: Path) -> dict[str, Any]:
-    """Index the built project once more on its own: the search stage's time and peak memory,
-    and a check that the index comes out byte-identical at this size."""
+def reindex(project: Path) -> dict[str, Any]:
+    """Index the built project again on its own (the search stage alone) and put that index in
+    its site: time, Pagefind's peak memory, records."""
     from builder.assembly import assemble
     from builder.diagnostics import Diagnostics
     from builder.pipeline import route_articles
@@ -147,347 +229,205 @@ def index_again(project: Path, out: Path) -> dict[str, Any]:
     loaded = load_project(project, Diagnostics())
     assert loaded is not None
     site = assemble(loaded, route_articles(loaded))
-    peak = _PeakChildMemory()
-    with peak:
-        started = time.perf_counter()
-        records = index_site(site, out)
-        seconds = time.perf_counter() - started
-    built = project / "site" / "pagefind"
-    identical = _tree(out / "pagefind") == _tree(built)
-    return {"seconds": seconds, "peak": peak.peak, "records": records, "identical": identical}
+    with tempfile.TemporaryDirectory(dir=project) as scratch:
+        peak = _PeakChildMemory()
+        with peak:
+            started = time.perf_counter()
+            records = index_site(site, Path(scratch))
+            seconds = time.perf_counter() - started
+        bundle = project / "site" / "pagefind"
+        shutil.rmtree(bundle)
+        (Path(scratch) / "pagefind").rename(bundle)
+    return {"seconds": seconds, "peak": peak.peak, "records": records, "articles": len(site.articles)}
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+def refresh_assets(site: Path) -> None:
+    """This tree's search script and stylesheet in the site (the index and pages stay as built)."""
+    for asset in ASSETS.iterdir():
+        shutil.copyfile(asset, site / "assets" / "briefdesk" / asset.name)
 
 
-def build_lunr(project: Path, out: Path) -> float:
-    """Build the same Markdown with MkDocs and Material's search plugin; return the seconds taken."""
-    config = yaml.safe_load((project / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["plugins"] = ["search"]
-    config["strict"] = False
-    lunr_config = project / "build" / "mkdocs-lunr.yml"
-    lunr_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(lunr_config), "--site-dir", str(out)],
-        check=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
+def disk(bundle: Path) -> dict[str, int]:
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return {
+        "bytes": sum(p.stat().st_size for p in files),
+        "files": len(files),
+        "meta": sum(p.stat().st_size for p in bundle.glob("*.pf_meta")),
+        "filters": sum(p.stat().st_size for p in (bundle / "filter").iterdir()),
+        "fragments": sum(p.stat().st_size for p in (bundle / "fragment").iterdir()),
+        "index": sum(p.stat().st_size for p in (bundle / "index").iterdir()),
+    }
+
+
+def measure_project(project: Path) -> dict[str, Any]:
+    _log(f"{project}: indexing again on its own")
+    again = reindex(project)
+    refresh_assets(project / "site")
+    _log(
+        f"{project}: {again['records']:,} records in {again['seconds']:.1f} s; measuring queries in Chromium"
     )
-    return time.perf_counter() - started
+    return {
+        "project": str(project),
+        "reindex": again,
+        "disk": disk(project / "site" / "pagefind"),
+        "queries": measure_queries(project / "site", pick_queries()),
+    }
 
 
-class _Recorder:
-    """Keep responses from pagefind/ (and our search assets): page load first, then the query.
-
-    Bodies are read afterwards: a blocking Playwright call inside its own event callback, while
-    the main thread waits in another one, can stall.
-    """
-
-    def __init__(self) -> None:
-        self.loaded: list[Any] = []
-        self.query: list[Any] = []
-        self.querying = False
-
-    def record(self, response: Any) -> None:
-        if "/pagefind/" in response.url or "briefdesk-search" in response.url:
-            (self.query if self.querying else self.loaded).append(response)
-
-    @staticmethod
-    def total(responses: Sequence[Any]) -> Transfer:
-        transfer = Transfer()
-        for response in responses:
-            with contextlib.suppress(Exception):  # a response the page dropped has no body
-                transfer.add(response.url, response.body())
-        return transfer
+# --- Report ---------------------------------------------------------------------------------------
 
 
-QUERY_TIMEOUT = 300_000
-"""Milliseconds a query may take before it is reported as timed out (with what it downloaded)."""
-
-
-def measure_queries(site: Path, queries: Sequence[str]) -> tuple[Transfer, dict[str, Transfer]]:
-    """Page-load search assets, and what each query downloads from pagefind/ in a fresh browser."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
-
-    per_query: dict[str, Transfer] = {}
-    page_load = Transfer()
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for number, query in enumerate(queries):
-                context = browser.new_context()  # an empty cache for every query
-                page = context.new_page()
-                recorder = _Recorder()
-                page.on("response", recorder.record)
-                page.goto(base)
-                page.wait_for_selector(".bd-search--ready", timeout=60_000)
-                page.wait_for_load_state("networkidle")
-                recorder.querying = True
-                started = time.perf_counter()
-                page.keyboard.press("/")
-                page.fill("pagefind-input input", query)
-                seconds: float | None = None
-                with contextlib.suppress(PlaywrightTimeout):
-                    page.wait_for_function(
-                        """() => document.querySelector("pagefind-results li.pf-result .pf-result-link")
-                            && document.querySelector(".pf-filter-checkbox-count")""",
-                        timeout=QUERY_TIMEOUT,
-                        polling=500,
-                    )
-                    seconds = time.perf_counter() - started
-                    page.wait_for_load_state("networkidle")
-                    page.wait_for_timeout(1000)
-                page.remove_listener("response", recorder.record)
-                transfer = _Recorder.total(recorder.query)
-                transfer.seconds = seconds if seconds is not None else float("nan")
-                per_query[query] = transfer
-                if number == 0:
-                    page_load = _Recorder.total(recorder.loaded)
-                context.close()
-        finally:
-            browser.close()
-    return page_load, per_query
-
-
-def pick_queries() -> list[str]:
-    """A topic name, a phrase many articles use, and six words of one paragraph of article #17."""
-    from builder.passages import split_passages
-
-    body = generate_article(17).text.split("\n---\n", 1)[1]
-    passages, _ = split_passages(body)
-    paragraph = next(p for p in passages[2:] if p.kind == "paragraph")
-    return ["Afghanistan", "grain exports", " ".join(paragraph.text.split()[3:9])]
-
-
-def _seconds(value: float) -> str:
-    return "timed out (300 s)" if value != value else f"{value:.1f} s"  # NaN: timed out
-
-
-def _kb(value: int) -> str:
+def _kb(value: float) -> str:
     return f"{value / 1024:,.1f} KB"
 
 
-def pages_only_variant(project: Path) -> tuple[Path, int]:
-    """For comparison: an index of the briefs and article pages only, without passage records.
-
-    Not what the product contract asks for (passages are records of their own); measured so that
-    the cost of passage records is known. Returns the bundle's folder and its record count.
-    """
-    from builder.assembly import assemble
-    from builder.diagnostics import Diagnostics
-    from builder.pipeline import route_articles
-    from builder.project import load_project
-    from builder.search import bundle_files, search_records
-    from builder.searchbundle import write_bundle
-
-    loaded = load_project(project, Diagnostics())
-    assert loaded is not None
-    records = [r for r in search_records(assemble(loaded, route_articles(loaded))) if "#p-" not in r.url]
-    bundle = project / "pagefind-pages-only"
-    write_bundle(bundle_files(records, loaded.config.language), bundle)
-    return bundle, len(records)
+def _served(transfer: dict[str, Any]) -> int:
+    return sum(transfer["served"].values())
 
 
-@dataclass(slots=True)
-class Variant:
-    """One index measured: on disk and in the browser."""
-
-    name: str
-    bundle: Path
-    records: int
-    page_load: Transfer
-    queries: dict[str, Transfer]
-
-
-def _disk_rows(variant: Variant) -> list[str]:
-    total, files = _dir_size(variant.bundle)
-    meta = sum(p.stat().st_size for p in variant.bundle.glob("*.pf_meta"))
-    data = meta + sum(_dir_size(variant.bundle / d)[0] for d in ("fragment", "index", "filter"))
-    blocks = _du(variant.bundle) / 2**20
-    return [
-        f"| {variant.name}: pagefind/ (all) | {_kb(total)} ({blocks:,.1f} MiB in blocks) | {files:,} |",
-        f"| {variant.name}: index data (metadata, word index, filters, fragments) | {_kb(data)} | |",
-        f"| {variant.name}: metadata file (one entry per record) | {_kb(meta)} | 1 |",
-        f"| {variant.name}: filter files | {_kb(_dir_size(variant.bundle / 'filter')[0])} | |",
-    ]
-
-
-def _query_rows(variant: Variant) -> list[str]:
-    rows = []
-    for query, transfer in variant.queries.items():
-        served = sum(transfer.served.values())
-        without_facets = served - transfer.served.get("filters", 0)
-        rows.append(
-            f"| {variant.name} | `{query}` | {_kb(sum(transfer.raw.values()))} | {_kb(served)} | "
-            f"{_kb(without_facets)} | {transfer.requests} | {_seconds(transfer.seconds)} | "
-            f"{'yes' if served < TARGET else '**no**'} |"
-        )
-    return rows
-
-
-def _kind_rows(variant: Variant, kinds: Sequence[str]) -> list[str]:
-    return [
-        f"| {variant.name} | `{query}` | "
-        + " | ".join(_kb(transfer.served.get(kind, 0)) for kind in kinds)
-        + " |"
-        for query, transfer in variant.queries.items()
-    ]
-
-
-def _reindex_line(again: dict[str, Any]) -> str:
-    if not again:
-        return "- **search stage on its own**: not measured in this run (see the notes below)"
-    return (
-        f"- **search stage on its own**: {again['seconds']:.0f} s for {again['records']:,} records; "
-        f"Pagefind's peak memory {again['peak'] / 2**30:,.1f} GiB (sampled every 0.25 s); the index came "
-        f"out {'byte-identical to' if again['identical'] else '**different from**'} the build's"
-    )
-
-
-def report(
-    args: argparse.Namespace,
-    build: dict[str, Any],
-    again: dict[str, Any],
-    variants: Sequence[Variant],
-    lunr: Path,
-) -> str:
-    """SEARCH.md: the measurements as Markdown tables."""
-    lunr_raw = lunr.read_bytes()
-    lunr_gz = len(gzip.compress(lunr_raw, 9, mtime=0))
-    main = variants[0]
+def report(results: Sequence[dict[str, Any]]) -> str:
+    queries = pick_queries()
+    results = sorted(results, key=lambda r: r["reindex"]["articles"])
     lines = [
-        "# Search size: Pagefind (passage records) against MkDocs' lunr",
+        "# Search size: one Pagefind record per page, passages as sub-results",
         "",
-        "Written by `python -m bench.search_size`; its docstring gives the method.",
+        "Written by `python -m bench.search_size`; its docstring gives the method. *Before* is the",
+        f"previous design: {BEFORE['design']} ({BEFORE['source']}).",
         "",
         f"- **date**: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"- **machine**: {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"- **machine**: {_cores()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}",
-        f"- **corpus**: `bench.corpus`, {args.articles:,} articles generated, "
-        f"{build['articles']:,} published, {main.records:,} search records",
-        f"- **Briefdesk build** (MkDocs, then Pagefind): {build['seconds']:.0f} s in all",
-        _reindex_line(again),
-        f"- **lunr build** (MkDocs with Material's search plugin, same Markdown): "
-        f"{build['lunr_seconds']:.0f} s",
+        "- **queries**: " + "; ".join(f"{label}: `{query}`" for label, query in queries.items()),
         "",
-        "## On disk",
+        "## First query at each size",
         "",
-        "| what | size | files |",
-        "|---|---|---|",
-    ]
-    for variant in variants:
-        lines += _disk_rows(variant)
-    lines += [
-        f"| lunr: search/search_index.json | {_kb(len(lunr_raw))} | 1 |",
-        f"| lunr: search_index.json gzip'd | {_kb(lunr_gz)} | |",
+        "*Served* is what a host that gzips text sends, from pressing `/` to the first result on",
+        "screen (results' text included, facet counts not: they load when the filters open).",
+        "*Time* is from entering the query to the first result, in headless Chromium on this machine.",
         "",
-        "## What a browser downloads",
-        "",
-        "*Served* is what a host that gzips text sends. *Without facets* leaves out the filter files, "
-        "which only the facet counts need. *Time to results*: from entering the query to the first "
-        "result and the facet counts on screen, in headless Chromium on this machine. "
-        "The page load row is what every page loads for search "
-        "(Pagefind's Component UI script and stylesheet, ours), cached after the first page.",
-        "",
-        "| index | download | raw | served | without facets | requests | time to results | "
-        "served under 300 KB? |",
+        "| articles | query | served | requests | time to first result | first result | under 300 KB? "
+        "| before (10,000): served, time |",
         "|---|---|---|---|---|---|---|---|",
-        f"| {main.name} | page load: search assets | {_kb(sum(main.page_load.raw.values()))} | "
-        f"{_kb(sum(main.page_load.served.values()))} | | {main.page_load.requests} | | |",
     ]
-    for variant in variants:
-        lines += _query_rows(variant)
-    verdict = "yes" if lunr_gz < TARGET else "**no**"
-    lines += [
-        f"| lunr | search_index.json, on every reader's first page | {_kb(len(lunr_raw))} | {_kb(lunr_gz)} "
-        f"| | 1 | | {verdict} |",
-    ]
-    kinds = sorted({kind for v in variants for transfer in v.queries.values() for kind in transfer.served})
+    for result in results:
+        articles = result["reindex"]["articles"]
+        for label in queries:
+            measured = result["queries"][label]
+            transfer = measured["query_transfer"]
+            seconds = measured["seconds"]
+            time_text = (
+                f"{seconds:.1f} s" if seconds is not None else f"timed out ({QUERY_TIMEOUT // 1000} s)"
+            )
+            first = measured["first"]
+            shown = first.get("passage") or first.get("url") or "–"
+            within = "✓" if _served(transfer) < TARGET else "**no**"
+            before = BEFORE["queries"].get(label)
+            before_text = (
+                "not measured"
+                if before is None
+                else f"{before[0]:,.1f} KB, {before[2]:.1f} s"
+                if before[2]
+                else f"{before[0]:,.1f} KB, timed out"
+            )
+            lines.append(
+                f"| {articles:,} | {label} | {_kb(_served(transfer))} | {transfer['requests']} | {time_text} "
+                f"| `{shown}` | {within} | {before_text} |"
+            )
     lines += [
         "",
-        "### First query, served bytes by kind of file",
+        "## What loads when, by kind of file (served KB)",
         "",
-        "| index | query | " + " | ".join(kinds) + " |",
-        "|---|---|" + "---|" * len(kinds),
+        "| articles | step | metadata | word index | fragments | filters | wasm | scripts and entry "
+        "| total |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for variant in variants:
-        lines += _kind_rows(variant, kinds)
+    kinds = ("metadata", "word index", "fragments", "filters", "wasm", "scripts and entry")
+    for result in results:
+        articles = result["reindex"]["articles"]
+        steps = [("page load", result["queries"]["page load"])]
+        for label in queries:
+            steps.append((f"query: {label}", result["queries"][label]["query_transfer"]))
+        steps.append(
+            (
+                "opening the filters (after the one-word query)",
+                result["queries"]["one word"]["filters_transfer"],
+            )
+        )
+        for name, transfer in steps:
+            cells = " | ".join(f"{transfer['served'].get(kind, 0) / 1024:,.1f}" for kind in kinds)
+            lines.append(f"| {articles:,} | {name} | {cells} | {_served(transfer) / 1024:,.1f} |")
+    lines += [
+        "",
+        "## Index and search stage",
+        "",
+        "| articles | records | pagefind/ | files | metadata | filter files | search stage alone "
+        "| Pagefind peak | before: pagefind/, search stage, Pagefind peak |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        again, size = result["reindex"], result["disk"]
+        n = _nominal(again["articles"])
+        before = (
+            f"{BEFORE['index_kb'][n]:,.1f} KB" if n in BEFORE["index_kb"] else "–",
+            f"{BEFORE['search_seconds'][n]:.1f} s" if n in BEFORE["search_seconds"] else "–",
+            f"{BEFORE['pagefind_peak_gib'][n]:.2f} GiB" if n in BEFORE["pagefind_peak_gib"] else "–",
+        )
+        lines.append(
+            f"| {again['articles']:,} | {again['records']:,} | {_kb(size['bytes'])} | {size['files']:,} "
+            f"| {_kb(size['meta'])} | {_kb(size['filters'])} | {again['seconds']:.1f} s "
+            f"| {again['peak'] / 2**30:.2f} GiB | {', '.join(before)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.search_size", description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10_000, help="articles to generate (10,000)")
-    parser.add_argument("--workdir", type=Path, help="scratch folder (default: a new temporary one)")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown results file")
-    parser.add_argument("--reuse", action="store_true", help="reuse the builds left in --workdir by a run")
-    parser.add_argument("--no-reindex", action="store_true", help="skip timing the search stage on its own")
-    args = parser.parse_args(argv)
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-search-size-"))
-    project = work / "project"
-    saved = work / "build.json"
-    try:
-        if args.reuse and saved.exists():
-            build = json.loads(saved.read_text(encoding="utf-8"))
-            _log(f"reusing the project, site and lunr site built in {work}")
-        else:
-            _log(f"generating {args.articles:,} articles in {project}")
-            generate(args.articles, project)
-            _log("building with Briefdesk (MkDocs, then Pagefind)")
-            build = build_briefdesk(project)
-            _log(f"built in {build['seconds']:.0f} s; building the same Markdown with MkDocs' lunr search")
-            build["lunr_seconds"] = build_lunr(project, work / "lunr-site")
-            saved.write_text(json.dumps(build), encoding="utf-8")
-        lunr_site = work / "lunr-site"
-        cached = work / "reindex.json"
-        if args.reuse and cached.exists():
-            again = json.loads(cached.read_text(encoding="utf-8"))
-        elif args.no_reindex:
-            again = {}
-        else:
-            _log("indexing the project again on its own, for the search stage's time and memory")
-            shutil.rmtree(work / "reindex", ignore_errors=True)
-            again = index_again(project, work / "reindex")
-            shutil.rmtree(work / "reindex", ignore_errors=True)
-            cached.write_text(json.dumps(again), encoding="utf-8")
-        site = project / "site"
-        queries = pick_queries()
-        _log(f"measuring first queries in Chromium: {queries}")
-        page_load, measured = measure_queries(site, queries)
-        bundle = site / "pagefind"
-        variants = [Variant("passage records", bundle, page_count(bundle), page_load, measured)]
-        _log("indexing briefs and article pages only, for comparison")
-        pages_bundle, pages_records = pages_only_variant(project)
-        # Swap the comparison index in under the same site and measure it the same way.
-        kept = project / "pagefind-passages"
-        (site / "pagefind").rename(kept)
-        pages_bundle.rename(site / "pagefind")
-        try:
-            pages_load, pages_measured = measure_queries(site, queries)
-        finally:
-            (site / "pagefind").rename(pages_bundle)
-            kept.rename(site / "pagefind")
-        variants.append(Variant("pages only", pages_bundle, pages_records, pages_load, pages_measured))
-        text = report(args, build, again, variants, lunr_site / "search" / "search_index.json")
-        args.output.write_text(text, encoding="utf-8")
-        print(text)
-    finally:
-        if not args.keep and args.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
+def _nominal(articles: int) -> int:
+    """The generated size a published-article count comes from (3% of articles are drafts)."""
+    return min((1_000, 5_000, 10_000), key=lambda n: abs(n * 0.97 - articles))
 
 
-def page_count(bundle: Path) -> int:
-    """Records in a bundle, as its entry file counts them."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(int(language["page_count"]) for language in entry["languages"].values())
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0
 
 
 def _log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.search_size", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--project", type=Path, action="append", default=[], help="a built project (repeatable)"
+    )
+    parser.add_argument("--articles", type=int, help="generate and build a corpus of this size instead")
+    parser.add_argument("--workdir", type=Path, help="where to generate it (default: a temporary folder)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown results file")
+    parser.add_argument("--json", type=Path, help="raw results as JSON")
+    parser.add_argument(
+        "--resume", type=Path, action="append", default=[], help="JSON of earlier runs to report again"
+    )
+    args = parser.parse_args(argv)
+    results: list[dict[str, Any]] = []
+    for saved in args.resume:
+        results.extend(json.loads(saved.read_text(encoding="utf-8")))
+    projects = list(args.project)
+    if args.articles:
+        project = (args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-search-size-"))) / "project"
+        _log(f"generating and building {args.articles:,} articles in {project}")
+        generate(args.articles, project)
+        from builder.diagnostics import Diagnostics
+        from builder.pipeline import BuildOptions, build
+
+        build(BuildOptions(root=project), Diagnostics())
+        projects.append(project)
+    for project in projects:
+        results.append(measure_project(project))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = report(results)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -205,6 +205,11 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     if options.markdown_only:
         return report
+    # The pages are on disk now and MkDocs reads them from there: let go of their text (and of
+    # the cache and routes, which hold it too) before MkDocs and Pagefind need the memory. A cache
+    # the caller keeps (serve) stays theirs.
+    del pages, routes
+    cache = None
     if site_manifest_of(options.site_dir) == manifest:
         report.up_to_date = True  # same pages, settings and code: the site would come out identical
     elif options.incremental and site_manifest_of(options.site_dir) is not None:

@@ -1,66 +1,45 @@
-"""Search: a Pagefind index of every brief, article and passage, written into the built site.
+"""Search: the Pagefind index of the site's pages, made beside MkDocs and written into the site.
 
-The index is built from the assembled site, not by crawling the HTML: each record's text, title,
-date and filters come from the content model, so search does not depend on the theme's markup,
-and every passage is a record of its own whose URL is its article's `#p-N`. Readers land on the
-paragraph. Drafts never reach `Site`, so they are never indexed.
-
-Record URLs are site-root-relative (`/articles/2021/slug/#p-3`). The search script in the theme
-tells Pagefind the site's own base path at run time, so one index works at the root of a host, under
-`site_url`'s path, and under `briefdesk serve` alike.
+What is indexed (one record per page, an article's passages as sub-results) is
+builder.searchrecords' job; this module drives Pagefind with those records, lets a build stop it,
+and writes the bundle. Record URLs are site-root-relative (`/articles/2021/slug/`): the search
+script in the theme tells Pagefind the site's own base path at run time, so one index works at
+the root of a host, under `site_url`'s path, and under `briefdesk serve` alike.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import shutil
 import signal
 import threading
 import time
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pagefind.index import IndexConfig
 
-from builder.assembly import ArticlePage, Brief, Site
+from builder.assembly import Site
 from builder.errors import BuildError
-from builder.model import Article, Topic
-from builder.passages import split_passages
 from builder.searchbundle import normalise, write_bundle
+from builder.searchrecords import FILTERS, SearchRecord, record_html, search_records
 from builder.searchservice import FastService, PagefindFailure
-from builder.urls import page_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+__all__ = ["BUNDLE", "FILTERS", "Cancelled", "IndexJob", "Stopper", "index_site", "make_index"]
+
 BUNDLE = "pagefind"
 """The index's folder in the site (`site/pagefind/`)."""
-FILTERS = ("topic", "actor", "source", "year")
-WINDOW = 200
+WINDOW = 100
 """Records sent to Pagefind before waiting for their answers."""
-"""Filter names, exactly as the product contract gives them."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRecord:
-    """One entry of the index: a page, or one passage of an article page."""
-
-    url: str
-    """Site-root-relative URL with a leading slash; passages end in `#p-N`."""
-    content: str
-    """Plain text that is searched and quoted in excerpts."""
-    meta: Mapping[str, str]
-    """Shown with each result: `title`, `date` (YYYY-MM-DD) and, for articles, `source`."""
-    filters: Mapping[str, tuple[str, ...]]
-    """Facet values by filter name (only names in FILTERS; empty filters left out)."""
-    date: str | None
-    """Sort key (YYYY-MM-DD); None for a brief that cites no article yet."""
 
 
 def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
@@ -72,8 +51,22 @@ def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
 
 def make_index(site: Site, stopper: Stopper | None = None) -> tuple[dict[str, bytes], int]:
     """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds."""
-    records = search_records(site)
-    return bundle_files(records, site.project.config.language, stopper), len(records)
+    counted = _Counted(search_records(site))
+    files = bundle_files(counted, site.project.config.language, stopper)
+    return files, counted.count
+
+
+class _Counted(Iterable[SearchRecord]):
+    """Records, counted as Pagefind takes them (they are made one by one, never all held)."""
+
+    def __init__(self, records: Iterable[SearchRecord]) -> None:
+        self._records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[SearchRecord]:
+        for record in self._records:
+            self.count += 1
+            yield record
 
 
 class Cancelled(Exception):
@@ -170,7 +163,7 @@ def write_index(files: Mapping[str, bytes], records: int, out: Path) -> None:
 
 
 def bundle_files(
-    records: Sequence[SearchRecord], language: str, stopper: Stopper | None = None
+    records: Iterable[SearchRecord], language: str, stopper: Stopper | None = None
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
 
@@ -206,7 +199,7 @@ def _run_async(work: Coroutine[Any, Any, T]) -> T:
 
 
 async def _index_files(
-    records: Sequence[SearchRecord], language: str, stopper: Stopper
+    records: Iterable[SearchRecord], language: str, stopper: Stopper
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind; return its bundle's files (relative path -> bytes)."""
     if stopper.stopped:
@@ -220,20 +213,15 @@ async def _index_files(
         # spent adding records. Order still holds: tasks first run in the order they were created
         # and each writes its request before it first waits, and the binary handles requests one
         # by one as they arrive, so pages are numbered in our order and the output is stable.
-        for start in range(0, len(records), WINDOW):
+        # Records are made as they are sent: their HTML is never all held at once.
+        pending = iter(records)
+        while window := list(itertools.islice(pending, WINDOW)):
             if stopper.stopped:
                 raise Cancelled("search indexing stopped")
             await asyncio.gather(
                 *(
-                    index.add_custom_record(
-                        url=record.url,
-                        content=record.content,
-                        language=language,
-                        meta=dict(record.meta),
-                        filters={name: list(values) for name, values in record.filters.items()},
-                        sort={"date": record.date} if record.date else None,
-                    )
-                    for record in records[start : start + WINDOW]
+                    index.add_html_file(content=record_html(record, language), url=record.url)
+                    for record in window
                 )
             )
         # In memory, not written by the binary: see builder.searchservice on why.
@@ -241,105 +229,3 @@ async def _index_files(
     finally:
         await service.close()
         stopper.attach(None)
-
-
-def search_records(site: Site) -> tuple[SearchRecord, ...]:
-    """Every record, in a fixed order: briefs by topic id, then each article and its passages."""
-    records = [_brief_record(brief) for brief in sorted(site.briefs, key=lambda b: b.topic.id)]
-    actors = site.project.actors
-    for page in site.articles:  # newest first, then slug: a stable order
-        actor_names = tuple(actors[a].name for a in page.article.actors if a in actors)
-        records.append(_article_record(page, actor_names))
-        records.extend(_passage_records(page, actor_names))
-    return tuple(records)
-
-
-def _brief_record(brief: Brief) -> SearchRecord:
-    topic = brief.topic
-    developments = (
-        excerpt.passage.text if excerpt.passage else _plain(excerpt.markdown)
-        for excerpt in brief.shown_developments
-    )
-    last = brief.last_date.isoformat() if brief.last_date else None
-    meta = {"title": topic.title} | ({"date": last} if last else {})
-    return SearchRecord(
-        url=_url(topic.page),
-        content=_join([topic.title, _plain(topic.summary), _plain(topic.overview), *developments]),
-        meta=meta,
-        filters={"topic": (topic.title,)},
-        date=last,
-    )
-
-
-def _article_record(page: ArticlePage, actor_names: tuple[str, ...]) -> SearchRecord:
-    article = page.article
-    texts = [article.title, _plain(article.summary), *(p.text for p in article.passages)]
-    return SearchRecord(
-        url=_url(article.page),
-        content=_join(texts),
-        meta=_meta(article, article.title),
-        filters=_filters(article, _titles(page.topics), actor_names),
-        date=article.date.isoformat(),
-    )
-
-
-def _passage_records(page: ArticlePage, actor_names: tuple[str, ...]) -> Iterable[SearchRecord]:
-    """One record per passage, filed under the topics it was routed to.
-
-    Topics the article feeds without any passage mentioning them (the editor listed them) stand
-    for the article as a whole, so every passage carries them too.
-    """
-    article = page.article
-    routed = {topic.id for topics in page.passage_topics.values() for topic in topics}
-    whole = tuple(topic for topic in page.topics if topic.id not in routed)
-    for passage in article.passages:
-        if not passage.text.strip():
-            continue
-        topics = _titles((*page.passage_topics.get(passage.number, ()), *whole))
-        yield SearchRecord(
-            url=f"{_url(article.page)}#p-{passage.number}",
-            content=passage.text,
-            meta=_meta(article, f"{article.title} — passage {passage.number}"),
-            filters=_filters(article, topics, actor_names),
-            date=article.date.isoformat(),
-        )
-
-
-def _meta(article: Article, title: str) -> dict[str, str]:
-    return {"title": title, "date": article.date.isoformat(), "source": article.source}
-
-
-def _filters(
-    article: Article, topics: tuple[str, ...], actors: tuple[str, ...]
-) -> dict[str, tuple[str, ...]]:
-    values = {
-        "topic": topics,
-        "actor": _unique(actors),
-        "source": (article.source,),
-        "year": (f"{article.date.year:04d}",),
-    }
-    return {name: values[name] for name in FILTERS if values[name]}
-
-
-def _titles(topics: Iterable[Topic]) -> tuple[str, ...]:
-    return _unique(topic.title for topic in topics)
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
-
-
-def _url(docs_path: str) -> str:
-    return "/" + page_url(docs_path)
-
-
-def _plain(markdown: str | None) -> str:
-    """Markdown (a summary, an overview) as plain text, the way passages are."""
-    if not markdown:
-        return ""
-    passages, _ = split_passages(markdown)
-    return "\n".join(passage.text for passage in passages)
-
-
-def _join(texts: Iterable[str]) -> str:
-    return "\n".join(text for text in texts if text)

@@ -103,10 +103,12 @@ def test_no_script_runs_in_chromium(hostile: Path, served: str) -> None:
         # The search dialog shows hostile titles, excerpts and facet values: search for them.
         for term in ("alert", "script", "javascript", "onerror", "XSS"):
             page.goto(served + f"?q={term}", wait_until="load")
-            page.wait_for_selector("pagefind-results li.pf-result .pf-result-link", timeout=30_000)
+            page.wait_for_selector(".bd-result .bd-result__link", timeout=30_000)
+            page.click(".bd-search__toggle")  # the facets, with their values, load on demand
+            page.wait_for_selector(".bd-facet", timeout=30_000)
             page.wait_for_timeout(500)
             fired += [f"search {term}: {call}" for call in page.evaluate("window.__fired")]
             if term == "script":  # hostile titles are shown as text, tags and all
-                titles = page.eval_on_selector_all("pagefind-results .pf-result-link", "e => e.map(x => x.textContent)")
+                titles = page.eval_on_selector_all(".bd-result__link", "e => e.map(x => x.textContent)")
                 assert any("<" in title for title in titles), titles
     assert fired == []

@@ -7,7 +7,9 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,10 @@ from builder.assembly import Site, assemble
 from builder.diagnostics import Diagnostics
 from builder.pipeline import route_articles
 from builder.project import load_project
-from builder.search import BUNDLE, FILTERS, Cancelled, IndexJob, SearchRecord, index_site, search_records
+from builder.search import BUNDLE, Cancelled, IndexJob, index_site
 from builder.searchbundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
+from builder.searchrecords import FILTERS, SearchRecord, record_html, search_records
+from builder.urls import page_url
 from tests.conftest import REPO, ProjectFactory, run
 from tests.sitecheck import tree_hashes
 
@@ -42,33 +46,62 @@ def assembled(root: Path) -> Site:
     return assemble(project, route_articles(project))
 
 
-def by_url(records: tuple[SearchRecord, ...]) -> dict[str, SearchRecord]:
+def by_url(records: Iterable[SearchRecord]) -> dict[str, SearchRecord]:
     return {record.url: record for record in records}
 
 
 # --- Records: pure, no Pagefind -----------------------------------------------------------------
 
 
-def test_every_brief_article_and_passage_is_a_record(make_project: ProjectFactory) -> None:
+def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory) -> None:
     records = by_url(search_records(assembled(make_project())))
-    assert sorted(records) == [
-        "/articles/2021/talks/",
-        "/articles/2021/talks/#p-1",
-        "/articles/2021/talks/#p-2",
-        "/topics/afghanistan/",
-        "/topics/myanmar/",
-    ]
-    passage = records["/articles/2021/talks/#p-1"]
-    assert passage.content == "The two sides discussed Afghanistan."
-    assert passage.meta == {"title": "Talks in Guilin — passage 1", "date": "2021-03-22", "source": "CGTN"}
-    assert passage.date == "2021-03-22"
+    assert sorted(records) == ["/articles/2021/talks/", "/topics/afghanistan/", "/topics/myanmar/"]
     article = records["/articles/2021/talks/"]
-    assert article.meta["title"] == "Talks in Guilin"
-    assert "They also discussed Myanmar." in article.content
+    assert article.title == "Talks in Guilin"
+    assert article.meta == {"kind": "article", "date": "2021-03-22", "source": "CGTN"}
+    assert article.date == "2021-03-22"
+    assert [(p.number, p.text) for p in article.passages] == [
+        (1, "The two sides discussed Afghanistan."),
+        (2, "They also discussed Myanmar."),
+    ]
     brief = records["/topics/afghanistan/"]
-    assert brief.meta == {"title": "Afghanistan", "date": "2021-03-22"}
+    assert brief.title == "Afghanistan"
+    assert brief.meta == {"kind": "brief", "date": "2021-03-22"}
     assert brief.filters == {"topic": ("Afghanistan",)}
-    assert "The Afghan peace process." in brief.content  # the overview
+    assert brief.passages == ()
+    assert "The Afghan peace process." in brief.lead  # the overview
+
+
+def test_passages_are_headed_by_their_anchor_in_the_html_pagefind_reads(make_project: ProjectFactory) -> None:
+    records = by_url(search_records(assembled(make_project())))
+    html = record_html(records["/articles/2021/talks/"], "en")
+    # A heading with an id before each passage is what makes Pagefind a sub-result `…/#p-N`.
+    assert '<h2 id="p-1">¶ 1</h2><p>The two sides discussed Afghanistan.</p>' in html
+    assert '<h2 id="p-2">¶ 2</h2><p>They also discussed Myanmar.</p>' in html
+    assert '<meta data-pagefind-filter="topic[content]" content="Myanmar">' in html
+    assert '<meta data-pagefind-sort="date[content]" content="2021-03-22">' in html
+    brief = record_html(records["/topics/afghanistan/"], "en")
+    assert '<h1 data-pagefind-meta="title" data-pagefind-weight="10">Afghanistan</h1>' in brief
+
+
+def test_record_html_escapes_what_the_content_says(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {
+            "content/articles/2021/talks.md": """\
+                ---
+                title: "<script>alert(1)</script> & co"
+                date: 2021-03-22
+                source: 'Say "cheese"'
+                topics: [afghanistan]
+                ---
+                Afghanistan <b>bold</b> & "quoted".
+                """
+        }
+    )
+    html = record_html(by_url(search_records(assembled(root)))["/articles/2021/talks/"], "en")
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert 'content="Say &quot;cheese&quot;"' in html
 
 
 def test_filters_have_the_contract_names_and_values(make_project: ProjectFactory) -> None:
@@ -79,14 +112,12 @@ def test_filters_have_the_contract_names_and_values(make_project: ProjectFactory
         "source": ("CGTN",),
         "year": ("2021",),
     }
-    # A passage is filed under the topics it was routed to, not every topic of its article.
-    assert records["/articles/2021/talks/#p-2"].filters["topic"] == ("Myanmar",)
     for record in records.values():
         assert set(record.filters) <= set(FILTERS)
         assert all(len(year) == 4 and year.isdigit() for year in record.filters.get("year", ()))
 
 
-def test_listed_topic_that_no_passage_mentions_covers_every_passage(make_project: ProjectFactory) -> None:
+def test_a_topic_found_only_by_routing_files_the_article_under_it(make_project: ProjectFactory) -> None:
     root = make_project(
         {
             "content/articles/2021/talks.md": """\
@@ -100,13 +131,14 @@ def test_listed_topic_that_no_passage_mentions_covers_every_passage(make_project
                 """
         }
     )
-    passage = by_url(search_records(assembled(root)))["/articles/2021/talks/#p-1"]
-    assert passage.filters["topic"] == ("Myanmar", "Afghanistan")
+    article = by_url(search_records(assembled(root)))["/articles/2021/talks/"]
+    assert set(article.filters["topic"]) == {"Myanmar", "Afghanistan"}
 
 
 def test_drafts_are_never_records(make_project: ProjectFactory) -> None:
-    records = search_records(assembled(make_project(DRAFT)))
-    assert not [r for r in records if "secret" in r.url or "quokka" in r.content]
+    records = list(search_records(assembled(make_project(DRAFT))))
+    assert records
+    assert not [r for r in records if "secret" in r.url or any("quokka" in p.text for p in r.passages)]
 
 
 def test_a_brief_without_articles_has_no_date(make_project: ProjectFactory) -> None:
@@ -114,6 +146,7 @@ def test_a_brief_without_articles_has_no_date(make_project: ProjectFactory) -> N
     brief = by_url(search_records(assembled(root)))["/topics/myanmar/"]
     assert brief.date is None
     assert "date" not in brief.meta
+    assert "data-pagefind-sort" not in record_html(brief, "en")
 
 
 @pytest.mark.slow
@@ -123,7 +156,7 @@ def test_indexing_works_inside_a_running_event_loop(make_project: ProjectFactory
     async def inside_a_loop() -> int:
         return index_site(site, tmp_path)  # as under Playwright's sync API or in a notebook
 
-    assert asyncio.run(inside_a_loop()) == 5
+    assert asyncio.run(inside_a_loop()) == 3  # two briefs, one article
     assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()
 
 
@@ -131,7 +164,7 @@ def test_background_index_matches_the_direct_one(make_project: ProjectFactory, t
     site = assembled(make_project())
     index_site(site, tmp_path / "direct")
     records, seconds = IndexJob(site).write(tmp_path / "background")
-    assert records == 5 and seconds > 0
+    assert records == 3 and seconds > 0
     assert tree_hashes(tmp_path / "background") == tree_hashes(tmp_path / "direct")
 
 
@@ -259,30 +292,37 @@ def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.mark.slow
 def test_the_index_and_the_ui_files_are_in_the_site(demo_builds: tuple[Path, Path]) -> None:
     bundle = demo_builds[0] / "site" / "pagefind"
-    for name in ("pagefind.js", "pagefind-entry.json", "pagefind-component-ui.js", "pagefind-component-ui.css"):
+    for name in ("pagefind.js", "pagefind-entry.json"):
         assert (bundle / name).is_file(), name
     assert list((bundle / "index").iterdir()) and list((bundle / "fragment").iterdir())
     assert (demo_builds[0] / "site" / "assets" / "briefdesk" / "briefdesk-search.js").is_file()
     page = (demo_builds[0] / "site" / "topics" / "afghanistan" / "index.html").read_text(encoding="utf-8")
     assert '<script src="../../assets/briefdesk/briefdesk-search.js"></script>' in page
-    assert 'href="../../pagefind/pagefind-component-ui.css"' in page
-    assert "<pagefind-modal-trigger" in page and "<noscript>" in page
-    assert "https://" not in page.split("<pagefind-config>")[1].split("</noscript>")[0]
+    assert 'class="bd-search__trigger"' in page and "<noscript>" in page
+    assert "pagefind-component-ui" not in page  # our own dialog, over Pagefind's JS API
+    assert "https://" not in page.split("data-bd-search")[1].split("</noscript>")[0]
 
 
 @pytest.mark.slow
-def test_records_point_at_pages_and_paragraphs(demo_builds: tuple[Path, Path]) -> None:
-    site = demo_builds[0] / "site"
-    urls = [str(fragment["url"]) for fragment in fragments(site / "pagefind")]
-    assert any(url.startswith("/topics/") for url in urls)
-    passages = [url for url in urls if "#p-" in url]
-    assert passages and all(url.startswith("/articles/") for url in passages)
-    for url in urls:  # every record's page exists in the site, and every passage anchor on it
-        path, _, anchor = url.partition("#")
-        page = site / path.lstrip("/") / "index.html"
-        assert page.is_file(), url
-        if anchor:
-            assert f'id="{anchor}"' in page.read_text(encoding="utf-8"), url
+def test_one_record_per_page_with_passage_anchors(demo_builds: tuple[Path, Path]) -> None:
+    root = demo_builds[0]
+    site = root / "site"
+    stored = fragments(site / "pagefind")
+    urls = [str(fragment["url"]) for fragment in stored]
+    model = assembled(root)
+    assert sorted(urls) == sorted(
+        ["/" + page_url(brief.topic.page) for brief in model.briefs]
+        + ["/" + page_url(page.article.page) for page in model.articles]
+    )
+    for fragment in stored:  # every record's page exists, and every passage anchor on it
+        page = (site / str(fragment["url"]).lstrip("/") / "index.html").read_text(encoding="utf-8")
+        anchors = fragment["anchors"]
+        assert isinstance(anchors, list)
+        for anchor in anchors:
+            assert re.fullmatch(r"p-\d+", anchor["id"]) and anchor["element"] == "h2", anchor
+            assert f'id="{anchor["id"]}"' in page, (fragment["url"], anchor)
+        if str(fragment["url"]).startswith("/articles/"):
+            assert anchors, fragment["url"]
 
 
 @pytest.mark.slow

@@ -75,16 +75,18 @@ def expected_passage(demo: Path, phrase: str) -> str:
 
 # --- Helpers that read the dialog -----------------------------------------------------------------
 
+DIALOG_OPEN = "document.querySelector('dialog.bd-search__dialog')?.open === true"
+
 
 def open_with_slash(page: Any) -> None:
     page.wait_for_selector(".bd-search--ready", timeout=TIMEOUT)
     page.keyboard.press("/")
-    page.wait_for_function("document.querySelector('dialog.pf-modal')?.open === true", timeout=TIMEOUT)
+    page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
 
 
 def type_search(page: Any, term: str) -> None:
     """Enter `term` at once: typed key by key, results of a shorter prefix could still be showing."""
-    page.fill("pagefind-input input", term)
+    page.fill(".bd-search__input", term)
     wait_for_results(page, term)
 
 
@@ -96,10 +98,10 @@ def wait_for_results(page: Any, term: str) -> None:
     """
     page.wait_for_function(
         """term => {
-            const summary = document.querySelector("pagefind-summary")?.textContent || "";
-            const first = document.querySelector("pagefind-results li.pf-result");
+            const summary = document.querySelector(".bd-search__summary")?.textContent || "";
+            const first = document.querySelector(".bd-search__results > li");
             return summary.includes(term) && /\\d+ results?/.test(summary)
-                && first?.querySelector(".pf-result-link");
+                && first?.querySelector(".bd-result__link");
         }""",
         arg=term,
         timeout=TIMEOUT,
@@ -107,39 +109,52 @@ def wait_for_results(page: Any, term: str) -> None:
 
 
 def result_count(page: Any) -> int:
-    summary = page.inner_text("pagefind-summary")
+    summary = page.inner_text(".bd-search__summary")
     match = re.search(r"(\d+) results?", summary)
     assert match, summary
     return int(match[1])
 
 
-def first_result(page: Any) -> str:
-    href: str = page.eval_on_selector(
-        "pagefind-results li.pf-result", "li => li.querySelector('.pf-result-link').getAttribute('href')"
+def result_urls(page: Any) -> list[str]:
+    urls: list[str] = page.eval_on_selector_all(
+        ".bd-search__results > li .bd-result__link", "links => links.map(a => a.getAttribute('href'))"
     )
-    return href
+    return urls
+
+
+def first_passages(page: Any) -> list[str]:
+    """The passage links shown under the first result, in order."""
+    urls: list[str] = page.eval_on_selector(
+        ".bd-search__results > li",
+        "li => [...li.querySelectorAll('.bd-result__passage:not([hidden]) a')].map(a => a.getAttribute('href'))",
+    )
+    return urls
+
+
+def open_facets(page: Any) -> None:
+    page.click(".bd-search__toggle")
+    page.wait_for_selector(".bd-facet", timeout=TIMEOUT)
 
 
 def facet_counts(page: Any, filter_name: str) -> dict[str, int]:
-    """The value -> count pairs the filter pane shows for one filter (hidden zero counts left out)."""
+    """The value -> count pairs the filter pane shows for one filter."""
     counts: dict[str, int] = page.evaluate(
         """name => Object.fromEntries(
-            [...document.querySelectorAll(`.pf-filter-group[data-filter-name="${name}"] label.pf-filter-checkbox`)]
-              .filter(label => !label.hasAttribute("data-pf-hidden"))
+            [...document.querySelectorAll(`.bd-facet[data-filter-name="${name}"] label.bd-facet__value`)]
               .map(label => [label.querySelector("input").value,
-                             Number(label.querySelector(".pf-filter-checkbox-count").textContent)]))""",
+                             Number(label.querySelector(".bd-facet__count").textContent)]))""",
         filter_name,
     )
     return counts
 
 
 def query_facet_counts(page: Any, filter_name: str, results: int) -> dict[str, int]:
-    """facet_counts, once they count the query's `results`: the pane can still show the counts
-    from before the query (every page under each value) after the summary has changed."""
+    """facet_counts, once they count the query's `results`: the pane shows the counts over every
+    page first, until the query's own arrive."""
     page.wait_for_function(
         """([name, n]) => {
             const counts = [...document.querySelectorAll(
-                `.pf-filter-group[data-filter-name="${name}"] .pf-filter-checkbox-count`)];
+                `.bd-facet[data-filter-name="${name}"] .bd-facet__count`)];
             return counts.length > 0 && counts.every(count => Number(count.textContent) <= n);
         }""",
         arg=[filter_name, results],
@@ -153,7 +168,15 @@ def query_of(url: str) -> dict[str, list[str]]:
 
 
 def dialog_open(page: Any) -> bool:
-    return bool(page.evaluate("document.querySelector('dialog.pf-modal')?.open === true"))
+    return bool(page.evaluate(DIALOG_OPEN))
+
+
+def wait_for_count(page: Any, count: int) -> None:
+    page.wait_for_function(
+        "n => /(\\d+) results?/.exec(document.querySelector('.bd-search__summary').textContent)?.[1] == n",
+        arg=str(count),
+        timeout=TIMEOUT,
+    )
 
 
 # --- The tests -------------------------------------------------------------------------------------
@@ -162,33 +185,87 @@ def dialog_open(page: Any) -> bool:
 def test_slash_opens_the_dialog_and_focuses_the_search_box(page: Any, base_url: str) -> None:
     page.goto(base_url + "timeline/")
     open_with_slash(page)
-    page.wait_for_function("document.activeElement?.matches('pagefind-input input')", timeout=TIMEOUT)
+    page.wait_for_function("document.activeElement?.matches('.bd-search__input')", timeout=TIMEOUT)
 
 
-def test_a_phrase_finds_its_paragraph_first(page: Any, base_url: str, demo: Path) -> None:
+def test_a_phrase_finds_its_article_first_with_the_paragraph_first_under_it(
+    page: Any, base_url: str, demo: Path
+) -> None:
     page.goto(base_url)
     open_with_slash(page)
     type_search(page, PHRASE)
-    first = first_result(page)
-    assert first == expected_passage(demo, PHRASE)
-    assert re.search(r"#p-\d+$", first)
-    excerpt = page.inner_html(".pf-result-excerpt")
+    passage = expected_passage(demo, PHRASE)
+    assert result_urls(page)[0] == passage.split("#")[0]  # one result per article
+    shown = first_passages(page)
+    assert shown[0] == passage and all(re.search(r"#p-\d+$", url) for url in shown)
+    assert len(shown) <= 3
+    excerpt = page.inner_html(".bd-search__results > li .bd-result__passage .bd-result__excerpt")
     assert "<mark>Moscow</mark>" in excerpt  # the match is highlighted
+    assert not excerpt.startswith("¶")  # the passage's number is shown once, beside it
+
+
+def test_a_quoted_phrase_is_exact_and_common_words_are_left_out_of_long_queries(
+    page: Any, base_url: str, demo: Path
+) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    passage = expected_passage(demo, PHRASE)
+    type_search(page, f'"{PHRASE}"')  # Pagefind's exact-phrase search: only that paragraph
+    assert result_urls(page) == [passage.split("#")[0]] and first_passages(page) == [passage]
+    type_search(page, "the Moscow process and the other tracks")
+    excerpt = page.inner_html(".bd-search__results > li .bd-result__passage .bd-result__excerpt")
+    assert "<mark>Moscow</mark>" in excerpt and "<mark>the</mark>" not in excerpt  # "the" was left out
+    type_search(page, "the")  # a short query keeps its common word
+    assert result_count(page) > 0
+
+
+def test_more_passages_wait_behind_a_button(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "Taliban")
+    button = page.wait_for_selector(".bd-result__more", timeout=TIMEOUT)
+    item = button.evaluate_handle("b => b.closest('li.bd-result')")
+    hidden = item.evaluate("li => li.querySelectorAll('.bd-result__passage[hidden]').length")
+    assert hidden > 0 and button.inner_text() == f"{hidden} more in this article"
+    assert item.evaluate("li => li.querySelectorAll('.bd-result__passage:not([hidden])').length") == 3
+    button.click()
+    assert item.evaluate("li => li.querySelectorAll('.bd-result__passage[hidden]').length") == 0
+
+
+def test_a_topic_name_finds_its_brief_first(page: Any, base_url: str) -> None:
+    page.goto(base_url + "timeline/")
+    open_with_slash(page)
+    for topic, brief in (("Afghanistan", "/topics/afghanistan/"), ("Myanmar", "/topics/myanmar/")):
+        type_search(page, topic)
+        assert result_urls(page)[0] == brief, result_urls(page)[:3]
+        assert page.text_content(".bd-search__results > li .bd-result__kind") == "Brief"
 
 
 def test_enter_opens_the_paragraph_and_back_restores_the_search(page: Any, base_url: str, demo: Path) -> None:
     page.goto(base_url + "timeline/")
     open_with_slash(page)
     type_search(page, PHRASE)
-    page.keyboard.press("ArrowDown")  # from the search box to the first result
-    assert page.evaluate("document.activeElement.getAttribute('href')") == expected_passage(demo, PHRASE)
+    passage = expected_passage(demo, PHRASE)
+    page.keyboard.press("ArrowDown")  # from the search box to the first result's title
+    assert page.evaluate("document.activeElement.getAttribute('href')") == passage.split("#")[0]
+    page.keyboard.press("ArrowDown")  # to its first passage
+    assert page.evaluate("document.activeElement.getAttribute('href')") == passage
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"#p-\d+$"), timeout=TIMEOUT)
-    assert page.evaluate("document.querySelector(':target')?.id") == expected_passage(demo, PHRASE).split("#")[1]
+    target = passage.split("#")[1]
+    assert page.evaluate("document.querySelector(':target')?.id") == target
+    page.wait_for_function(  # scrolled to: the paragraph is on screen
+        """id => { const box = document.getElementById(id).getBoundingClientRect();
+                   return box.top >= 0 && box.top < window.innerHeight; }""",
+        arg=target,
+        timeout=TIMEOUT,
+    )
+    highlight = page.evaluate(f"getComputedStyle(document.getElementById('{target}')).backgroundColor")
+    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent")  # and highlighted
     assert not dialog_open(page)
     page.go_back()
-    page.wait_for_function("document.querySelector('dialog.pf-modal')?.open === true", timeout=TIMEOUT)
-    assert page.input_value("pagefind-input input") == PHRASE
+    page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
+    assert page.input_value(".bd-search__input") == PHRASE
 
 
 def test_material_page_shortcuts_do_not_fire_inside_the_dialog(page: Any, base_url: str) -> None:
@@ -196,28 +273,40 @@ def test_material_page_shortcuts_do_not_fire_inside_the_dialog(page: Any, base_u
     open_with_slash(page)
     type_search(page, "Taliban")
     page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")  # back in the search box
+    page.keyboard.press("End")
     page.keyboard.press("n")  # Material's "next page"; in the dialog it types into the search box
     page.wait_for_timeout(500)
     assert urlsplit(page.url).path == urlsplit(base_url).path + "timeline/"
-    assert page.input_value("pagefind-input input") == "Talibann"
+    assert page.input_value(".bd-search__input") == "Talibann"
+
+
+def test_facet_counts_load_only_when_the_filters_open(page: Any, base_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "Taliban")
+    page.wait_for_timeout(500)
+    assert not [url for url in requested if "/pagefind/filter/" in url]
+    assert page.query_selector(".bd-facet") is None
+    open_facets(page)
+    assert [url for url in requested if "/pagefind/filter/" in url]
 
 
 def test_a_topic_filter_narrows_the_results_and_shows_counts(page: Any, base_url: str) -> None:
     page.goto(base_url)
     open_with_slash(page)
-    type_search(page, "Taliban")
+    type_search(page, "withdrawal")
     everything = result_count(page)
+    open_facets(page)
     topics = query_facet_counts(page, "topic", everything)
     assert topics["Afghanistan"] > 0 and set(topics) > {"Afghanistan"}
     assert sum(topics.values()) >= everything  # a result can sit under several topics
-    page.check('.pf-filter-group[data-filter-name="topic"] input[value="Afghanistan"]')
-    page.wait_for_function(
-        "n => /(\\d+) results?/.exec(document.querySelector('pagefind-summary').textContent)?.[1] == n",
-        arg=str(topics["Afghanistan"]),
-        timeout=TIMEOUT,
-    )
+    page.check('.bd-facet[data-filter-name="topic"] input[value="Afghanistan"]')
+    wait_for_count(page, topics["Afghanistan"])
     assert result_count(page) == topics["Afghanistan"] < everything
-    assert query_of(page.url) == {"q": ["Taliban"], "topic": ["Afghanistan"]}
+    assert query_of(page.url) == {"q": ["withdrawal"], "topic": ["Afghanistan"]}
     assert set(facet_counts(page, "year")) == {"2021"}
 
 
@@ -225,17 +314,15 @@ def test_a_search_url_restores_the_query_and_the_filters(page: Any, base_url: st
     page.goto(base_url)
     open_with_slash(page)
     type_search(page, "Taliban")
+    open_facets(page)
     expected = query_facet_counts(page, "topic", result_count(page))["Afghanistan"]
     page.goto(base_url + "actors/?q=Taliban&topic=Afghanistan")
     wait_for_results(page, "Taliban")
     assert dialog_open(page)
-    assert page.input_value("pagefind-input input") == "Taliban"
-    assert page.is_checked('.pf-filter-group[data-filter-name="topic"] input[value="Afghanistan"]')
-    page.wait_for_function(
-        "n => /(\\d+) results?/.exec(document.querySelector('pagefind-summary').textContent)?.[1] == n",
-        arg=str(expected),
-        timeout=TIMEOUT,
-    )
+    assert page.input_value(".bd-search__input") == "Taliban"
+    wait_for_count(page, expected)
+    page.wait_for_selector('.bd-facet[data-filter-name="topic"] input[value="Afghanistan"]', timeout=TIMEOUT)
+    assert page.is_checked('.bd-facet[data-filter-name="topic"] input[value="Afghanistan"]')
 
 
 def test_escape_closes_the_dialog_and_clears_the_url(page: Any, base_url: str) -> None:
@@ -244,7 +331,7 @@ def test_escape_closes_the_dialog_and_clears_the_url(page: Any, base_url: str) -
     type_search(page, "Taliban")
     assert query_of(page.url) == {"q": ["Taliban"]}
     page.keyboard.press("Escape")
-    page.wait_for_function("document.querySelector('dialog.pf-modal')?.open === false", timeout=TIMEOUT)
+    page.wait_for_function("document.querySelector('dialog.bd-search__dialog')?.open === false", timeout=TIMEOUT)
     assert query_of(page.url) == {}
 
 
@@ -254,6 +341,7 @@ def test_search_makes_no_request_to_another_host(page: Any, base_url: str) -> No
     page.goto(base_url)
     open_with_slash(page)
     type_search(page, "Taliban")
+    open_facets(page)
     origin = "{0.scheme}://{0.netloc}/".format(urlsplit(base_url))
     assert requested and all(url.startswith(origin) for url in requested), requested
     assert any("/pagefind/" in url for url in requested)
@@ -266,7 +354,7 @@ def test_without_javascript_the_header_says_so(browser: Any, base_url: str) -> N
         page.goto(base_url)
         assert page.is_visible(".bd-search__noscript")
         assert "Search needs JavaScript" in page.inner_text(".bd-search__noscript")
-        assert not page.is_visible("pagefind-modal-header")  # no empty dialog frame in the header
+        assert not page.is_visible(".bd-search__trigger")  # no button that cannot work
     finally:
         context.close()
 
@@ -294,7 +382,7 @@ def test_the_dialog_follows_the_dark_scheme(browser: Any, base_url: str) -> None
         page.goto(base_url)
         open_with_slash(page)
         colours = page.evaluate(
-            """() => [getComputedStyle(document.querySelector('dialog.pf-modal')).backgroundColor,
+            """() => [getComputedStyle(document.querySelector('dialog.bd-search__dialog')).backgroundColor,
                       getComputedStyle(document.querySelector('.md-main')).backgroundColor,
                       getComputedStyle(document.body).backgroundColor]"""
         )
@@ -315,11 +403,45 @@ def test_search_works_when_the_site_is_served_from_a_sub_path(
             page.goto(base_url + "topics/afghanistan/")
             open_with_slash(page)
             type_search(page, PHRASE)
-            first = first_result(page)
+            first = first_passages(page)[0]
             assert first.startswith("/briefs/articles/") and "#p-" in first
-            page.keyboard.press("ArrowDown")
-            page.keyboard.press("Enter")
+            page.click(".bd-result__passage a")
             page.wait_for_url(re.compile(r"/briefs/articles/.*#p-\d+$"), timeout=TIMEOUT)
             assert page.evaluate("document.querySelector(':target')?.id", None).startswith("p-")
     finally:
         context.close()
+
+
+# --- Pagefind's own JS API, without our UI ---------------------------------------------------------
+
+PAGEFIND_SEARCH = """async ([bundle, term]) => {
+    const pagefind = await import(bundle + "pagefind.js");
+    await pagefind.options({ baseUrl: "/" });
+    const search = await pagefind.search(term);
+    const results = await Promise.all(search.results.slice(0, 3).map(result => result.data()));
+    return results.map(data => ({
+        url: data.url,
+        sub: data.sub_results.map(sub => ({
+            url: sub.url,
+            words: sub.locations.length,
+            excerpt: sub.excerpt,
+        })),
+    }));
+}"""
+
+
+def test_pagefind_js_api_gives_the_paragraph_as_a_sub_result(page: Any, base_url: str, demo: Path) -> None:
+    page.goto(base_url)
+    passage = expected_passage(demo, PHRASE)
+    article = passage.split("#")[0]
+    found = page.evaluate(PAGEFIND_SEARCH, [base_url + "pagefind/", PHRASE])
+    assert found[0]["url"] == article  # one result per page: the article, first
+    subs = found[0]["sub"]
+    # Matches in the title or summary stand for the page itself; every other is a passage `#p-N`.
+    assert subs and all(re.fullmatch(re.escape(article) + r"(#p-\d+)?", sub["url"]) for sub in subs), subs
+    # Pagefind's own UI leaves out the page's own sub-result and shows those with the most words.
+    best = max((sub for sub in subs if sub["url"] != article), key=lambda sub: sub["words"])
+    assert best["url"] == passage and "<mark>Moscow</mark>" in best["excerpt"]
+    exact = page.evaluate(PAGEFIND_SEARCH, [base_url + "pagefind/", f'"{PHRASE}"'])
+    assert [result["url"] for result in exact] == [article]
+    assert [sub["url"] for sub in exact[0]["sub"]] == [passage]

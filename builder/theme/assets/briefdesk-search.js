@@ -1,23 +1,41 @@
 /*
- * Briefdesk search: Pagefind's Component UI in Material's header, with the search in the URL.
+ * Briefdesk search: a dialog over Pagefind's JS API, in Material's header, with the search in the URL.
  *
- * - The site may be served from any path (site_url's path, or / under `briefdesk serve`): the
- *   site root is found from this script's own URL (assets/briefdesk/ sits two levels below it),
- *   and Pagefind is told where its bundle is and what to put before the index's root-relative URLs.
- * - The query and filters are kept in the page's URL (?q=...&topic=...&year=...) while the dialog
- *   is open, so a search can be shared, reloaded, and found again with the Back button.
- * - Material's instant navigation swaps the page under the header without reloading scripts: the
- *   header, and this dialog in it, stay. On each new page we close the dialog, or reopen it when
- *   the new URL carries a search (Back to a results URL).
- * - Keys: "/" opens the dialog (Pagefind's trigger shortcut); arrows, Enter and Escape are
- *   Pagefind's. Keys pressed inside the dialog are kept from Material's own shortcuts ("n"/"p"
- *   would otherwise turn the page behind it).
+ * - One result per page. An article's matching passages (Pagefind's sub-results, `#p-N`) are
+ *   listed under it, the best three first (most matched words, then page order), the rest behind
+ *   "n more in this article". Matches are marked as Pagefind marks them.
+ * - Facet counts on demand: Pagefind's filter files are fetched only when the reader opens the
+ *   filters, or when the URL carries filters. A search without filters fetches none of them.
+ * - Common words: Pagefind has no stop words and matches every word as a prefix, so "an" in a
+ *   long query would fetch and score every word that starts with "an". In a query of three or
+ *   more words, common English words are left out (results still hold every other word; a page
+ *   that has them all ranks first). A query in double quotes is Pagefind's exact-phrase search
+ *   and goes as it is.
+ * - The site may be served from any path: the site root is found from this script's own URL
+ *   (assets/briefdesk/ sits two levels below it); Pagefind is told where its bundle is and what to
+ *   put before the index's root-relative URLs.
+ * - The query and filters are kept in the page's URL (?q=...&topic=...) while the dialog is open,
+ *   so a search can be shared, reloaded, and found again with the Back button. Material's instant
+ *   navigation swaps the page under the header without reloading scripts: on each new page the
+ *   dialog closes, or reopens when the new URL carries a search.
+ * - Keys: "/" opens the dialog; arrows move between the search box and the result links; Enter
+ *   follows a link; Escape closes. Keys pressed inside the dialog are kept from Material's own
+ *   shortcuts ("n"/"p" would otherwise turn the page behind it).
  */
 (function () {
   "use strict";
 
   var FILTERS = ["topic", "actor", "source", "year"];
+  var FILTER_LABELS = { topic: "Topic", actor: "Actor", source: "Source", year: "Year" };
   var QUERY = "q";
+  var BATCH = 8; // results whose text is fetched at a time
+  var SHOWN_PASSAGES = 3;
+  var DEBOUNCE_MS = 150;
+  var COMMON = (
+    "a an and are as at be but by for from had has have he her his i in is it its of on or our " +
+    "she that the their them they this to was we were which while who will with would you"
+  ).split(" ");
+
   var script = document.currentScript;
   var box = document.querySelector("[data-bd-search]");
   if (!script || !box) {
@@ -25,95 +43,330 @@
   }
   var root = new URL("../../", script.src);
   var bundle = new URL("pagefind/", root);
-  var config = box.querySelector("pagefind-config");
-  config.setAttribute("bundle-path", bundle.pathname);
-  config.setAttribute("base-url", root.pathname);
-  // On a phone the facets come first in the dialog: start them closed so results stay in view.
-  var pane = box.querySelector("pagefind-filter-pane");
-  if (pane && window.matchMedia("(max-width: 44.984375em)").matches) {
-    pane.removeAttribute("open");
-  }
+  var trigger = box.querySelector(".bd-search__trigger");
+  var placeholder = box.getAttribute("data-placeholder") || "Search";
 
-  var loader = document.createElement("script");
-  loader.src = new URL("pagefind-component-ui.js", bundle).href;
-  loader.addEventListener("load", start);
-  loader.addEventListener("error", function () {
-    // The site was built without its index (or it is being replaced): say so, as without JS.
-    var note = document.createElement("p");
-    var link = document.createElement("a");
-    note.className = "bd-search__noscript";
-    note.textContent = "Search is unavailable. ";
-    link.href = new URL("timeline/", root).href;
-    link.textContent = "Browse the timeline";
-    note.appendChild(link);
-    box.appendChild(note);
-  });
-  document.body.appendChild(loader);
+  var pagefind = null; // the module, once loaded
+  var filtersWanted = false; // the reader opened the filters, or the URL carries some
+  var filtersLoaded = null; // a promise, once asked for
+  var state = { term: "", filters: {} };
+  var searchId = 0;
+  var timer = null;
+  var leaving = false;
+
+  var ui = buildDialog();
+  box.appendChild(ui.dialog);
+
+  import(new URL("pagefind.js", bundle).href).then(
+    function (module) {
+      return module.options({ basePath: bundle.pathname, baseUrl: root.pathname, excerptLength: 30 }).then(function () {
+        pagefind = module;
+        start();
+      });
+    },
+    function () {
+      // The site was built without its index (or it is being replaced): say so, as without JS.
+      var note = element("p", "bd-search__noscript", "Search is unavailable. ");
+      var link = element("a", "", "Browse the timeline");
+      link.href = new URL("timeline/", root).href;
+      note.appendChild(link);
+      box.appendChild(note);
+    }
+  );
 
   function start() {
-    var components = window.PagefindComponents;
-    var modal = box.querySelector("pagefind-modal");
-    if (!components || !modal) {
-      return;
-    }
-    var instance = components.getInstanceManager().getInstance("default");
-    // Set while the dialog closes because a result was chosen: the page being left keeps its
-    // search in the URL, so Back returns to it.
-    var leaving = false;
+    trigger.hidden = false;
     box.classList.add("bd-search--ready");
-
-    instance.on("search", function (term, filters) {
-      if (modal.isOpen) {
-        writeState(term, filters);
+    trigger.addEventListener("click", function () { open(); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "/" && !ui.dialog.open && !editable(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        open();
       }
     });
-    // "close" does not bubble, and Pagefind may rebuild its <dialog>: listen while capturing.
-    modal.addEventListener("close", function () {
+    ui.input.addEventListener("input", function () {
+      state.term = ui.input.value;
+      schedule();
+    });
+    ui.toggle.addEventListener("click", function () {
+      var show = ui.facets.hidden;
+      ui.facets.hidden = !show;
+      ui.toggle.setAttribute("aria-expanded", String(show));
+      if (show) {
+        wantFilters();
+      }
+    });
+    ui.close.addEventListener("click", function () { ui.dialog.close(); });
+    ui.more.addEventListener("click", function () { showMore(); });
+    ui.dialog.addEventListener("close", function () {
       if (!leaving) {
-        writeState("", {});
+        writeState(true);
       }
       leaving = false;
-    }, true);
-    modal.addEventListener("click", function (event) {
+    });
+    ui.dialog.addEventListener("click", function (event) {
+      if (event.target === ui.dialog) {
+        ui.dialog.close(); // a click on the backdrop
+        return;
+      }
       var link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-      if (link && modal.contains(link)) {
-        leaving = true;
-        modal.close();
+      if (link && ui.dialog.contains(link)) {
+        leaving = true; // the page being left keeps its search in the URL, for Back
+        ui.dialog.close();
       }
     });
-    modal.addEventListener("keydown", function (event) {
-      if (event.key !== "Escape") {
+    ui.dialog.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        moveFocus(event.key === "ArrowDown" ? 1 : -1);
+        event.preventDefault();
+      }
+      if (event.key === "Escape") {
+        // Closed here: in a search box Chromium's Escape would only clear the text.
+        event.preventDefault();
+        ui.dialog.close();
+      } else {
         event.stopPropagation();
       }
     });
-
     if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () { restore(modal, instance); });
+      window.document$.subscribe(restore);
     } else {
-      restore(modal, instance);
+      restore();
     }
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) {
-        restore(modal, instance);
+        restore();
       }
     });
   }
 
-  function restore(modal, instance) {
-    var state = readState();
-    if (state) {
-      // Search first, open second: <pagefind-input> shows a term it is told of only while it
-      // does not have the focus, and opening the dialog focuses it.
-      instance.triggerSearchWithFilters(state.term, state.filters);
-      if (!modal.isOpen) {
-        modal.open();
+  function open() {
+    if (!ui.dialog.open) {
+      ui.dialog.showModal();
+    }
+    ui.input.focus();
+    ui.input.select();
+  }
+
+  function restore() {
+    var found = readState();
+    if (!found) {
+      if (ui.dialog.open) {
+        ui.dialog.close();
       }
-      var input = modal.querySelector("pagefind-input input");
-      if (input && input.value !== state.term) {
-        input.value = state.term;
+      return;
+    }
+    state = found;
+    ui.input.value = state.term;
+    if (Object.keys(state.filters).length) {
+      ui.facets.hidden = false;
+      ui.toggle.setAttribute("aria-expanded", "true");
+      wantFilters();
+    }
+    open();
+    run();
+  }
+
+  function wantFilters() {
+    filtersWanted = true;
+    if (!filtersLoaded) {
+      // pagefind.filters() fetches every filter file: the counts need them all.
+      filtersLoaded = pagefind.filters().then(function (totals) {
+        renderFacets(totals, true);
+        return totals;
+      });
+      filtersLoaded.then(run);
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  function searchTerm(term) {
+    var trimmed = term.trim();
+    if (/^".+"$/.test(trimmed)) {
+      return trimmed; // Pagefind's exact-phrase search
+    }
+    var words = trimmed.split(/\s+/).filter(Boolean);
+    if (words.length < 3) {
+      return trimmed;
+    }
+    var kept = words.filter(function (word) {
+      return COMMON.indexOf(word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")) < 0;
+    });
+    return (kept.length ? kept : words).join(" ");
+  }
+
+  function pagefindFilters() {
+    var filters = {};
+    FILTERS.forEach(function (name) {
+      if (state.filters[name] && state.filters[name].length) {
+        filters[name] = { any: state.filters[name].slice() };
       }
-    } else if (modal.isOpen) {
-      modal.close();
+    });
+    return filters;
+  }
+
+  function run() {
+    clearTimeout(timer);
+    var id = ++searchId;
+    writeState(false);
+    var term = searchTerm(state.term);
+    var hasFilters = Object.keys(pagefindFilters()).length > 0;
+    if (!term && !hasFilters) {
+      ui.summary.textContent = "";
+      ui.results.textContent = "";
+      ui.more.hidden = true;
+      if (filtersLoaded) {
+        filtersLoaded.then(function (totals) { if (id === searchId) { renderFacets(totals, true); } });
+      }
+      return;
+    }
+    var waitFor = hasFilters && filtersWanted ? filtersLoaded : Promise.resolve();
+    waitFor.then(function () {
+      return pagefind.search(term || null, { filters: pagefindFilters() });
+    }).then(function (search) {
+      if (id !== searchId || !search) {
+        return;
+      }
+      ui.pending = search.results;
+      ui.results.textContent = "";
+      var count = search.results.length;
+      var shown = state.term.trim() ? " for \u201c" + state.term.trim() + "\u201d" : "";
+      ui.summary.textContent = (count ? count + (count === 1 ? " result" : " results") : "No results") + shown;
+      if (filtersWanted && filtersLoaded) {
+        renderFacets(search.filters, false);
+      }
+      showMore();
+    });
+  }
+
+  function showMore() {
+    var batch = ui.pending.splice(0, BATCH);
+    var id = searchId;
+    batch.forEach(function (result) {
+      var item = element("li", "bd-result bd-result--loading");
+      ui.results.appendChild(item);
+      result.data().then(function (data) {
+        if (id === searchId) {
+          fillResult(item, data);
+        }
+      });
+    });
+    ui.more.hidden = ui.pending.length === 0;
+  }
+
+  function fillResult(item, data) {
+    item.className = "bd-result";
+    var kind = data.meta.kind === "brief" ? "Brief" : "";
+    var title = element("p", "bd-result__title");
+    var link = element("a", "bd-result__link", data.meta.title || data.url);
+    link.href = data.url;
+    if (kind) {
+      title.appendChild(element("span", "bd-result__kind", kind));
+    }
+    title.appendChild(link);
+    item.appendChild(title);
+    var meta = [data.meta.source, data.meta.date].filter(Boolean).join(" \u00b7 ");
+    if (meta) {
+      item.appendChild(element("p", "bd-result__meta", meta));
+    }
+    var passages = rankedPassages(data);
+    if (!passages.length) {
+      var excerpt = element("p", "bd-result__excerpt");
+      excerpt.innerHTML = data.excerpt; // Pagefind's excerpt: the page's text escaped, matches in <mark>
+      item.appendChild(excerpt);
+      return;
+    }
+    var list = element("ul", "bd-result__passages");
+    passages.forEach(function (sub, index) {
+      var entry = element("li", "bd-result__passage");
+      entry.hidden = index >= SHOWN_PASSAGES;
+      var anchor = element("a", "bd-result__passage-link");
+      anchor.href = sub.url;
+      anchor.appendChild(element("span", "bd-result__number", sub.title));
+      var text = element("span", "bd-result__excerpt");
+      // Pagefind's excerpt (text escaped, matches in <mark>), less the heading "¶ N." that the
+      // passage's anchor carries: the number is shown once, beside it.
+      text.innerHTML = sub.excerpt.replace(/^\s*\u00b6\s*\d+\.?\s*/, "");
+      anchor.appendChild(text);
+      entry.appendChild(anchor);
+      list.appendChild(entry);
+    });
+    item.appendChild(list);
+    var hidden = passages.length - SHOWN_PASSAGES;
+    if (hidden > 0) {
+      var more = element("button", "bd-result__more", hidden + " more in this article");
+      more.type = "button";
+      more.addEventListener("click", function () {
+        list.querySelectorAll("li[hidden]").forEach(function (entry) { entry.hidden = false; });
+        more.remove();
+      });
+      item.appendChild(more);
+    }
+  }
+
+  // The passages that matched, best first: most matched words, then the order of the page.
+  // The page's own sub-result (matches in its title or lead) is the result itself.
+  function rankedPassages(data) {
+    return (data.sub_results || [])
+      .filter(function (sub) { return sub.url !== data.url && /#p-\d+$/.test(sub.url); })
+      .map(function (sub, index) { return { sub: sub, index: index }; })
+      .sort(function (a, b) {
+        return (b.sub.locations || []).length - (a.sub.locations || []).length || a.index - b.index;
+      })
+      .map(function (pair) { return pair.sub; });
+  }
+
+  function renderFacets(counts, totals) {
+    ui.facets.textContent = "";
+    FILTERS.forEach(function (name) {
+      var values = counts[name] || {};
+      var chosen = state.filters[name] || [];
+      var names = Object.keys(values).filter(function (value) {
+        return values[value] > 0 || chosen.indexOf(value) >= 0;
+      });
+      names.sort(function (a, b) { return values[b] - values[a] || (a < b ? -1 : a > b ? 1 : 0); });
+      if (!names.length) {
+        return;
+      }
+      var group = element("fieldset", "bd-facet");
+      group.setAttribute("data-filter-name", name);
+      group.appendChild(element("legend", "bd-facet__name", FILTER_LABELS[name]));
+      names.forEach(function (value) {
+        var label = element("label", "bd-facet__value");
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.value = value;
+        box.checked = chosen.indexOf(value) >= 0;
+        box.addEventListener("change", function () {
+          var list = (state.filters[name] || []).filter(function (v) { return v !== value; });
+          if (box.checked) {
+            list.push(value);
+          }
+          state.filters[name] = list;
+          run();
+        });
+        label.appendChild(box);
+        label.appendChild(element("span", "bd-facet__label", value));
+        label.appendChild(element("span", "bd-facet__count", String(values[value])));
+        group.appendChild(label);
+      });
+      ui.facets.appendChild(group);
+    });
+    ui.facets.setAttribute("data-counts", totals ? "totals" : "query");
+  }
+
+  function moveFocus(step) {
+    var stops = [ui.input].concat(Array.prototype.slice.call(
+      ui.results.querySelectorAll("a[href]:not([hidden]), button")
+    )).filter(function (node) { return !node.closest("[hidden]"); });
+    var at = stops.indexOf(document.activeElement);
+    var next = stops[Math.max(0, Math.min(stops.length - 1, at + step))];
+    if (next) {
+      next.focus();
     }
   }
 
@@ -132,19 +385,81 @@
     return any ? { term: term, filters: filters } : null;
   }
 
-  function writeState(term, filters) {
+  function writeState(clear) {
     var url = new URL(location.href);
     [QUERY].concat(FILTERS).forEach(function (name) { url.searchParams.delete(name); });
-    if (term) {
-      url.searchParams.set(QUERY, term);
-    }
-    FILTERS.forEach(function (name) {
-      ((filters && filters[name]) || []).forEach(function (value) {
-        url.searchParams.append(name, value);
+    if (!clear) {
+      if (state.term) {
+        url.searchParams.set(QUERY, state.term);
+      }
+      FILTERS.forEach(function (name) {
+        (state.filters[name] || []).forEach(function (value) { url.searchParams.append(name, value); });
       });
-    });
+    } else {
+      state = { term: "", filters: {} };
+    }
     if (url.href !== location.href) {
       history.replaceState(history.state, "", url.href);
     }
+  }
+
+  function buildDialog() {
+    var dialog = element("dialog", "bd-search__dialog");
+    dialog.setAttribute("aria-label", placeholder);
+    var header = element("div", "bd-search__header");
+    var input = element("input", "bd-search__input");
+    input.type = "search";
+    input.placeholder = placeholder + ": briefs, articles, paragraphs";
+    input.setAttribute("aria-label", placeholder);
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    var toggle = element("button", "bd-search__toggle", "Filters");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    var close = element("button", "bd-search__close", "\u00d7");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    header.appendChild(input);
+    header.appendChild(toggle);
+    header.appendChild(close);
+    var layout = element("div", "bd-search__layout");
+    var facets = element("div", "bd-search__facets");
+    facets.hidden = true;
+    facets.setAttribute("aria-label", "Filters");
+    var main = element("div", "bd-search__main");
+    var summary = element("p", "bd-search__summary");
+    summary.setAttribute("role", "status");
+    var results = element("ol", "bd-search__results");
+    var more = element("button", "bd-search__more", "More results");
+    more.type = "button";
+    more.hidden = true;
+    main.appendChild(summary);
+    main.appendChild(results);
+    main.appendChild(more);
+    layout.appendChild(facets);
+    layout.appendChild(main);
+    var hints = element("p", "bd-search__hints", "\u2191 \u2193 move \u00b7 Enter open \u00b7 Esc close \u00b7 \"quotes\" for an exact phrase");
+    dialog.appendChild(header);
+    dialog.appendChild(layout);
+    dialog.appendChild(hints);
+    return {
+      dialog: dialog, input: input, toggle: toggle, close: close, facets: facets,
+      summary: summary, results: results, more: more, pending: [],
+    };
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function editable(target) {
+    return target instanceof Element && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName));
   }
 })();
