@@ -121,7 +121,7 @@ class _Recorder:
 def pick_queries() -> dict[str, str]:
     """A topic's name, a phrase many articles use, six words of one paragraph of article #17 (from
     the generator's template prose: most articles have them), and those six as an exact phrase."""
-    from builder.passages import split_passages
+    from builder.markdown.passages import split_passages
 
     body = generate_article(17).text.split("\n---\n", 1)[1]
     passages, _ = split_passages(body)
@@ -220,11 +220,11 @@ class _PeakChildMemory:
 def reindex(project: Path) -> dict[str, Any]:
     """Index the built project again on its own (the search stage alone) and put that index in
     its site: time, Pagefind's peak memory, records."""
-    from builder.assembly import assemble
+    from builder.briefs.assembly import assemble
+    from builder.build.pipeline import route_articles
+    from builder.content.project import load_project
     from builder.diagnostics import Diagnostics
-    from builder.pipeline import route_articles
-    from builder.project import load_project
-    from builder.search import index_site
+    from builder.search.index import index_site
 
     loaded = load_project(project, Diagnostics())
     assert loaded is not None
@@ -416,8 +416,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         project = (args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-search-size-"))) / "project"
         _log(f"generating and building {args.articles:,} articles in {project}")
         generate(args.articles, project)
+        from builder.build.pipeline import BuildOptions, build
         from builder.diagnostics import Diagnostics
-        from builder.pipeline import BuildOptions, build
 
         build(BuildOptions(root=project), Diagnostics())
         projects.append(project)

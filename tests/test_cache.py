@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.cache import CACHE_FILE, BuildCache
-from builder.rendering import relative_link
+from builder.briefs.rendering import relative_link
+from builder.build.cache import CACHE_FILE, BuildCache
 from tests.conftest import ProjectFactory, run
 from tests.sitecheck import tree_hashes
 

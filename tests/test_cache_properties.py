@@ -21,10 +21,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder.build.pipeline import BuildOptions, build
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
-from builder.livebuild import LiveBuilder
-from builder.pipeline import BuildOptions, build
+from builder.serve.livebuild import LiveBuilder
 from tests.conftest import run
 from tests.sitecheck import tree_hashes
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from builder.editor_cli import import_command
-from builder.importing import clipping, dates
-from builder.importing.charset import decode
-from builder.passages import split_passages
-from builder.sourcefiles import split_front_matter
-from builder.yamlsafe import load_yaml
+from builder.authoring import clipping, dates
+from builder.authoring.charset import decode
+from builder.cli.authoring import import_command
+from builder.content.sourcefiles import split_front_matter
+from builder.content.yamlsafe import load_yaml
+from builder.markdown.passages import split_passages
 from tests.conftest import REPO, ProjectFactory, run, shared
 
 SEED_TITLE = "China, Russia discuss strategic regional, global issues"

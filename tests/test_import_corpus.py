@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from builder.editor_cli import import_command
-from builder.passages import plain_text
-from builder.sourcefiles import split_front_matter
-from builder.yamlsafe import load_yaml
+from builder.cli.authoring import import_command
+from builder.content.sourcefiles import split_front_matter
+from builder.content.yamlsafe import load_yaml
+from builder.markdown.passages import plain_text
 from tests.conftest import BASE_FILES, run, shared, write_files
 
 pytestmark = pytest.mark.slow

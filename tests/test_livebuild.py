@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from builder.build.pipeline import BuildOptions, build
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
-from builder.livebuild import LiveBuilder
-from builder.pipeline import BuildOptions, build
+from builder.serve.livebuild import LiveBuilder
 from tests.conftest import ProjectFactory
 from tests.test_search import pagefind_children
 

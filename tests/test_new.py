@@ -11,10 +11,10 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.editor_cli import import_command, new
-from builder.sourcefiles import split_front_matter
-from builder.yamlsafe import load_yaml
-from builder.yamlwriter import front_matter, scalar
+from builder.cli.authoring import import_command, new
+from builder.content.sourcefiles import split_front_matter
+from builder.content.yamlsafe import load_yaml
+from builder.content.yamlwriter import front_matter, scalar
 from tests.conftest import ProjectFactory, run
 
 TODAY = "2021-03-22"

@@ -64,7 +64,7 @@ def test_any_yaml_front_matter_is_valid_or_reported_on_a_line(front: str) -> Non
 
 @given(st.lists(st.integers(min_value=0, max_value=6), max_size=30))
 def test_article_headings_start_under_the_title_and_never_skip_a_level(levels: list[int]) -> None:
-    from builder.assembly import page_heading_levels
+    from builder.briefs.assembly import page_heading_levels
     from builder.model import Heading
 
     placed = page_heading_levels([Heading(level, "x") for level in levels])

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from builder.markdown.passages import split_passages
 from builder.model import Actor, Article, RoutingSettings, Topic
-from builder.passages import split_passages
-from builder.routing import Router
+from builder.routing.router import Router
 
 
 def topic(id: str, *aliases: str, exclude: tuple[str, ...] = ()) -> Topic:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import builder.sanitise
-from builder import markup
-from builder.sanitise import (
+import builder.markdown.sanitise
+from builder.briefs import markup
+from builder.markdown.sanitise import (
     EXTENSIONS,
     Removal,
     SanitisedMarkdown,
@@ -141,7 +141,7 @@ def test_markdown_without_html_is_never_rendered(monkeypatch: pytest.MonkeyPatch
     def no_rendering(text: str) -> list[str]:
         raise AssertionError("the fast path rendered a clean block")
 
-    monkeypatch.setattr(builder.sanitise, "_renderings", no_rendering)
+    monkeypatch.setattr(builder.markdown.sanitise, "_renderings", no_rendering)
     for source in CLEAN[:5]:
         assert sanitise_markdown(source).markdown == source
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from builder.assembly import Site, assemble
+from builder.briefs.assembly import Site, assemble
+from builder.build.pipeline import route_articles
+from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
-from builder.pipeline import route_articles
-from builder.project import load_project
-from builder.search import BUNDLE, Cancelled, IndexJob, index_site
-from builder.searchbundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
-from builder.searchrecords import FILTERS, SearchRecord, record_html, search_records
+from builder.search.bundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
+from builder.search.index import BUNDLE, Cancelled, IndexJob, index_site
+from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.urls import page_url
 from tests.conftest import REPO, ProjectFactory, run
 from tests.sitecheck import tree_hashes

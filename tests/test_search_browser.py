@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
-from builder.project import load_project
 from tests.browser import chromium, serve
 from tests.conftest import run
 from tests.test_search import copy_demo

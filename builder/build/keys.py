@@ -1,0 +1,148 @@
+"""What a page depends on, decided in one place: everything its template could read.
+
+A page is a template rendered over a context: `page_path`, `config`, the page's own data (an
+article's `entry`, a brief's `brief` and `topic`, an actor's `entry` and `actor`) and `site`,
+the whole site. A page's key is a digest of
+
+* every template the environment can load (a project template overrides a built-in one by name,
+  and any of them may be imported or included),
+* and the value of each context variable the template can see, walked field by field through the
+  frozen dataclasses of the model and of `assembly`: a template that starts printing a topic's
+  `summary`, an actor's `kind` or an article's `extra` is covered the day it does, because the
+  whole topic, actor or article is in the key, not the few fields someone listed by hand.
+
+`site` holds every page's data, so it enters a key only when the template (or a template it
+imports or includes) names it; such a page is reused only when nothing at all has changed. None
+of Briefdesk's filters or globals reads `site` behind the template's back (`link` reads
+`page_path`, which is always in the key).
+
+Fields marked `metadata={"content": False}` (where the project lies on disk) are left out, so a
+project moved or copied elsewhere keeps its keys.
+
+An article is keyed by its path and the digest of its file's bytes: everything `load` makes of
+it follows from those and from Briefdesk's code, which the cache is tied to. So a brief citing
+thousands of articles is keyed without walking their text again. Every other value is walked once
+per build and remembered, so topics and actors shared by thousands of pages cost one walk each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import PurePath
+from typing import Any
+
+from jinja2 import Environment, meta
+
+from builder.build.cache import digest_of
+from builder.model import Article
+
+ONLY_WHEN_NAMED = frozenset({"site"})
+"""Context variables that enter a key only when a template names them (see the module's docstring)."""
+
+
+class PageKeys:
+    """Keys of the pages rendered through one Jinja environment in one build."""
+
+    def __init__(self, env: Environment, article_digest: Callable[[Article], str | None]) -> None:
+        """`article_digest(article)` is the digest of the article's file, None if unknown."""
+        self._env = env
+        self._article_digest = article_digest
+        self._templates = template_fingerprint(env)
+        self._names: dict[str, frozenset[str] | None] = {}
+        # id -> (the object, its digest): holding the object keeps its id from being reused.
+        self._walked: dict[int, tuple[object, str]] = {}
+
+    def key(self, template: str, context: Mapping[str, object]) -> str:
+        """The key of the page `template` renders over `context`."""
+        named = self.names(template)
+        seen = [
+            name for name in sorted(context) if name not in ONLY_WHEN_NAMED or named is None or name in named
+        ]
+        return digest_of(
+            self._templates, template, *(f"{name}\0{self.fingerprint(context[name])}" for name in seen)
+        )
+
+    def names(self, template: str) -> frozenset[str] | None:
+        """The variables `template` and every template it imports or includes refer to.
+
+        None when a template is chosen at run time (`{% include name_in_a_variable %}`): it could
+        be any template, so the page is taken to read everything it is given.
+        """
+        if template not in self._names:
+            self._names[template] = _referenced_names(self._env, template)
+        return self._names[template]
+
+    def fingerprint(self, value: object) -> str:
+        """A digest of `value` and everything reachable from it."""
+        if value is None or isinstance(value, bool | int | float | str):
+            return f"{type(value).__name__}:{value!r}" if not isinstance(value, str) else digest_of(value)
+        if isinstance(value, dt.date):
+            return f"date:{value.isoformat()}"
+        walked = self._walked.get(id(value))
+        if walked is not None:
+            return walked[1]
+        digest = self._digest(value)
+        self._walked[id(value)] = (value, digest)
+        return digest
+
+    def _digest(self, value: object) -> str:
+        if isinstance(value, Article):
+            known = self._article_digest(value)
+            if known is not None:
+                return digest_of("Article", value.path, known)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return digest_of(
+                type(value).__qualname__,
+                *(
+                    f"{field.name}\0{self.fingerprint(getattr(value, field.name))}"
+                    for field in dataclasses.fields(value)
+                    if field.metadata.get("content", True)
+                ),
+            )
+        if isinstance(value, enum.Enum):
+            return digest_of(type(value).__qualname__, repr(value.value))
+        if isinstance(value, PurePath):
+            return digest_of("path", value.as_posix())
+        if isinstance(value, Mapping):
+            items = sorted((self.fingerprint(k), self.fingerprint(v)) for k, v in value.items())
+            return digest_of("mapping", *(f"{k}\0{v}" for k, v in items))
+        if isinstance(value, tuple | list):
+            return digest_of(type(value).__name__, *(self.fingerprint(item) for item in value))
+        if isinstance(value, frozenset | set):
+            return digest_of("set", *sorted(self.fingerprint(item) for item in value))
+        # A new kind of value in the page data must be taught here, never skipped: a value left
+        # out of the key is a page that can go stale.
+        raise TypeError(f"no fingerprint for a {type(value).__qualname__} in the page data")
+
+
+def template_fingerprint(env: Environment) -> str:
+    """SHA-256 over every template the environment can load, in lookup order."""
+    return digest_of(*(f"{name}\0{_source(env, name)}" for name in sorted(env.list_templates())))
+
+
+def _referenced_names(env: Environment, template: str) -> frozenset[str] | None:
+    names: set[str] = set()
+    seen: set[str] = set()
+    waiting = [template]
+    while waiting:
+        current = waiting.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        tree = env.parse(_source(env, current))
+        names.update(meta.find_undeclared_variables(tree))
+        referenced: Iterable[str | None] = meta.find_referenced_templates(tree)
+        for name in referenced:
+            if name is None:
+                return None
+            waiting.append(name)
+    return frozenset(names)
+
+
+def _source(env: Environment, name: str) -> str:
+    loader: Any = env.loader
+    source: str = loader.get_source(env, name)[0]
+    return source

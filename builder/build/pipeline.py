@@ -1,0 +1,470 @@
+"""The build, as a recipe: each stage is called here, in order, and none calls the next."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from jinja2 import Environment
+
+from builder.briefs.assembly import Site, assemble
+from builder.briefs.rendering import PageSpec, article_spec, environment, render, site_page_specs
+from builder.build.cache import BuildCache, code_fingerprint, digest_of
+from builder.build.keys import PageKeys, template_fingerprint
+from builder.build.output import (
+    check_output_folder,
+    mark_as_site,
+    read_manifest,
+    recover,
+    site_manifest_of,
+    staging_dir,
+    swap_in,
+    update_pages,
+    write_manifest,
+    write_pages,
+)
+from builder.content.project import load_project
+from builder.diagnostics import Diagnostics
+from builder.errors import BuildError, ContentError
+from builder.feeds import atom as feeds
+from builder.feeds import sitemap
+from builder.model import Article, Project, SiteConfig
+from builder.parallel import map_files
+from builder.routing.router import ArticleRoutes, Router
+from builder.search import index as search
+from builder.site import mkdocs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and where."""
+
+    root: Path
+    """The project folder."""
+    out: Path | None = None
+    """The HTML site folder (default: <root>/site)."""
+    strict: bool = False
+    markdown_only: bool = False
+    jobs: int | None = None
+    cache: bool = True
+    """Reuse parsed, routed and rendered articles from build/.cache/ where their inputs are unchanged."""
+    incremental: bool = False
+    """Update build/docs/ and the site in place, page by page (for `serve`; not atomic)."""
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.build_dir / "docs"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.out if self.out is not None else self.root / "site"
+
+
+class StageWatcher(Protocol):
+    """Told when each stage starts and ends (the CLI draws a progress display from it)."""
+
+    def started(self, stage: str) -> None: ...
+
+    def finished(self, stage: str, seconds: float, detail: str) -> None: ...
+
+
+class PageRenderer(Protocol):
+    """Renders named Markdown pages into the site with a MkDocs kept loaded (serve's)."""
+
+    def __call__(self, config_path: Path, pages: Sequence[str], epoch: int) -> tuple[bool, list[str]] | None:
+        """Whether all went well and MkDocs' warnings ("WARNING - ..."); None if it loaded other
+        settings or another list of pages than `config_path` and the docs folder now hold."""
+        ...
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a build did, for the console summary and the benchmarks."""
+
+    articles: int = 0
+    briefs: int = 0
+    pages: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+    """Wall time per stage, in seconds, in the order run."""
+    project: Project | None = None
+    """The loaded project (for `serve`'s previews), also when the site was up to date."""
+    site: Site | None = None
+    """The assembled site (for `serve`, which refreshes the search index after reloading)."""
+    pages_changed: list[str] | None = None
+    """Markdown pages (docs paths) an incremental update wrote or deleted (None for a whole build)."""
+    up_to_date: bool = False
+    """Nothing that the site is made from changed, so the site was left as it was."""
+    details: dict[str, str] = field(default_factory=dict)
+    """What each stage handled, e.g. "1,004 files", for the progress display."""
+    watcher: StageWatcher | None = None
+
+    began: float = field(default_factory=time.perf_counter)
+    ended: float | None = None
+
+    @property
+    def seconds(self) -> float:
+        """Wall time from the start of the build to the end of its last stage.
+
+        Not the sum of the stages: search runs at the same time as MkDocs.
+        """
+        return (self.ended or time.perf_counter()) - self.began
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[StageTiming]:
+        """Time a stage (and tell the watcher); set `details[name]` inside to describe its work.
+
+        A stage whose work ran elsewhere (in a background thread) sets the timing's `seconds`.
+        """
+        started = time.perf_counter()
+        timing = StageTiming()
+        if self.watcher:
+            self.watcher.started(name)
+        try:
+            yield timing
+        finally:
+            self.ended = time.perf_counter()
+            elapsed = timing.seconds if timing.seconds is not None else self.ended - started
+            self.stages[name] = self.stages.get(name, 0.0) + elapsed
+            if self.watcher:
+                self.watcher.finished(name, elapsed, self.details.get(name, ""))
+
+
+@dataclass(slots=True)
+class StageTiming:
+    """What a stage may say about its own duration."""
+
+    seconds: float | None = None
+
+
+def build(
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    watcher: StageWatcher | None = None,
+    cache: BuildCache | None = None,
+    renderer: PageRenderer | None = None,
+) -> BuildReport:
+    """Build the Markdown pages and (unless markdown-only) the HTML site; raise on failure.
+
+    `cache` is one kept in memory by the caller (serve); by default the build opens the project's.
+    An incremental build leaves saving it to the caller, after browsers have reloaded, and renders
+    the changed pages with `renderer` where it can.
+    """
+    report = BuildReport(watcher=watcher)
+    root = options.root
+    if not options.markdown_only:
+        check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
+    if cache is None and options.cache:
+        cache = BuildCache.open(options.build_dir)
+    with report.stage("load"):
+        project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
+        if project is not None:
+            report.details["load"] = (
+                f"{len(project.articles):,} articles, {len(project.topics):,} topics, "
+                f"{len(project.actors):,} actors"
+            )
+    _stop_if_failed(diagnostics, options.strict, "content")
+    assert project is not None  # load_project returns None only with an error reported
+    report.project = project
+    inputs = inputs_digest(project, root, cache) if cache is not None and not options.incremental else None
+    if inputs is not None and _unchanged(inputs, options):
+        report.up_to_date = True  # same content, templates, settings and code as the last build
+        return report
+    with report.stage("route"):
+        routes = route_articles(project, options.jobs, cache)
+        report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
+    with report.stage("assemble"):
+        site = assemble(project, routes)
+        report.site = site
+        report.details["assemble"] = f"{len(site.briefs):,} briefs"
+    with report.stage("render"):
+        pages, site_key = render_markdown(site, root, options.jobs, cache)
+        report.details["render"] = f"{len(pages):,} Markdown pages"
+    report.articles = len(site.articles)
+    report.briefs = len(site.briefs)
+    report.pages = len(pages)
+    manifest = site_manifest(pages, project.config, site_key)
+    with report.stage("write"):
+        if options.incremental and options.docs_dir.is_dir():
+            report.pages_changed = update_pages(options.docs_dir, pages)
+            report.details["write"] = f"{len(report.pages_changed):,} pages changed"
+        elif read_manifest(options.build_dir)[1] != manifest or not options.docs_dir.is_dir():
+            write_markdown(pages, options.docs_dir)
+        write_manifest(options.build_dir, manifest, inputs)
+        if cache is not None and not options.incremental:
+            cache.save()
+    _stop_if_failed(diagnostics, options.strict, "content")
+    if options.markdown_only:
+        return report
+    # The pages are on disk now and MkDocs reads them from there: let go of their text (and of
+    # the cache and routes, which hold it too) before MkDocs and Pagefind need the memory. A cache
+    # the caller keeps (serve) stays theirs.
+    del pages, routes
+    cache = None
+    if site_manifest_of(options.site_dir) == manifest:
+        report.up_to_date = True  # same pages, settings and code: the site would come out identical
+    elif options.incremental and site_manifest_of(options.site_dir) is not None:
+        update_html(site, options, diagnostics, report, manifest, renderer)
+    else:
+        build_html(site, options, diagnostics, report, manifest)
+    return report
+
+
+def build_html(
+    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, manifest: str
+) -> None:
+    """Build the HTML site in a staging folder and swap it in only if every stage succeeded."""
+    target = options.site_dir
+    recover(target)
+    staged = staging_dir(target)
+    indexing = search.IndexJob(site)  # alongside MkDocs, on the other core
+    try:
+        _pages_and_feeds(site, options, diagnostics, report, staged)
+        with report.stage("search") as timing:
+            records, seconds = indexing.write(staged)
+            timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
+            report.details["search"] = f"{records:,} search records, built alongside MkDocs"
+        mark_as_site(staged, manifest)
+        swap_in(staged, target)
+    except BaseException:
+        indexing.cancel()
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def catch_up(
+    site: Site, options: BuildOptions, cache: BuildCache | None, stopper: search.Stopper | None = None
+) -> int:
+    """After an incremental build: write the feeds and the sitemap, refresh the search index, then
+    save the cache.
+
+    `serve` runs this once browsers have reloaded the edited page: none of it changes what the
+    reader sees, and at scale it takes far longer than updating the pages. Returns the records;
+    raises search.Cancelled if `stopper` stops it. Saving the cache (seconds at 10,000 articles)
+    cannot be stopped, so it comes last.
+    """
+    stopper = stopper or search.Stopper()
+    feeds.write_feeds(site, options.site_dir, stopper.check)
+    sitemap.write_sitemap(site, options.site_dir)
+    records = refresh_search(site, options, stopper)
+    if cache is not None:
+        cache.save()
+    return records
+
+
+def refresh_search(site: Site, options: BuildOptions, stopper: search.Stopper | None = None) -> int:
+    """Rebuild the search index of the served site in place of the old one; return its records.
+
+    At scale, indexing takes far longer than updating pages: a slightly stale search index is
+    the lesser evil, so `serve` runs this after browsers have reloaded.
+    """
+    target = options.site_dir
+    staged = staging_dir(target / "pagefind")
+    try:
+        records = search.index_site(site, staged, stopper)
+        swap_in(staged / "pagefind", target / "pagefind")
+        return records
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def update_html(
+    site: Site,
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    manifest: str,
+    renderer: PageRenderer | None = None,
+) -> None:
+    """Update the served site in place: MkDocs rebuilds only the pages whose Markdown changed.
+
+    The feeds and the search index are left to `catch_up`, which `serve` runs once browsers
+    have reloaded.
+
+    For `serve` only. Content errors never get here, so the last good site stays up. When the
+    settings and the list of pages are those `renderer` loaded, it renders the changed pages
+    (a fraction of a second); otherwise MkDocs' "dirty" mode, which loads the whole site (seconds
+    at 10,000 articles) and compares each page's modification time with its HTML: that is why
+    the docs were updated file by file rather than swapped.
+    """
+    changed = report.pages_changed or []
+    with report.stage("mkdocs"):
+        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+        epoch = mkdocs.source_date_epoch(site.project)
+        loaded = renderer(config_path, changed, epoch) if renderer is not None else None
+        if loaded is not None and loaded[0]:
+            diagnostics.extend(mkdocs.log_diagnostics(loaded[1], options.build_dir, options.root))
+            report.details["mkdocs"] = f"{len(changed):,} pages rendered by the loaded MkDocs"
+        else:  # the dirty build reports any error the loaded MkDocs met
+            ok, problems = mkdocs.run_mkdocs(config_path, options.site_dir, epoch, options.root, dirty=True)
+            diagnostics.extend(problems)
+            if not ok:
+                raise BuildError("MkDocs could not update the site")
+    mark_as_site(options.site_dir, manifest)
+
+
+def _pages_and_feeds(
+    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, out: Path
+) -> None:
+    """Run MkDocs into `out`, then write the feeds and the sitemap."""
+    with report.stage("mkdocs"):
+        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+        epoch = mkdocs.source_date_epoch(site.project)
+        ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
+        diagnostics.extend(problems)
+    if not ok:
+        raise BuildError("MkDocs could not build the site; the previous site is unchanged")
+    with report.stage("feeds"):
+        report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
+        sitemap.write_sitemap(site, out)
+
+
+def route_articles(
+    project: Project, jobs: int | None = None, cache: BuildCache | None = None
+) -> dict[str, ArticleRoutes]:
+    """Route every published article; drafts are never routed, so they appear nowhere."""
+    key = routing_key(project)
+    routes: dict[str, ArticleRoutes] = {}
+    missing: list[Article] = []
+    for article in project.published:
+        cached = cache.routes(article.path, key) if cache else None
+        if cached is not None:
+            routes[article.slug] = cached
+        else:
+            missing.append(article)
+    if missing:  # compiling the matchers is only worth it when something needs routing
+        router = Router(project.topics, project.actors, project.config.routing)
+        for article, routed in zip(missing, map_files(_route_one, router, missing, jobs), strict=True):
+            routes[article.slug] = routed
+            if cache:
+                cache.put_routes(article.path, key, routed)
+    return {a.slug: routes[a.slug] for a in project.published}
+
+
+def routing_key(project: Project) -> str:
+    """Everything routing depends on besides the article itself."""
+    return digest_of(
+        repr(project.config.routing),
+        *(repr((t.id, t.aliases, t.exclude)) for t in project.topics.values()),
+        *(repr((a.id, a.aliases)) for a in project.actors.values()),
+    )
+
+
+def _route_one(router: Router, article: Article) -> ArticleRoutes:
+    return router.route(article)
+
+
+def render_markdown(
+    site: Site, root: Path, jobs: int | None = None, cache: BuildCache | None = None
+) -> tuple[list[tuple[str, str]], str]:
+    """Every page's Markdown, and the key of the whole site's data (see `site_manifest`).
+
+    With a cache, a page whose key is unchanged is taken from it. Keys come from
+    `builder.build.keys` (everything the page's template could read). Site pages are rendered
+    here while workers render the article pages.
+    """
+    env = environment(root)
+    config = site.project.config
+    site_specs = site_page_specs(site)
+    article_specs = [article_spec(config, entry) for entry in site.articles]
+    keys: dict[str, str] = {}
+    page_keys = PageKeys(env, lambda article: cache.digest(article.path) if cache is not None else None)
+    if cache is not None:
+        keys = {
+            spec.path: page_keys.key(spec.template, spec.context) for spec in (*site_specs, *article_specs)
+        }
+
+    def cached(spec: PageSpec) -> str | None:
+        return cache.page(spec.path, keys[spec.path]) if cache is not None else None
+
+    texts: dict[str, str] = {}
+    for spec in (*site_specs, *article_specs):
+        text = cached(spec)
+        if text is not None:
+            texts[spec.path] = text
+    missing = [spec for spec in article_specs if spec.path not in texts]
+
+    def site_pages() -> None:
+        for spec in site_specs:
+            if spec.path not in texts:
+                texts[spec.path] = render(env, spec)
+
+    rendered = map_files(_render_one, env, missing, jobs, meanwhile=site_pages)
+    for spec, text in zip(missing, rendered, strict=True):
+        texts[spec.path] = text
+    pages = [(spec.path, texts[spec.path]) for spec in (*site_specs, *article_specs)]
+    if cache is not None:
+        for path, text in pages:
+            cache.put_page(path, keys[path], text)
+        cache.keep_pages(set(keys))
+    return pages, page_keys.fingerprint(site)
+
+
+def _render_one(env: Environment, spec: PageSpec) -> str:
+    return render(env, spec)
+
+
+def inputs_digest(project: Project, root: Path, cache: BuildCache) -> str | None:
+    """A digest of everything a build reads (None if an article's content digest is unknown)."""
+    articles = [(article.path, cache.digest(article.path)) for article in project.articles]
+    if any(digest is None for _, digest in articles):
+        return None
+    return digest_of(
+        code_fingerprint(),
+        template_fingerprint(environment(root)),
+        repr(project.config),
+        *(repr(topic) for topic in project.topics.values()),
+        *(repr(actor) for actor in project.actors.values()),
+        *(f"{path}\0{digest}" for path, digest in articles),
+    )
+
+
+def _unchanged(inputs: str, options: BuildOptions) -> bool:
+    """The last build read exactly these inputs, and its output is still there as it left it."""
+    last_inputs, last_pages = read_manifest(options.build_dir)
+    if last_inputs != inputs or not options.docs_dir.is_dir():
+        return False
+    return options.markdown_only or site_manifest_of(options.site_dir) == last_pages
+
+
+def site_manifest(pages: list[tuple[str, str]], config: SiteConfig, site_key: str) -> str:
+    """A digest of everything the HTML site is made from: the pages, the settings, our code, and
+    the whole site's data (`site_key`), which the feeds and the search index are made from: they
+    show what a project template may leave off the pages (a topic's overview, say)."""
+    return digest_of(
+        code_fingerprint(), repr(config), site_key, *(f"{path}\0{text}" for path, text in sorted(pages))
+    )
+
+
+def write_markdown(pages: list[tuple[str, str]], docs_dir: Path) -> int:
+    """Write the pages into a new docs/ tree and swap it in whole."""
+    recover(docs_dir)
+    staged = staging_dir(docs_dir)
+    try:
+        count = write_pages(staged, pages)
+        swap_in(staged, docs_dir)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return count
+
+
+def _stop_if_failed(diagnostics: Diagnostics, strict: bool, what: str) -> None:
+    if diagnostics.failed(strict=strict):
+        reason = (
+            f"{diagnostics.errors} error{'s' if diagnostics.errors != 1 else ''}"
+            if diagnostics.errors
+            else f"{diagnostics.warnings} warning{'s' if diagnostics.warnings != 1 else ''} (--strict)"
+        )
+        raise ContentError(f"build stopped: {reason} in the {what}; the previous site is unchanged")

@@ -1,0 +1,180 @@
+"""Editor commands: `briefdesk import` and `briefdesk new article|topic|actor`.
+
+Thin click wrappers, registered on the main group by `builder.cli`. Each command also turns our
+own errors into one `error: ...` line and its exit status, so it behaves the same when invoked
+on its own (as the tests do) as under the main group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import click
+
+from builder.cli.options import project_option
+from builder.errors import BriefdeskError
+
+if TYPE_CHECKING:
+    from builder.authoring.scaffolding import Scaffold
+    from builder.authoring.suggest import Suggestion
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_project_option = project_option
+
+
+def _reporting_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print a BriefdeskError as one line and exit with its status, never with a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except BriefdeskError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def _shown(project: Path, relative: str) -> str:
+    """Show a written file's path as the editor can open it from where they ran the command."""
+    return (project / relative).as_posix()
+
+
+def _counts(items: tuple[Suggestion, ...]) -> str:
+    """List suggestions as `iran-nuclear (3 mentions), afghanistan (2), ...`: the unit once."""
+    parts = []
+    for index, item in enumerate(items):
+        unit = (" mention" if item.mentions == 1 else " mentions") if index == 0 else ""
+        parts.append(f"{item.id} ({item.mentions}{unit})")
+    return ", ".join(parts) if parts else "none"
+
+
+@click.command("import")
+@click.argument("file", metavar="FILE")
+@click.option("--url", default=None, help="The page's address (default: the page's canonical link).")
+@click.option("--source", default=None, help="The publisher (default: the page's site name).")
+@click.option(
+    "--date", default=None, metavar="YYYY-MM-DD", help="Publication date (default: found in the page)."
+)
+@click.option("--title", default=None, help="Headline (default: found in the page).")
+@click.option("--force", is_flag=True, help="Replace the draft if it already exists.")
+@_project_option
+@_reporting_errors
+def import_command(
+    file: str,
+    url: str | None,
+    source: str | None,
+    date: str | None,
+    title: str | None,
+    force: bool,
+    project: Path,
+) -> None:
+    """Turn a saved web page (HTML) or a clipped text into a draft article; FILE - reads standard input."""
+    from builder.authoring.importer import PLACEHOLDER_SOURCE, ImportOptions, import_file
+
+    options = ImportOptions(
+        file=file, root=project, url=url, source=source, date=date, title=title, force=force
+    )
+    report = import_file(options, today=dt.date.today())
+    verb = "replaced" if report.replaced else "wrote"
+    click.echo(f"{verb} {_shown(project, report.path)} (a draft, from a {report.kind})")
+    click.echo(f"  title    {report.title.value}  [{report.title.where}]")
+    click.echo(f"  date     {report.date.value.isoformat()}  [{report.date.where}]")
+    click.echo(f"  source   {report.source.value}  [{report.source.where}]")
+    if report.url is not None:
+        click.echo(f"  url      {report.url.value}  [{report.url.where}]")
+    if report.removed:
+        click.echo(f"  dropped  {', '.join(report.removed)}")
+    suggestions = report.suggestions
+    click.echo(f"  topics   {_counts(suggestions.topics)}")
+    if suggestions.listed:
+        click.echo(f"           named only in a list, not added: {_counts(suggestions.listed)}")
+    click.echo(f"  actors   {_counts(suggestions.actors)}")
+    click.echo("next: check the text, keep the topics and actors it is about, then delete 'draft: true'")
+    if report.source.value == PLACEHOLDER_SOURCE and source is None:
+        click.echo(
+            f"warning: no source found; the draft says 'source: {PLACEHOLDER_SOURCE}': "
+            "name the publisher before publishing (or pass --source NAME)",
+            err=True,
+        )
+
+
+@click.group("new")
+def new() -> None:
+    """Scaffold a valid article, topic or actor file (an existing file is never replaced)."""
+
+
+@new.command("article")
+@click.argument("title")
+@click.option("--source", default=None, help="The publisher, e.g. Reuters (required).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="Publication date (default: today).")
+@click.option("--url", default=None, help="The original's address.")
+@click.option("--draft", "draft_flag", is_flag=True, help="Mark it a draft: checked, never published.")
+@_project_option
+@_reporting_errors
+def new_article(
+    title: str, source: str | None, date: str | None, url: str | None, draft_flag: bool, project: Path
+) -> None:
+    """Write content/articles/<yyyy>/<date>-<slug>.md for TITLE."""
+    from builder.authoring import scaffolding
+
+    scaffold = scaffolding.new_article(
+        project, title, source=source, date=date, url=url, draft_flag=draft_flag, today=dt.date.today()
+    )
+    _report(project, scaffold)
+
+
+@new.command("topic")
+@click.argument("topic_id", metavar="ID")
+@click.option("--title", required=True, help='The brief\'s title, e.g. "Iran nuclear issue".')
+@click.option(
+    "--alias", "aliases", multiple=True, help="Another phrase that counts as a mention (repeatable)."
+)
+@click.option("--region", default=None, help="Groups the topic on the home page.")
+@click.option("--summary", default=None, help="One line for cards and feeds.")
+@_project_option
+@_reporting_errors
+def new_topic(
+    topic_id: str,
+    title: str,
+    aliases: tuple[str, ...],
+    region: str | None,
+    summary: str | None,
+    project: Path,
+) -> None:
+    """Write content/topics/ID.md."""
+    from builder.authoring import scaffolding
+
+    _report(
+        project,
+        scaffolding.new_topic(
+            project, topic_id, title=title, aliases=aliases, region=region, summary=summary
+        ),
+    )
+
+
+@new.command("actor")
+@click.argument("actor_id", metavar="ID")
+@click.option("--name", required=True, help='How the actor is named, e.g. "Wang Yi".')
+@click.option("--alias", "aliases", multiple=True, help="Another name that counts as a mention (repeatable).")
+@click.option("--kind", type=click.Choice(["state", "organisation", "person", "group"]), default=None)
+@_project_option
+@_reporting_errors
+def new_actor(actor_id: str, name: str, aliases: tuple[str, ...], kind: str | None, project: Path) -> None:
+    """Write content/actors/ID.md."""
+    from builder.authoring import scaffolding
+
+    _report(project, scaffolding.new_actor(project, actor_id, name=name, aliases=aliases, kind=kind))
+
+
+def _report(project: Path, scaffold: Scaffold) -> None:
+    click.echo(f"wrote {_shown(project, scaffold.path)}")
+    for note in scaffold.notes:
+        click.echo(note, err=note.startswith("warning:"))

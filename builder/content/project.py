@@ -1,0 +1,125 @@
+"""Load and validate a whole project: config, topics, actors and articles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from builder.build.cache import BuildCache, digest_of
+from builder.content.loading import SourceFile, discover, read_config, read_document
+from builder.content.sourcefiles import SourceProblem, read_bytes
+from builder.content.validation import cross_check, validate_config, validate_document
+from builder.diagnostics import Diagnostic, Diagnostics
+from builder.model import Actor, Article, Project, Topic
+from builder.parallel import map_files
+
+
+def load_project(
+    root: Path, diagnostics: Diagnostics, *, jobs: int | None = None, cache: BuildCache | None = None
+) -> Project | None:
+    """Read and validate everything under `root`; every problem goes into `diagnostics`.
+
+    Returns the project even when some files failed (so `check` can report on the rest), and
+    None only when site_config.yml itself is unusable. With a cache, articles whose bytes have
+    not changed are taken from it instead of being parsed again.
+    """
+    config_doc = read_config(root)
+    config = None
+    if isinstance(config_doc, Diagnostic):
+        diagnostics.add(config_doc)
+    else:
+        config, problems = validate_config(config_doc)
+        diagnostics.extend(problems)
+    sources, problems = discover(root)
+    diagnostics.extend(problems)
+    if not (root / "content").is_dir():
+        diagnostics.error(
+            "content",
+            1,
+            "no-content",
+            "no content/ folder: articles go in content/articles/, topics in content/topics/",
+        )
+    topics: dict[str, Topic] = {}
+    actors: dict[str, Actor] = {}
+    article_sources: list[SourceFile] = []
+    for source in sources:
+        if source.kind == "article":
+            article_sources.append(source)
+            continue
+        loaded, found = load_one(root, source)
+        diagnostics.extend(found)
+        if isinstance(loaded, Topic):
+            topics[loaded.id] = loaded
+        elif isinstance(loaded, Actor):
+            actors[loaded.id] = loaded
+    articles: list[Article] = []
+    for loaded, found in _load_articles(root, article_sources, jobs, cache):
+        diagnostics.extend(found)
+        if isinstance(loaded, Article):
+            articles.append(loaded)
+    topic_ids = {s.stem for s in sources if s.kind == "topic"}
+    actor_ids = {s.stem for s in sources if s.kind == "actor"}
+    diagnostics.extend(cross_check(articles, topics, topic_ids, actor_ids))
+    if config is None:
+        return None
+    return Project(
+        root=str(root),
+        config=config,
+        articles=tuple(articles),
+        topics=dict(sorted(topics.items())),
+        actors=dict(sorted(actors.items())),
+    )
+
+
+Loaded = tuple[Article | Topic | Actor | None, Sequence[Diagnostic]]
+
+
+def load_one(root: Path, source: SourceFile, data: bytes | None = None) -> Loaded:
+    """Read (or decode) and validate one content file."""
+    raw = read_document(root, source, data)
+    if isinstance(raw, Diagnostic):
+        return None, [raw]
+    return validate_document(raw)
+
+
+def _parse(root: Path, item: tuple[SourceFile, bytes]) -> Loaded:
+    source, data = item
+    return load_one(root, source, data)
+
+
+def _load_articles(
+    root: Path, sources: Sequence[SourceFile], jobs: int | None, cache: BuildCache | None
+) -> list[Loaded]:
+    """Load every article, from the cache where its bytes are unchanged, the rest in parallel."""
+    if cache is None:
+        return map_files(load_one, root, sources, jobs)
+    results: list[Loaded | None] = [None] * len(sources)
+    misses: list[int] = []
+    items: list[tuple[SourceFile, bytes]] = []
+    digests: dict[str, str] = {}
+    for index, source in enumerate(sources):
+        try:
+            data = read_bytes(root, root / source.path)
+        except SourceProblem as problem:
+            results[index] = (
+                None,
+                [Diagnostic(source.path, problem.line, "error", problem.code, problem.message)],
+            )
+            continue
+        digest = digest_of(data)
+        digests[source.path] = digest
+        hit = cache.article(source.path, digest)
+        if hit is not None:
+            results[index] = hit
+        else:
+            misses.append(index)
+            # The bytes travel with the work, so what is parsed is exactly what was hashed.
+            items.append((source, data))
+    for index, (article, found) in zip(misses, map_files(_parse, root, items, jobs), strict=True):
+        path = sources[index].path
+        cache.put_article(
+            path, digests[path], article if isinstance(article, Article) else None, tuple(found)
+        )
+        results[index] = (article, found)
+    cache.keep_only({s.path for s in sources})
+    return [r for r in results if r is not None]

@@ -1,0 +1,178 @@
+"""Atom feeds: one per topic (an entry per article, with its passages on the topic) and one for
+the whole site (an entry per article).
+
+What a feed reader relies on: an entry keeps its id for as long as its article exists (edits of
+the body never change it), its `updated` date comes from the content (never the clock), and no
+two entries of a feed share a title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import markdown
+from feedgen.feed import FeedGenerator
+
+from builder import __version__
+from builder.briefs.assembly import ArticleExcerpts, Brief, Site, by_article
+from builder.briefs.rendering import long_date
+from builder.feeds.pagedates import site_date
+from builder.markdown.sanitise import sanitise_html
+from builder.model import Article
+from builder.urls import absolute, page_url, tag_authority
+
+MAX_ENTRIES = 100
+"""Entries per feed: readers poll feeds often, and the brief itself keeps the full record."""
+NO_CONTENT_DATE = dt.date(1970, 1, 1)
+"""A feed's date when the site has no published article at all (Atom requires one)."""
+
+
+def write_feeds(site: Site, out: Path, stop: Callable[[], None] = lambda: None) -> int:
+    """Write feed.xml and feeds/<topic-id>.xml under `out`; return how many feeds.
+
+    `stop` is called before each feed and may raise to abandon the rest (serve, on a new edit).
+    """
+    (out / "feeds").mkdir(parents=True, exist_ok=True)
+    stop()
+    (out / "feed.xml").write_bytes(site_feed(site))
+    for brief in site.briefs:
+        stop()
+        (out / "feeds" / f"{brief.topic.id}.xml").write_bytes(topic_feed(site, brief))
+    return 1 + len(site.briefs)
+
+
+def _timestamp(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _feed(site: Site, feed_path: str, title: str, subtitle: str, page: str) -> FeedGenerator:
+    config = site.project.config
+    authority = tag_authority(config.site_url)
+    feed = FeedGenerator()
+    feed.id(f"tag:{authority},2000:{feed_path}")
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(subtitle))
+    feed.link(href=absolute(config.site_url, page_url(page)), rel="alternate", type="text/html")
+    feed.link(href=absolute(config.site_url, feed_path), rel="self", type="application/atom+xml")
+    feed.language(config.language)
+    feed.generator("Briefdesk", version=__version__)
+    if config.site_author:
+        feed.author(name=xml_text(config.site_author))
+    else:
+        feed.author(name=xml_text(config.site_name))
+    return feed
+
+
+def article_id(site: Site, article: Article) -> str:
+    """The article's own Atom id: its slug (unique in the site) under the site's host.
+
+    The date in a tag: URI says when the name was minted: the article's date. Neither depends on
+    the body, so no edit of the text changes it.
+    """
+    authority = tag_authority(site.project.config.site_url)
+    return f"tag:{authority},{article.date.isoformat()}:{article.slug}"
+
+
+def entry_titles(articles: Iterable[Article]) -> list[str]:
+    """Each article's entry title, "Title (Source)"; the date is added where titles would repeat.
+
+    Feed readers list entries by title: two entries reading the same look like one story twice.
+    """
+    articles = list(articles)
+    plain = [f"{a.title} ({a.source})" for a in articles]
+    dated = [f"{a.title} ({a.source}, {long_date(a.date)})" for a in articles]
+    titles = [dated[i] if plain.count(plain[i]) > 1 else plain[i] for i in range(len(articles))]
+    seen: dict[str, int] = {}
+    distinct = []
+    for title in titles:  # same title, source and date: number them in feed order
+        seen[title] = seen.get(title, 0) + 1
+        distinct.append(title if seen[title] == 1 else f"{title} [{seen[title]}]")
+    return [xml_text(title) for title in distinct]
+
+
+def topic_feed(site: Site, brief: Brief) -> bytes:
+    """The topic's developments, newest first: one entry per article, quoting its passages on
+    the topic, each with a link to the passage in the article."""
+    topic = brief.topic
+    feed = _feed(
+        site,
+        f"feeds/{topic.id}.xml",
+        f"{topic.title} — {site.project.config.site_name}",
+        topic.summary or f"Developments on {topic.title}, article by article.",
+        topic.page,
+    )
+    config = site.project.config
+    groups = by_article(brief.developments)[:MAX_ENTRIES]  # newest first, one group per article
+    # An empty brief shows nothing newer than the site itself: the site's newest content date.
+    feed.updated(_timestamp(groups[0].article.date if groups else site_date(site) or NO_CONTENT_DATE))
+    titles = entry_titles(group.article for group in groups)
+    for group, title in zip(groups, titles, strict=True):
+        article = group.article
+        entry = feed.add_entry(order="append")
+        # The same article is a different entry in each topic's feed: it shows other passages.
+        entry.id(f"{article_id(site, article)}/{topic.id}")
+        entry.title(title)
+        entry.link(href=absolute(config.site_url, page_url(article.page)), rel="alternate", type="text/html")
+        entry.published(_timestamp(article.date))
+        entry.updated(_timestamp(article.date))
+        entry.content(_passages_html(site, group), type="html")
+    return bytes(feed.atom_str(pretty=True))
+
+
+def _passages_html(site: Site, group: ArticleExcerpts) -> str:
+    """The article's passages on the topic, each followed by a link to it in the article."""
+    page = html.escape(absolute(site.project.config.site_url, page_url(group.article.page)))
+    parts = []
+    for excerpt in group.excerpts:
+        parts.append(passage_html(excerpt.markdown))
+        if excerpt.passage is not None:
+            number = excerpt.passage.number
+            parts.append(f'<p><a href="{page}#{excerpt.anchor}">Passage {number} in context</a></p>')
+        else:
+            parts.append(f'<p><em>The article\'s summary.</em> <a href="{page}">Read the article</a></p>')
+    return "\n".join(parts)
+
+
+def site_feed(site: Site) -> bytes:
+    """Every published article, newest first, each linking to its page."""
+    config = site.project.config
+    feed = _feed(
+        site,
+        "feed.xml",
+        config.site_name,
+        config.site_description or "The latest articles behind the briefs.",
+        "index.md",
+    )
+    pages = site.articles[:MAX_ENTRIES]
+    feed.updated(_timestamp(site_date(site) or NO_CONTENT_DATE))
+    titles = entry_titles(page.article for page in pages)
+    for article_page, title in zip(pages, titles, strict=True):
+        article = article_page.article
+        entry = feed.add_entry(order="append")
+        entry.id(article_id(site, article))
+        entry.title(title)
+        entry.link(href=absolute(config.site_url, page_url(article.page)), rel="alternate", type="text/html")
+        entry.published(_timestamp(article.date))
+        entry.updated(_timestamp(article.date))
+        for topic in article_page.topics:
+            entry.category(term=topic.id, label=xml_text(topic.title))
+        summary = article.summary or (article.passages[0].markdown if article.passages else article.title)
+        entry.content(passage_html(summary), type="html")
+    return bytes(feed.atom_str(pretty=True))
+
+
+def passage_html(source: str) -> str:
+    """A passage's Markdown as HTML for a feed reader, through the same allow-list as the pages."""
+    return xml_text(sanitise_html(markdown.markdown(source, extensions=["tables"], output_format="html")))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Drop the characters XML 1.0 cannot hold (YAML lets a title carry them, escaped)."""
+    return _NOT_XML.sub("", text)

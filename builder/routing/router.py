@@ -1,0 +1,126 @@
+"""Decide which passage goes into which brief, and whose position each passage reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from builder.model import Actor, Article, RoutingSettings, Topic
+from builder.routing.matching import Mention, PhraseMatcher
+from builder.routing.sentences import sentence_spans
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRoute:
+    """Where one passage goes."""
+
+    number: int
+    """The passage's number in its article."""
+    mentioned: tuple[str, ...]
+    """Every topic the passage mentions, sorted by id."""
+    developments: tuple[str, ...]
+    """Topics for which the passage is quoted as a development."""
+    listed: tuple[str, ...]
+    """Topics the passage only names in a list ("Also discussed")."""
+    actors: tuple[str, ...]
+    """Actors (from the article's `actors`) whose position the passage reports."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRoutes:
+    """The routing of one article."""
+
+    slug: str
+    passages: tuple[PassageRoute, ...]
+    """Only passages that go somewhere."""
+    fallback: tuple[str, ...]
+    """Topics the article lists but no passage mentions: the brief shows its summary instead."""
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic this article feeds, sorted."""
+        found = set(self.fallback)
+        for route in self.passages:
+            found.update(route.developments, route.listed)
+        return tuple(sorted(found))
+
+
+class Router:
+    """Routes articles with one compiled matcher for topics and one for actors."""
+
+    def __init__(
+        self, topics: Mapping[str, Topic], actors: Mapping[str, Actor], settings: RoutingSettings
+    ) -> None:
+        self.settings = settings
+        self.topics = PhraseMatcher(
+            {t.id: t.aliases for t in topics.values()}, {t.id: t.exclude for t in topics.values()}
+        )
+        self.actors = PhraseMatcher({a.id: a.aliases for a in actors.values()})
+
+    def route(self, article: Article) -> ArticleRoutes:
+        """Route every passage of `article`."""
+        allowed = None if self.settings.auto else set(article.topics)
+        routes: list[PassageRoute] = []
+        mentioned_anywhere: set[str] = set()
+        speakers = article.actors
+        for passage in article.passages:
+            speakers = self._speakers(article, passage.text, speakers)
+            mentions = self.topics.mentions(passage.text)
+            if not mentions:
+                continue
+            mentioned = {owner for mention in mentions for owner in mention.owners}
+            mentioned_anywhere |= mentioned
+            listed = _listed_only(passage.text, mentions, self.settings.also_discussed_min_topics)
+            if allowed is not None:
+                mentioned &= allowed
+                listed &= allowed
+            if not mentioned:
+                continue
+            routes.append(
+                PassageRoute(
+                    number=passage.number,
+                    mentioned=tuple(sorted(mentioned)),
+                    developments=tuple(sorted(mentioned - listed)),
+                    listed=tuple(sorted(listed)),
+                    actors=speakers,
+                )
+            )
+        fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
+        return ArticleRoutes(article.slug, tuple(routes), fallback)
+
+    def _speakers(self, article: Article, text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+        """The article's actors this passage speaks for.
+
+        An article's `actors` are, by definition, the parties whose positions it reports. A passage
+        that names some of them speaks for those. One that names none ("the two sides agreed",
+        "the ministers said") continues the previous passage's speakers, and before any passage
+        has named one, speaks for all of them.
+        """
+        if not article.actors:
+            return ()
+        named = self.actors.owners_in(text) & set(article.actors)
+        return tuple(a for a in article.actors if a in named) if named else previous
+
+
+def _listed_only(text: str, mentions: Iterable[Mention], threshold: int) -> set[str]:
+    """Topics that appear only in sentences naming `threshold` or more topics (a list, not news)."""
+    spans = sentence_spans(text)
+    per_sentence: list[set[str]] = [set() for _ in spans]
+    where: dict[str, set[int]] = {}
+    for mention in mentions:
+        index = _sentence_of(spans, mention.start)
+        per_sentence[index] |= mention.owners
+        for owner in mention.owners:
+            where.setdefault(owner, set()).add(index)
+    return {
+        topic
+        for topic, sentences in where.items()
+        if all(len(per_sentence[i]) >= threshold for i in sentences)
+    }
+
+
+def _sentence_of(spans: list[tuple[int, int]], offset: int) -> int:
+    for index, (_, end) in enumerate(spans):
+        if offset < end:
+            return index
+    return max(len(spans) - 1, 0)

@@ -1,0 +1,231 @@
+"""Search: the Pagefind index of the site's pages, made beside MkDocs and written into the site.
+
+What is indexed (one record per page, an article's passages as sub-results) is
+builder.search.records' job; this module drives Pagefind with those records, lets a build stop it,
+and writes the bundle. Record URLs are site-root-relative (`/articles/2021/slug/`): the search
+script in the theme tells Pagefind the site's own base path at run time, so one index works at
+the root of a host, under `site_url`'s path, and under `briefdesk serve` alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Coroutine, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pagefind.index import IndexConfig
+
+from builder.briefs.assembly import Site
+from builder.errors import BuildError
+from builder.search.bundle import normalise, write_bundle
+from builder.search.records import FILTERS, SearchRecord, record_html, search_records
+from builder.search.service import FastService, PagefindFailure
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+__all__ = ["BUNDLE", "FILTERS", "Cancelled", "IndexJob", "Stopper", "index_site", "make_index"]
+
+BUNDLE = "pagefind"
+"""The index's folder in the site (`site/pagefind/`)."""
+WINDOW = 100
+"""Records sent to Pagefind before waiting for their answers."""
+
+
+def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
+    """Write the search index into `out`/pagefind; return how many records it holds."""
+    files, records = make_index(site, stopper)
+    write_index(files, records, out)
+    return records
+
+
+def make_index(site: Site, stopper: Stopper | None = None) -> tuple[dict[str, bytes], int]:
+    """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds."""
+    counted = _Counted(search_records(site))
+    files = bundle_files(counted, site.project.config.language, stopper)
+    return files, counted.count
+
+
+class _Counted(Iterable[SearchRecord]):
+    """Records, counted as Pagefind takes them (they are made one by one, never all held)."""
+
+    def __init__(self, records: Iterable[SearchRecord]) -> None:
+        self._records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[SearchRecord]:
+        for record in self._records:
+            self.count += 1
+            yield record
+
+
+class Cancelled(Exception):
+    """The build no longer needs the index it was making (MkDocs failed, or the user stopped it)."""
+
+
+class Stopper:
+    """Stop an indexing run from another thread: between records, or by stopping Pagefind itself.
+
+    Pagefind's last step (building the index from every record) takes minutes at 10,000 articles
+    and cannot be interrupted through its API, so a stop also terminates the binary.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._pid: int | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def check(self) -> None:
+        """Raise Cancelled if stopped (for work of other kinds done under the same stopper)."""
+        if self._stopped:
+            raise Cancelled("stopped")
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._terminate()
+
+    def attach(self, pid: int | None) -> None:
+        """The Pagefind process now running (None once it has exited)."""
+        with self._lock:
+            self._pid = pid
+            if self._stopped:
+                self._terminate()
+
+    def _terminate(self) -> None:
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+
+
+class IndexJob:
+    """Index the site in a background thread while the build runs MkDocs.
+
+    The index is made from the content model, not from the HTML, so it need not wait for MkDocs:
+    MkDocs works on one core and Pagefind on the other. Nothing is written until `write`, into
+    the folder the build is staging, so a failed build still leaves no trace.
+    """
+
+    def __init__(self, site: Site) -> None:
+        self._stopper = Stopper()
+        self._began = time.perf_counter()
+        self._result: tuple[dict[str, bytes], int, float] | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(site,), name="search", daemon=True)
+        self._thread.start()
+
+    def _run(self, site: Site) -> None:
+        try:
+            files, records = make_index(site, self._stopper)
+            self._result = (files, records, time.perf_counter() - self._began)
+        except BaseException as error:  # handed to the thread that waits for the index
+            self._result = error
+
+    def write(self, out: Path) -> tuple[int, float]:
+        """Wait for the index, write it into `out`/pagefind; return its records and indexing time."""
+        self._thread.join()
+        result = self._result
+        if isinstance(result, BaseException) or result is None:
+            raise result or BuildError("search: the indexing thread ended without an index")
+        files, records, seconds = result
+        write_index(files, records, out)
+        return records, seconds
+
+    def cancel(self) -> None:
+        """Stop indexing and wait until Pagefind has exited."""
+        self._stopper.stop()
+        self._thread.join()
+
+
+def write_index(files: Mapping[str, bytes], records: int, out: Path) -> None:
+    """Write Pagefind's (normalised) files as `out`/pagefind, replacing any folder there."""
+    bundle = out / BUNDLE
+    if bundle.exists():  # a docs/pagefind folder would otherwise mix with the index
+        shutil.rmtree(bundle)
+    try:
+        write_bundle(files, bundle)
+    except OSError as error:
+        raise BuildError(f"search: could not write the index to {bundle}: {error}") from error
+    log.info("search: indexed %d records", records)
+
+
+def bundle_files(
+    records: Iterable[SearchRecord], language: str, stopper: Stopper | None = None
+) -> dict[str, bytes]:
+    """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
+
+    Raises Cancelled soon after `stopper` is stopped.
+    """
+    stopper = stopper or Stopper()
+    try:
+        files = _run_async(_index_files(records, language, stopper))
+    except FileNotFoundError as error:
+        raise BuildError(
+            f"search: the Pagefind binary was not found ({error}); "
+            "install Briefdesk with its dependencies (pip install 'pagefind[bin]')"
+        ) from error
+    except (PagefindFailure, OSError) as error:
+        if stopper.stopped:  # we stopped the binary ourselves
+            raise Cancelled("search indexing stopped") from error
+        raise BuildError(f"search: Pagefind could not build the index: {error}") from error
+    return normalise(files)
+
+
+def _run_async(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` to the end with asyncio.run, in a thread of its own if this one runs a loop.
+
+    A caller may already run an event loop in this thread (Playwright's sync API, a notebook),
+    where asyncio.run refuses to start another.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
+async def _index_files(
+    records: Iterable[SearchRecord], language: str, stopper: Stopper
+) -> dict[str, bytes]:
+    """Index `records` with Pagefind; return its bundle's files (relative path -> bytes)."""
+    if stopper.stopped:
+        raise Cancelled("search indexing stopped")
+    service = FastService()
+    await service.launch()
+    stopper.attach(service.pid)
+    try:
+        index = await service.create_index(IndexConfig(force_language=language))
+        # Requests go out WINDOW at a time without waiting for each answer, which halves the time
+        # spent adding records. Order still holds: tasks first run in the order they were created
+        # and each writes its request before it first waits, and the binary handles requests one
+        # by one as they arrive, so pages are numbered in our order and the output is stable.
+        # Records are made as they are sent: their HTML is never all held at once.
+        pending = iter(records)
+        while window := list(itertools.islice(pending, WINDOW)):
+            if stopper.stopped:
+                raise Cancelled("search indexing stopped")
+            await asyncio.gather(
+                *(
+                    index.add_html_file(content=record_html(record, language), url=record.url)
+                    for record in window
+                )
+            )
+        # In memory, not written by the binary: see builder.search.service on why.
+        return {str(file["path"]): file["content"] for file in await index.get_files()}
+    finally:
+        await service.close()
+        stopper.attach(None)

@@ -1,0 +1,179 @@
+"""The builds behind `briefdesk serve`: one full build, then quick updates in place.
+
+After an edit, the page a reader is looking at must change within seconds even at 10,000
+articles, so a rebuild does only what that page needs before browsers reload. The cache of
+parsed, routed and rendered articles stays in memory from one rebuild to the next (reading it
+back from disk took seconds at that size). The feeds, the cache on disk and the search index,
+which no open page shows, catch up in the background after the reload; the next edit stops a
+catch-up still running (re-indexing takes minutes at that size) and starts its own.
+
+An edit to articles that keep their page is shown before all that: `preview` renders the edited
+articles' own pages from those files alone (builder.serve.preview) through a MkDocs kept loaded
+(builder.site.warmdocs), and browsers reload; the full update that follows brings the briefs, the
+timeline and the actor pages that quote the articles up to date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from builder.briefs.assembly import Site
+from builder.build.cache import BuildCache, digest_of
+from builder.build.output import update_page
+from builder.build.pipeline import BuildOptions, BuildReport, build, catch_up
+from builder.diagnostics import Diagnostics
+from builder.errors import BriefdeskError
+from builder.search.index import Cancelled, Stopper
+from builder.serve.preview import ArticlePreview
+from builder.site import mkdocs
+from builder.site.warmdocs import WarmDocs
+
+
+class LiveBuilder:
+    """Rebuild one project again and again, each time from what the last build left."""
+
+    def __init__(self, options: BuildOptions, announce: Callable[[str], None] = lambda text: None) -> None:
+        self.options = options
+        self.announce = announce
+        self.cache = BuildCache.open(options.build_dir) if options.cache else None
+        self._built = False
+        self._behind: Site | None = None
+        """The site whose feeds and search index are not yet written."""
+        self._catching_up: tuple[threading.Thread, Stopper] | None = None
+        self._preview: ArticlePreview | None = None
+        """Renders edited articles against the project of the last good update (None before one)."""
+        self._warm: WarmDocs | None = None
+        self._previewed = False
+
+    @property
+    def shows_more_than_preview(self) -> bool:
+        """Whether the last rebuild changed pages beyond those its preview had already shown."""
+        return not self._previewed
+
+    def rebuild(self, diagnostics: Diagnostics) -> BuildReport:
+        """A full build the first time (until one succeeds), then an incremental one; raise on failure."""
+        self.stop_catching_up()  # it reads the cache and writes into the site, as the build will
+        previewed, self._previewed = self._previewed, False
+        options = dataclasses.replace(self.options, incremental=True) if self._built else self.options
+        try:
+            report = build(options, diagnostics, cache=self.cache, renderer=self._render_loaded)
+        except BaseException:
+            self._preview = None  # previews resume after the next good update
+            self.start_catching_up()  # the last good site stays served: finish what it was owed
+            raise
+        if self._built and not report.up_to_date and report.site is not None:
+            self._behind = report.site
+        self._built = True
+        self._previewed = previewed and report.pages_changed == []
+        if report.project is not None:
+            self._preview = ArticlePreview(report.project)
+            self._warm_up()
+        return report
+
+    def preview(self, changed: Sequence[str]) -> bool:
+        """Show edited articles' own pages at once, if the edit allows; whether pages were updated.
+
+        `changed` holds the project-relative paths that changed. When this declines, nothing was
+        written; when rendering fails, only the Markdown may have been. Either way `rebuild` does
+        the whole update as usual. When it succeeds, `rebuild` must still follow to update the
+        pages that quote the articles.
+        """
+        if self._preview is None or self._warm is None:
+            return False
+        pages = self._preview.pages(changed)
+        if pages is None:
+            return False
+        self.stop_catching_up()  # its Pagefind run would take the core MkDocs needs
+        docs = self.options.docs_dir
+        for path, text in pages:
+            update_page(docs, path, text)
+        ok, _ = self._warm.render(
+            [path for path, _ in pages], mkdocs.source_date_epoch(self._preview.project)
+        )
+        if not ok:
+            # The Markdown is written but its page may not be: the update that follows must not
+            # take the loaded MkDocs' path, which renders only pages whose Markdown it changes.
+            self._drop_warm()
+        self._previewed = ok
+        return ok  # its warnings are reported by the full update that follows
+
+    def _render_loaded(
+        self, config_path: Path, pages: Sequence[str], epoch: int
+    ) -> tuple[bool, list[str]] | None:
+        """Render an update's changed pages with the loaded MkDocs, if it loaded these settings and pages."""
+        if self._warm is None or self._warm.fingerprint != self._fingerprint(config_path):
+            return None
+        ok, lines = self._warm.render(pages, epoch, templates=True)
+        if not ok:  # the dirty build that follows does the work; a fresh MkDocs loads after it
+            self._drop_warm()
+        return ok, lines
+
+    def _warm_up(self) -> None:
+        """Have a loaded MkDocs ready for previews, matching the last update's settings and pages."""
+        config = self.options.build_dir / "mkdocs.yml"
+        fingerprint = self._fingerprint(config)
+        if fingerprint is None:
+            return
+        if self._warm is not None and self._warm.fingerprint == fingerprint:
+            return
+        self._drop_warm()
+        self._warm = WarmDocs(config, self.options.site_dir, fingerprint)
+
+    def _drop_warm(self) -> None:
+        if self._warm is not None:
+            self._warm.close()
+            self._warm = None
+
+    def _fingerprint(self, config: Path) -> str | None:
+        """What a loaded MkDocs depends on: its settings and the list of pages (not their text)."""
+        try:
+            listed = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(self.options.docs_dir)
+                for name in names
+            )
+            return digest_of(config.read_bytes(), *listed)
+        except OSError:
+            return None
+
+    def start_catching_up(self) -> threading.Thread | None:
+        """Write, in a background thread, what the last rebuild left for later (if anything)."""
+        site = self._behind
+        if site is None:
+            return None
+        stopper = Stopper()
+        thread = threading.Thread(target=self._catch_up, args=(site, stopper), name="catch-up", daemon=True)
+        self._catching_up = (thread, stopper)
+        thread.start()
+        return thread
+
+    def stop_catching_up(self) -> None:
+        """Stop a catch-up still running and wait for it; what it left undone stays due."""
+        if self._catching_up is not None:
+            thread, stopper = self._catching_up
+            stopper.stop()
+            thread.join()
+            self._catching_up = None
+
+    def close(self) -> None:
+        """Stop any catch-up and keep the cache on disk for the next build."""
+        self.stop_catching_up()
+        self._drop_warm()
+        if self.cache is not None:
+            self.cache.save()
+
+    def _catch_up(self, site: Site, stopper: Stopper) -> None:
+        try:
+            records = catch_up(site, self.options, self.cache, stopper)
+        except Cancelled:
+            return  # a newer edit is being built; `_behind` still names the work
+        except BriefdeskError as exc:
+            self.announce(f"error: feeds and search index not refreshed: {exc}")
+            return
+        if self._behind is site:
+            self._behind = None
+        self.announce(f"feeds and search index refreshed ({records:,} records)")

@@ -1,0 +1,192 @@
+"""MkDocs kept loaded between edits, to render the pages an edit under `serve` changed in a moment.
+
+`mkdocs build --dirty` starts an interpreter, loads the theme, walks every file and builds the
+navigation before it skips all but the changed pages: about three seconds at 10,000 articles.
+This process does that once, then renders named pages on request. Each request is served by a
+forked child of the loaded process, so pages populated for one request never leak into the next
+and the loaded state stays exactly as a fresh build would have it.
+
+Run as `python -m builder.site.warmdocs CONFIG SITE_DIR`. It prints `{"ready": true}` once loaded, then
+answers each line `{"pages": ["articles/2021/x.md"], "epoch": 1700000000, "templates": false}` on
+stdin (`templates`: also the theme's pages that list every page, such as sitemap.xml) with
+`{"ok": true, "messages": [...]}` on stdout, `messages` being MkDocs' warnings as its command line
+would print them ("WARNING - ..."), for `builder.site.mkdocs` to turn into diagnostics.
+
+It renders with MkDocs' own page-building steps (`_populate_page`, `_build_page`), which are
+private to MkDocs: pyproject pins MkDocs to the 1.6 series, and tests/test_livebuild.py checks
+that a page rendered here is byte-identical to the one `mkdocs build` writes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+
+class WarmDocs:
+    """A loaded MkDocs for one config and site folder, rendering pages on request (for `serve`).
+
+    Starting it takes as long as MkDocs takes to load the site (seconds at 10,000 articles), so it
+    is started in the background after a build and waited for only when first asked for a page.
+    """
+
+    def __init__(self, config_path: Path, site_dir: Path, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        """What it loaded (settings and page list): when that changes, a new one is needed."""
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "builder.site.warmdocs", str(config_path), str(site_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # its warnings come back in the answers
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},  # as builder.site.mkdocs runs MkDocs
+        )
+        self._ready = False
+
+    def render(self, pages: Sequence[str], epoch: int, *, templates: bool = False) -> tuple[bool, list[str]]:
+        """Render `pages` (docs paths) into the site; whether all went well, and MkDocs' warnings.
+
+        With `templates`, also the theme's own pages (sitemap.xml, 404.html), as `mkdocs build
+        --dirty` would: they list every page with the build date, which an edit may change.
+        """
+        try:
+            if not self._ready:
+                self._ready = bool(json.loads(self._read()).get("ready"))
+            request = {"pages": list(pages), "epoch": epoch, "templates": templates}
+            self._write(json.dumps(request) + "\n")
+            answer = json.loads(self._read())
+        except (OSError, ValueError) as error:
+            return False, [f"ERROR - the page renderer stopped: {error}"]
+        return bool(answer.get("ok")), [str(line) for line in answer.get("messages", [])]
+
+    def close(self) -> None:
+        """Let the process end (its input closes), killing it if it does not."""
+        process = self._process
+        try:
+            _stream(process.stdin).close()
+            process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+        _stream(process.stdout).close()
+
+    def _read(self) -> str:
+        line = _stream(self._process.stdout).readline()
+        if not line:
+            raise OSError("no answer")
+        return line
+
+    def _write(self, text: str) -> None:
+        stream = _stream(self._process.stdin)
+        stream.write(text)
+        stream.flush()
+
+
+def _stream(stream: IO[str] | None) -> IO[str]:
+    assert stream is not None  # the process was started with pipes
+    return stream
+
+
+class _Collect(logging.Handler):
+    """Keep MkDocs' warnings and errors, worded as `mkdocs build` prints them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname} - {record.getMessage()}")
+
+
+def main(argv: Sequence[str]) -> int:
+    from mkdocs.commands import build as mkbuild
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils import get_build_date
+
+    config_file, site_dir = argv
+    logging.getLogger("mkdocs").addHandler(logging.NullHandler())
+    config = load_config(config_file=config_file, site_dir=site_dir, strict=False)
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    for file in files.documentation_pages():
+        if file.page is None:  # pages left out of the navigation (articles, actors)
+            Page(None, file, config)
+    env = config.plugins.on_env(env, config=config, files=files)
+    doc_files = files.documentation_pages()
+    _answer({"ready": True})
+
+    def render(request: dict[str, Any]) -> dict[str, Any]:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(request["epoch"]))
+        for doc in doc_files:  # stamped when loaded; the sitemap's archive is dated by them
+            assert doc.page is not None
+            doc.page.update_date = get_build_date()
+        collect = _Collect()
+        logging.getLogger("mkdocs").addHandler(collect)
+        pages = []
+        for uri in request["pages"]:
+            file = files.get_file_from_path(uri)
+            if file is None or file.page is None:
+                return {"ok": False, "messages": [f"ERROR - no page {uri!r} in the loaded site"]}
+            mkbuild._populate_page(file.page, config, files)
+            pages.append(file.page)
+        if request.get("templates"):
+            for template in config.theme.static_templates:
+                mkbuild._build_theme_template(template, env, files, config, nav)
+        for page in pages:
+            mkbuild._build_page(page, config, doc_files, nav, env)
+        for page in pages:  # as `mkdocs build` does once every page is built
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        return {"ok": not any(line.startswith("ERROR") for line in collect.lines), "messages": collect.lines}
+
+    for line in sys.stdin:
+        if line.strip():
+            _answer(_in_child(render, json.loads(line)))
+    return 0
+
+
+def _in_child(work: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """Run `work(request)` in a forked child, so whatever it changes dies with it."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, send the answer, and leave without cleanup handlers
+        os.close(reading)
+        try:
+            answer = work(request)
+        except Exception as error:  # reported to serve, which falls back to a full update
+            answer = {"ok": False, "messages": [f"ERROR - {type(error).__name__}: {error}"]}
+        with os.fdopen(writing, "w", encoding="utf-8") as pipe:
+            json.dump(answer, pipe)
+        os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, encoding="utf-8") as pipe:
+        text = pipe.read()
+    os.waitpid(pid, 0)
+    try:
+        return dict(json.loads(text))
+    except ValueError:
+        return {"ok": False, "messages": ["ERROR - the page renderer stopped without an answer"]}
+
+
+def _answer(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
