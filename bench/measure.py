@@ -35,7 +35,8 @@ def measure_build(root: Path, markdown_only: bool) -> dict[str, Any]:
     started = time.perf_counter()
     # Imported here so the import time counts in `seconds`, as it does for `briefdesk build`.
     import builder
-    from builder.build.pipeline import BuildOptions, build
+    from builder.build.options import BuildOptions
+    from builder.build.pipeline import build
     from builder.diagnostics import Diagnostics
     from builder.errors import BriefdeskError
 

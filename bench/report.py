@@ -10,12 +10,9 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bench.probes import FolderSize, Run
-
-if TYPE_CHECKING:
-    from bench.run import CorpusResult
+from bench.results import CorpusResult
 
 GIB = 1024**3
 MIB = 1024**2

@@ -416,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         project = (args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-search-size-"))) / "project"
         _log(f"generating and building {args.articles:,} articles in {project}")
         generate(args.articles, project)
-        from builder.build.pipeline import BuildOptions, build
+        from builder.build.options import BuildOptions
+        from builder.build.pipeline import build
         from builder.diagnostics import Diagnostics
 
         build(BuildOptions(root=project), Diagnostics())

@@ -21,7 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.build.pipeline import BuildOptions, build
+from builder.build.options import BuildOptions
+from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
 from builder.serve.livebuild import LiveBuilder

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.build.pipeline import BuildOptions, build
+from builder.build.options import BuildOptions
+from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
 from builder.serve.livebuild import LiveBuilder

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import builder.markdown.sanitise
 from builder.briefs import markup
+from builder.markdown import extensions
 from builder.markdown.sanitise import (
-    EXTENSIONS,
     Removal,
     SanitisedMarkdown,
     describe_removals,
@@ -28,7 +28,7 @@ CORPUS = ("xss.txt", "xss-markdown.txt")
 
 
 def render(source: str) -> str:
-    return markdown.markdown(source, extensions=list(EXTENSIONS))
+    return markdown.markdown(source, extensions=list(extensions.NAMES))
 
 
 def placements(block: str) -> dict[str, str]:

@@ -1,6 +1,7 @@
-"""`briefdesk import`: turn a saved web page or a clipped text into a draft article.
+"""Authoring: what an editor asks for in, a new valid content file out (`import`, `new`).
 
-The stages, called in order by `importer.import_file`:
+scaffolding makes `new`'s files. `import` turns a saved web page or a clipped text into a draft
+article; its stages, called in order by `importer.import_file`:
 
     reading   bytes from a file or standard input, refused when empty, binary or huge
     charset   bytes -> text, honouring a byte-order mark or the page's declared charset

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.content import project
 from builder.content.loading import discover, read_config
-from builder.content.project import load_one
 from builder.content.validation import validate_config
-from builder.diagnostics import Diagnostic
+from builder.diagnostics import Diagnostic, Diagnostics
 from builder.errors import ContentError, UsageError
 from builder.model import Actor, Article, RoutingSettings, Topic
 from builder.routing.router import Router
@@ -61,17 +61,8 @@ def load_vocabulary(root: Path) -> Vocabulary:
         first = next((p for p in problems if p.severity == "error"), None)
         reason = first.format() if first else "site_config.yml is not valid"
         raise ContentError(f"cannot read the project's settings: {reason}; run 'briefdesk check'")
-    topics: dict[str, Topic] = {}
-    actors: dict[str, Actor] = {}
-    sources, _ = discover(root)
-    for source in sources:
-        if source.kind == "article":
-            continue
-        loaded, _ = load_one(root, source)
-        if isinstance(loaded, Topic):
-            topics[loaded.id] = loaded
-        elif isinstance(loaded, Actor):
-            actors[loaded.id] = loaded
+    # Their problems are `briefdesk check`'s to report: suggestions use what loads.
+    topics, actors = project.load_vocabulary(root, discover(root)[0], Diagnostics())
     return Vocabulary(topics, actors, config.routing)
 
 

@@ -20,17 +20,15 @@ content repository and built in CI, fails the check and is ignored.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import os
 import pickle
-import sys
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+from builder.build.keys import code_fingerprint
 from builder.diagnostics import Diagnostic
 from builder.model import Article
 from builder.routing.router import ArticleRoutes
@@ -38,29 +36,6 @@ from builder.routing.router import ArticleRoutes
 log = logging.getLogger(__name__)
 
 CACHE_FILE = ".cache/articles.pickle"
-_FORMAT = 2
-
-
-@cache
-def code_fingerprint() -> str:
-    """SHA-256 over Briefdesk's own source files and the Python version."""
-    digest = hashlib.sha256(f"{_FORMAT}:{sys.version}".encode())
-    package = Path(__file__).resolve().parents[1]  # builder/, every stage folder included
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".jinja", ".html", ".css", ".js"):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def digest_of(*parts: str | bytes) -> str:
-    """SHA-256 of several parts, unambiguously separated."""
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
 
 
 @dataclass(slots=True)

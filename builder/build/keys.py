@@ -1,4 +1,6 @@
-"""What a page depends on, decided in one place: everything its template could read.
+"""What depends on what, decided in one place: page keys, the build's input digest, the site manifest.
+
+Above all, what a page depends on: everything its template could read.
 
 A page is a template rendered over a context: `page_path`, `config`, the page's own data (an
 article's `entry`, a brief's `brief` and `topic`, an actor's `entry` and `actor`) and `site`,
@@ -30,14 +32,43 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import PurePath
+from functools import cache
+from pathlib import Path, PurePath
 from typing import Any
 
 from jinja2 import Environment, meta
 
-from builder.build.cache import digest_of
-from builder.model import Article
+from builder.briefs.rendering import environment
+from builder.model import Article, Project, SiteConfig
+
+CACHE_FORMAT = 2
+"""Bumped when the cache's layout changes, so an old cache file is read as a cold one."""
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 over Briefdesk's own source files and the Python version."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version}".encode())
+    package = Path(__file__).resolve().parents[1]  # builder/, every stage folder included
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".jinja", ".html", ".css", ".js"):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_of(*parts: str | bytes) -> str:
+    """SHA-256 of several parts, unambiguously separated."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
 
 ONLY_WHEN_NAMED = frozenset({"site"})
 """Context variables that enter a key only when a template names them (see the module's docstring)."""
@@ -146,3 +177,42 @@ def _source(env: Environment, name: str) -> str:
     loader: Any = env.loader
     source: str = loader.get_source(env, name)[0]
     return source
+
+
+# --- keys of the build as a whole -------------------------------------------------------------
+
+
+def routing_key(project: Project) -> str:
+    """Everything routing depends on besides the article itself."""
+    return digest_of(
+        repr(project.config.routing),
+        *(repr((t.id, t.aliases, t.exclude)) for t in project.topics.values()),
+        *(repr((a.id, a.aliases)) for a in project.actors.values()),
+    )
+
+
+def inputs_digest(project: Project, root: Path, file_digest: Callable[[str], str | None]) -> str | None:
+    """A digest of everything a build reads (None if an article's content digest is unknown).
+
+    `file_digest(path)` is the digest of an article file's bytes, as the cache knows it.
+    """
+    articles = [(article.path, file_digest(article.path)) for article in project.articles]
+    if any(digest is None for _, digest in articles):
+        return None
+    return digest_of(
+        code_fingerprint(),
+        template_fingerprint(environment(root)),
+        repr(project.config),
+        *(repr(topic) for topic in project.topics.values()),
+        *(repr(actor) for actor in project.actors.values()),
+        *(f"{path}\0{digest}" for path, digest in articles),
+    )
+
+
+def site_manifest(pages: list[tuple[str, str]], config: SiteConfig, site_key: str) -> str:
+    """A digest of everything the HTML site is made from: the pages, the settings, our code, and
+    the whole site's data (`site_key`), which the feeds and the search index are made from: they
+    show what a project template may leave off the pages (a topic's overview, say)."""
+    return digest_of(
+        code_fingerprint(), repr(config), site_key, *(f"{path}\0{text}" for path, text in sorted(pages))
+    )

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 import shutil
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from jinja2 import Environment
 
 from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, environment, render, site_page_specs
-from builder.build.cache import BuildCache, code_fingerprint, digest_of
-from builder.build.keys import PageKeys, template_fingerprint
+from builder.build.cache import BuildCache
+from builder.build.keys import PageKeys, inputs_digest, routing_key, site_manifest
+from builder.build.options import BuildOptions
 from builder.build.output import (
     check_output_folder,
     mark_as_site,
@@ -29,123 +25,19 @@ from builder.build.output import (
     write_manifest,
     write_pages,
 )
+from builder.build.report import BuildReport, PageRenderer, StageWatcher
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError, ContentError
 from builder.feeds import atom as feeds
 from builder.feeds import sitemap
-from builder.model import Article, Project, SiteConfig
+from builder.model import Article, Project
 from builder.parallel import map_files
 from builder.routing.router import ArticleRoutes, Router
 from builder.search import index as search
 from builder.site import mkdocs
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """What to build and where."""
-
-    root: Path
-    """The project folder."""
-    out: Path | None = None
-    """The HTML site folder (default: <root>/site)."""
-    strict: bool = False
-    markdown_only: bool = False
-    jobs: int | None = None
-    cache: bool = True
-    """Reuse parsed, routed and rendered articles from build/.cache/ where their inputs are unchanged."""
-    incremental: bool = False
-    """Update build/docs/ and the site in place, page by page (for `serve`; not atomic)."""
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / "build"
-
-    @property
-    def docs_dir(self) -> Path:
-        return self.build_dir / "docs"
-
-    @property
-    def site_dir(self) -> Path:
-        return self.out if self.out is not None else self.root / "site"
-
-
-class StageWatcher(Protocol):
-    """Told when each stage starts and ends (the CLI draws a progress display from it)."""
-
-    def started(self, stage: str) -> None: ...
-
-    def finished(self, stage: str, seconds: float, detail: str) -> None: ...
-
-
-class PageRenderer(Protocol):
-    """Renders named Markdown pages into the site with a MkDocs kept loaded (serve's)."""
-
-    def __call__(self, config_path: Path, pages: Sequence[str], epoch: int) -> tuple[bool, list[str]] | None:
-        """Whether all went well and MkDocs' warnings ("WARNING - ..."); None if it loaded other
-        settings or another list of pages than `config_path` and the docs folder now hold."""
-        ...
-
-
-@dataclass(slots=True)
-class BuildReport:
-    """What a build did, for the console summary and the benchmarks."""
-
-    articles: int = 0
-    briefs: int = 0
-    pages: int = 0
-    stages: dict[str, float] = field(default_factory=dict)
-    """Wall time per stage, in seconds, in the order run."""
-    project: Project | None = None
-    """The loaded project (for `serve`'s previews), also when the site was up to date."""
-    site: Site | None = None
-    """The assembled site (for `serve`, which refreshes the search index after reloading)."""
-    pages_changed: list[str] | None = None
-    """Markdown pages (docs paths) an incremental update wrote or deleted (None for a whole build)."""
-    up_to_date: bool = False
-    """Nothing that the site is made from changed, so the site was left as it was."""
-    details: dict[str, str] = field(default_factory=dict)
-    """What each stage handled, e.g. "1,004 files", for the progress display."""
-    watcher: StageWatcher | None = None
-
-    began: float = field(default_factory=time.perf_counter)
-    ended: float | None = None
-
-    @property
-    def seconds(self) -> float:
-        """Wall time from the start of the build to the end of its last stage.
-
-        Not the sum of the stages: search runs at the same time as MkDocs.
-        """
-        return (self.ended or time.perf_counter()) - self.began
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[StageTiming]:
-        """Time a stage (and tell the watcher); set `details[name]` inside to describe its work.
-
-        A stage whose work ran elsewhere (in a background thread) sets the timing's `seconds`.
-        """
-        started = time.perf_counter()
-        timing = StageTiming()
-        if self.watcher:
-            self.watcher.started(name)
-        try:
-            yield timing
-        finally:
-            self.ended = time.perf_counter()
-            elapsed = timing.seconds if timing.seconds is not None else self.ended - started
-            self.stages[name] = self.stages.get(name, 0.0) + elapsed
-            if self.watcher:
-                self.watcher.finished(name, elapsed, self.details.get(name, ""))
-
-
-@dataclass(slots=True)
-class StageTiming:
-    """What a stage may say about its own duration."""
-
-    seconds: float | None = None
 
 
 def build(
@@ -177,7 +69,9 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     report.project = project
-    inputs = inputs_digest(project, root, cache) if cache is not None and not options.incremental else None
+    inputs = (
+        inputs_digest(project, root, cache.digest) if cache is not None and not options.incremental else None
+    )
     if inputs is not None and _unchanged(inputs, options):
         report.up_to_date = True  # same content, templates, settings and code as the last build
         return report
@@ -352,15 +246,6 @@ def route_articles(
     return {a.slug: routes[a.slug] for a in project.published}
 
 
-def routing_key(project: Project) -> str:
-    """Everything routing depends on besides the article itself."""
-    return digest_of(
-        repr(project.config.routing),
-        *(repr((t.id, t.aliases, t.exclude)) for t in project.topics.values()),
-        *(repr((a.id, a.aliases)) for a in project.actors.values()),
-    )
-
-
 def _route_one(router: Router, article: Article) -> ArticleRoutes:
     return router.route(article)
 
@@ -415,36 +300,12 @@ def _render_one(env: Environment, spec: PageSpec) -> str:
     return render(env, spec)
 
 
-def inputs_digest(project: Project, root: Path, cache: BuildCache) -> str | None:
-    """A digest of everything a build reads (None if an article's content digest is unknown)."""
-    articles = [(article.path, cache.digest(article.path)) for article in project.articles]
-    if any(digest is None for _, digest in articles):
-        return None
-    return digest_of(
-        code_fingerprint(),
-        template_fingerprint(environment(root)),
-        repr(project.config),
-        *(repr(topic) for topic in project.topics.values()),
-        *(repr(actor) for actor in project.actors.values()),
-        *(f"{path}\0{digest}" for path, digest in articles),
-    )
-
-
 def _unchanged(inputs: str, options: BuildOptions) -> bool:
     """The last build read exactly these inputs, and its output is still there as it left it."""
     last_inputs, last_pages = read_manifest(options.build_dir)
     if last_inputs != inputs or not options.docs_dir.is_dir():
         return False
     return options.markdown_only or site_manifest_of(options.site_dir) == last_pages
-
-
-def site_manifest(pages: list[tuple[str, str]], config: SiteConfig, site_key: str) -> str:
-    """A digest of everything the HTML site is made from: the pages, the settings, our code, and
-    the whole site's data (`site_key`), which the feeds and the search index are made from: they
-    show what a project template may leave off the pages (a topic's overview, say)."""
-    return digest_of(
-        code_fingerprint(), repr(config), site_key, *(f"{path}\0{text}" for path, text in sorted(pages))
-    )
 
 
 def write_markdown(pages: list[tuple[str, str]], docs_dir: Path) -> int:

@@ -1,45 +1,21 @@
 """Editor commands: `briefdesk import` and `briefdesk new article|topic|actor`.
 
-Thin click wrappers, registered on the main group by `builder.cli`. Each command also turns our
-own errors into one `error: ...` line and its exit status, so it behaves the same when invoked
-on its own (as the tests do) as under the main group.
+Thin click wrappers, registered on the main group by `builder.cli`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
-from builder.cli.options import project_option
-from builder.errors import BriefdeskError
+from builder.cli.common import project_option, reporting_errors
 
 if TYPE_CHECKING:
     from builder.authoring.scaffolding import Scaffold
     from builder.authoring.suggest import Suggestion
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_project_option = project_option
-
-
-def _reporting_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print a BriefdeskError as one line and exit with its status, never with a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except BriefdeskError as exc:
-            click.echo(f"error: {exc}", err=True)
-            raise click.exceptions.Exit(exc.exit_code) from None
-
-    return wrapper
 
 
 def _shown(project: Path, relative: str) -> str:
@@ -65,8 +41,8 @@ def _counts(items: tuple[Suggestion, ...]) -> str:
 )
 @click.option("--title", default=None, help="Headline (default: found in the page).")
 @click.option("--force", is_flag=True, help="Replace the draft if it already exists.")
-@_project_option
-@_reporting_errors
+@project_option
+@reporting_errors
 def import_command(
     file: str,
     url: str | None,
@@ -117,8 +93,8 @@ def new() -> None:
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Publication date (default: today).")
 @click.option("--url", default=None, help="The original's address.")
 @click.option("--draft", "draft_flag", is_flag=True, help="Mark it a draft: checked, never published.")
-@_project_option
-@_reporting_errors
+@project_option
+@reporting_errors
 def new_article(
     title: str, source: str | None, date: str | None, url: str | None, draft_flag: bool, project: Path
 ) -> None:
@@ -139,8 +115,8 @@ def new_article(
 )
 @click.option("--region", default=None, help="Groups the topic on the home page.")
 @click.option("--summary", default=None, help="One line for cards and feeds.")
-@_project_option
-@_reporting_errors
+@project_option
+@reporting_errors
 def new_topic(
     topic_id: str,
     title: str,
@@ -165,8 +141,8 @@ def new_topic(
 @click.option("--name", required=True, help='How the actor is named, e.g. "Wang Yi".')
 @click.option("--alias", "aliases", multiple=True, help="Another name that counts as a mention (repeatable).")
 @click.option("--kind", type=click.Choice(["state", "organisation", "person", "group"]), default=None)
-@_project_option
-@_reporting_errors
+@project_option
+@reporting_errors
 def new_actor(actor_id: str, name: str, aliases: tuple[str, ...], kind: str | None, project: Path) -> None:
     """Write content/actors/ID.md."""
     from builder.authoring import scaffolding

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder.build.cache import BuildCache, digest_of
+from builder.build.cache import BuildCache
+from builder.build.keys import digest_of
 from builder.content.loading import SourceFile, discover, read_config, read_document
 from builder.content.sourcefiles import SourceProblem, read_bytes
 from builder.content.validation import cross_check, validate_config, validate_document
@@ -39,19 +40,8 @@ def load_project(
             "no-content",
             "no content/ folder: articles go in content/articles/, topics in content/topics/",
         )
-    topics: dict[str, Topic] = {}
-    actors: dict[str, Actor] = {}
-    article_sources: list[SourceFile] = []
-    for source in sources:
-        if source.kind == "article":
-            article_sources.append(source)
-            continue
-        loaded, found = load_one(root, source)
-        diagnostics.extend(found)
-        if isinstance(loaded, Topic):
-            topics[loaded.id] = loaded
-        elif isinstance(loaded, Actor):
-            actors[loaded.id] = loaded
+    topics, actors = load_vocabulary(root, sources, diagnostics)
+    article_sources = [source for source in sources if source.kind == "article"]
     articles: list[Article] = []
     for loaded, found in _load_articles(root, article_sources, jobs, cache):
         diagnostics.extend(found)
@@ -72,6 +62,27 @@ def load_project(
 
 
 Loaded = tuple[Article | Topic | Actor | None, Sequence[Diagnostic]]
+
+
+def load_vocabulary(
+    root: Path, sources: Sequence[SourceFile], diagnostics: Diagnostics
+) -> tuple[dict[str, Topic], dict[str, Actor]]:
+    """The topics and actors among `sources`, by id; their files' problems go into `diagnostics`.
+
+    The one loader of the vocabulary: the build's and `import`'s suggestions alike.
+    """
+    topics: dict[str, Topic] = {}
+    actors: dict[str, Actor] = {}
+    for source in sources:
+        if source.kind == "article":
+            continue
+        loaded, found = load_one(root, source)
+        diagnostics.extend(found)
+        if isinstance(loaded, Topic):
+            topics[loaded.id] = loaded
+        elif isinstance(loaded, Actor):
+            actors[loaded.id] = loaded
+    return topics, actors
 
 
 def load_one(root: Path, source: SourceFile, data: bytes | None = None) -> Loaded:

@@ -14,13 +14,13 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import markdown
 from feedgen.feed import FeedGenerator
 
 from builder import __version__
 from builder.briefs.assembly import ArticleExcerpts, Brief, Site, by_article
 from builder.briefs.rendering import long_date
 from builder.feeds.pagedates import site_date
+from builder.markdown import extensions
 from builder.markdown.sanitise import sanitise_html
 from builder.model import Article
 from builder.urls import absolute, page_url, tag_authority
@@ -167,7 +167,7 @@ def site_feed(site: Site) -> bytes:
 
 def passage_html(source: str) -> str:
     """A passage's Markdown as HTML for a feed reader, through the same allow-list as the pages."""
-    return xml_text(sanitise_html(markdown.markdown(source, extensions=["tables"], output_format="html")))
+    return xml_text(sanitise_html(extensions.to_html(source)))
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

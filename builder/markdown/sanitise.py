@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-import markdown
 import nh3
+
+from builder.markdown import extensions
 
 TAGS = frozenset(
     "a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt em "
@@ -52,9 +53,6 @@ clobber the theme's DOM lookups or borrow its styles; no style: CSS can carry sc
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 """Schemes a URL may have; a URL without one (relative, `#fragment`) is allowed too."""
-EXTENSIONS = ("tables", "md_in_html", "admonition", "toc")
-"""The Python-Markdown extensions the site renders with (the MkDocs adapter's list)."""
-
 # Elements whose content is script, style or raw text: removed together with the element.
 _DROP_CONTENT = frozenset("script style textarea title xmp iframe noembed noframes noscript template".split())
 _TABLE_PARTS = frozenset("caption col colgroup tbody td tfoot th thead tr".split())
@@ -523,7 +521,7 @@ def _destination_scheme(destination: str) -> str | None:
 
 def _renderings(text: str) -> list[str]:
     """Render the block as pages place it: alone, quoted, and inside a `markdown` div."""
-    renderer = markdown.Markdown(extensions=list(EXTENSIONS))
+    renderer = extensions.renderer()
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
     pages = []
     for source in (text, quoted, f"<div markdown>\n\n{text}\n\n</div>"):

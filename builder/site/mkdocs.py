@@ -22,6 +22,7 @@ import yaml
 
 from builder.briefs.assembly import Site
 from builder.diagnostics import Diagnostic
+from builder.markdown import extensions
 from builder.model import Project
 
 THEME = Path(__file__).with_name("theme")
@@ -88,13 +89,9 @@ def mkdocs_config(site: Site, site_dir: str) -> dict[str, Any]:
         "strict": True,
         "theme": theme,
         "plugins": [],  # no built-in search: Pagefind indexes the site after the build
-        "markdown_extensions": [
-            # No attr_list: `{onclick=...}` in an article would become an HTML attribute.
-            "tables",
-            "md_in_html",
-            "admonition",
-            {"toc": {"permalink": True, "permalink_title": "Link to this section", "slugify": _SLUGIFY}},
-        ],
+        "markdown_extensions": extensions.for_mkdocs(
+            {"permalink": True, "permalink_title": "Link to this section", "slugify": _SLUGIFY}
+        ),
         "extra_css": [STYLESHEET, SEARCH_STYLESHEET],
         "extra_javascript": [SEARCH_SCRIPT],
         "not_in_nav": "/articles/\n/actors/*.md\n!/actors/index.md\n",

@@ -1,0 +1,35 @@
+"""What a build is asked to do, and where: the options every stage of a build reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and where."""
+
+    root: Path
+    """The project folder."""
+    out: Path | None = None
+    """The HTML site folder (default: <root>/site)."""
+    strict: bool = False
+    markdown_only: bool = False
+    jobs: int | None = None
+    cache: bool = True
+    """Reuse parsed, routed and rendered articles from build/.cache/ where their inputs are unchanged."""
+    incremental: bool = False
+    """Update build/docs/ and the site in place, page by page (for `serve`; not atomic)."""
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.build_dir / "docs"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.out if self.out is not None else self.root / "site"

@@ -1,0 +1,89 @@
+"""What a build tells its caller: stages and their timings as they run, and what was done."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from builder.briefs.assembly import Site
+from builder.model import Project
+
+
+class StageWatcher(Protocol):
+    """Told when each stage starts and ends (the CLI draws a progress display from it)."""
+
+    def started(self, stage: str) -> None: ...
+
+    def finished(self, stage: str, seconds: float, detail: str) -> None: ...
+
+
+class PageRenderer(Protocol):
+    """Renders named Markdown pages into the site with a MkDocs kept loaded (serve's)."""
+
+    def __call__(self, config_path: Path, pages: Sequence[str], epoch: int) -> tuple[bool, list[str]] | None:
+        """Whether all went well and MkDocs' warnings ("WARNING - ..."); None if it loaded other
+        settings or another list of pages than `config_path` and the docs folder now hold."""
+        ...
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a build did, for the console summary and the benchmarks."""
+
+    articles: int = 0
+    briefs: int = 0
+    pages: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+    """Wall time per stage, in seconds, in the order run."""
+    project: Project | None = None
+    """The loaded project (for `serve`'s previews), also when the site was up to date."""
+    site: Site | None = None
+    """The assembled site (for `serve`, which refreshes the search index after reloading)."""
+    pages_changed: list[str] | None = None
+    """Markdown pages (docs paths) an incremental update wrote or deleted (None for a whole build)."""
+    up_to_date: bool = False
+    """Nothing that the site is made from changed, so the site was left as it was."""
+    details: dict[str, str] = field(default_factory=dict)
+    """What each stage handled, e.g. "1,004 files", for the progress display."""
+    watcher: StageWatcher | None = None
+
+    began: float = field(default_factory=time.perf_counter)
+    ended: float | None = None
+
+    @property
+    def seconds(self) -> float:
+        """Wall time from the start of the build to the end of its last stage.
+
+        Not the sum of the stages: search runs at the same time as MkDocs.
+        """
+        return (self.ended or time.perf_counter()) - self.began
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[StageTiming]:
+        """Time a stage (and tell the watcher); set `details[name]` inside to describe its work.
+
+        A stage whose work ran elsewhere (in a background thread) sets the timing's `seconds`.
+        """
+        started = time.perf_counter()
+        timing = StageTiming()
+        if self.watcher:
+            self.watcher.started(name)
+        try:
+            yield timing
+        finally:
+            self.ended = time.perf_counter()
+            elapsed = timing.seconds if timing.seconds is not None else self.ended - started
+            self.stages[name] = self.stages.get(name, 0.0) + elapsed
+            if self.watcher:
+                self.watcher.finished(name, elapsed, self.details.get(name, ""))
+
+
+@dataclass(slots=True)
+class StageTiming:
+    """What a stage may say about its own duration."""
+
+    seconds: float | None = None

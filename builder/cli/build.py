@@ -1,0 +1,102 @@
+"""`briefdesk check` and `briefdesk build`: flags in, the stages run, diagnostics and a summary out."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from builder.cli.common import plural, print_diagnostics, project_option, reporting_errors, shown
+from builder.diagnostics import Diagnostics
+
+
+@click.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json prints a list of {path, line, severity, code, message}.",
+)
+@reporting_errors
+def check(project: Path, strict: bool, output_format: str) -> None:
+    """Validate the whole project and report every problem at once."""
+    from builder.content.project import load_project
+
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    loaded = load_project(project.resolve(), diagnostics)
+    elapsed = time.perf_counter() - started
+    print_diagnostics(diagnostics, output_format, err=False)
+    if output_format == "text":
+        counted = (
+            f"{plural(len(loaded.articles), 'article')}, {plural(len(loaded.topics), 'topic')}, "
+            f"{plural(len(loaded.actors), 'actor')}"
+            if loaded
+            else "the project"
+        )
+        click.echo(
+            f"checked {counted} in {elapsed:.2f} s: "
+            f"{plural(diagnostics.errors, 'error')}, {plural(diagnostics.warnings, 'warning')}",
+            err=True,
+        )
+    if diagnostics.failed(strict=strict):
+        if strict and not diagnostics.errors and output_format == "text":
+            click.echo("failing because of warnings (--strict)", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@project_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the HTML site (default: <project>/site).",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
+@click.option("--no-cache", is_flag=True, help="Ignore build/.cache/ and parse everything afresh.")
+@click.pass_context
+@reporting_errors
+def build(
+    ctx: click.Context, project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool
+) -> None:
+    """Write the Markdown pages, then the HTML site."""
+    from builder.build.options import BuildOptions
+    from builder.build.pipeline import build as run_build
+    from builder.console import StageDisplay
+    from builder.errors import BuildError, ContentError
+
+    diagnostics = Diagnostics()
+    options = BuildOptions(
+        root=project.resolve(),
+        out=out.resolve() if out else None,
+        strict=strict,
+        markdown_only=markdown_only,
+        cache=not no_cache,
+    )
+    verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
+    try:
+        with StageDisplay(verbose=verbose) as display:
+            report = run_build(options, diagnostics, display)
+    except (ContentError, BuildError):
+        print_diagnostics(diagnostics, "text", err=True)
+        raise
+    print_diagnostics(diagnostics, "text", err=True)
+    where = options.docs_dir if markdown_only else options.site_dir
+    if report.up_to_date:
+        click.echo(
+            f"nothing changed since the last build: {shown(where, options.root)} is up to date", err=True
+        )
+        return
+    click.echo(
+        f"built {plural(report.pages, 'page')} ({plural(report.briefs, 'brief')}, "
+        f"{plural(report.articles, 'article')}) in {report.seconds:.2f} s with "
+        f"{plural(diagnostics.warnings, 'warning')}: {shown(where, options.root)}",
+        err=True,
+    )

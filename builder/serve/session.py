@@ -1,0 +1,80 @@
+"""One `briefdesk serve` session: build, serve the site, watch and rebuild, until Ctrl-C.
+
+The wiring of the three parts: the LiveBuilder (what to rebuild), the HTTP server (what the
+browser sees) and the watcher thread (when to rebuild). The command line only parses flags.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from builder.build.options import BuildOptions
+from builder.diagnostics import Diagnostics
+from builder.errors import BriefdeskError, ContentError, UsageError
+from builder.serve import server as serving
+from builder.serve.livebuild import LiveBuilder
+
+
+def serve_project(
+    options: BuildOptions,
+    port: int,
+    say: Callable[[str], None],
+    show: Callable[[Diagnostics], None],
+) -> None:
+    """Serve the project on 127.0.0.1:`port` until interrupted; `say` prints a line, `show` diagnostics."""
+    builder = LiveBuilder(options, announce=say)
+
+    def rebuild() -> bool:
+        diagnostics = Diagnostics()
+        try:
+            report = builder.rebuild(diagnostics)
+        except BriefdeskError as exc:
+            show(diagnostics)
+            say(f"error: {exc}; still serving the last good site")
+            return False
+        show(diagnostics)
+        if report.up_to_date:
+            say("nothing changed since the last build: site/ is up to date")
+        else:
+            say(f"built {report.pages:,} page{'' if report.pages == 1 else 's'} in {report.seconds:.2f} s")
+        return True
+
+    def after_reload() -> None:
+        """Feeds, the saved cache and the search index catch up in the background."""
+        builder.start_catching_up()
+
+    if not rebuild() and not (options.site_dir / "index.html").is_file():
+        builder.close()
+        raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")
+    counter = serving.BuildCounter()
+    try:
+        server = serving.make_server(options.site_dir, port, counter)
+    except OSError as exc:
+        builder.close()
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=serving.watch_and_rebuild,
+        args=(
+            options.root,
+            rebuild,
+            counter,
+            stop,
+            say,
+            after_reload,
+            builder.preview,
+            lambda: builder.shows_more_than_preview,
+        ),
+        daemon=True,
+    )
+    watcher.start()
+    say(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        stop.set()
+        builder.close()
+        server.server_close()
