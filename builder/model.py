@@ -64,6 +64,10 @@ class Article:
     """Every block of the body in order: passages, headings and rules (rules as empty Headings)."""
     key_lines: Mapping[str, int] = field(default_factory=dict)
     """File line of each front-matter key, for diagnostics raised after validation."""
+    digest: str = ""
+    """SHA-256 of the file's bytes, which the article is made from (with Briefdesk's code): what
+    page keys stand on for the whole article (`builder.build.keys`). Empty for an article made
+    without a file."""
 
     @property
     def year(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -83,15 +85,86 @@ def test_unchanged_rebuild_reuses_the_cache(make_project: ProjectFactory) -> Non
     assert (root / "build" / CACHE_FILE).stat().st_mtime_ns == stamp, "nothing changed: nothing to save"
 
 
-def test_a_cache_file_from_elsewhere_is_ignored(make_project: ProjectFactory, tmp_path: Path) -> None:
+def test_a_pickle_in_place_of_the_cache_is_never_run(
+    make_project: ProjectFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     root = make_project()
     cache = root / "build" / CACHE_FILE
     cache.parent.mkdir(parents=True)
-    # A pickle that would run code if it were loaded: it must fail the signature check first.
+    # A pickle that would run code if anything unpickled it: the cache is plain data, never unpickled.
     marker = tmp_path / "ran"
-    cache.write_bytes(b"\0" * 32 + b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR.")
-    assert _docs(root)
+    cache.write_bytes(b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR.")
+    assert _docs(root) == _fresh(root, tmp_path)
     assert not marker.exists()
+    assert "the cache file cannot be read" in caplog.text
+
+
+def _cache_lines(root: Path) -> list[str]:
+    with gzip.open(root / "build" / CACHE_FILE, "rt", encoding="utf-8") as stream:
+        return stream.read().splitlines(keepends=True)
+
+
+def _write_cache_lines(root: Path, lines: list[str]) -> None:
+    with gzip.open(root / "build" / CACHE_FILE, "wt", encoding="utf-8") as stream:
+        stream.write("".join(lines))
+
+
+def _altered(root: Path) -> str:
+    lines = _cache_lines(root)
+    index = next(i for i, line in enumerate(lines) if '"article"' in line and "talks.md" in line)
+    lines[index] = lines[index].replace("They also discussed Myanmar.", "They also discussed Mars.")
+    _write_cache_lines(root, lines)
+    return "does not match its hash"
+
+
+def _rehashed_with_a_foreign_kind(root: Path) -> str:
+    # A well-formed, correctly hashed line that names a type the cache never holds.
+    text = '["article","content/articles/2021/talks.md","x",[{"$":"Popen","f":{"args":"touch x"}},[]],"",null]'
+    _write_cache_lines(root, [*_cache_lines(root), f"{hashlib.sha256(text.encode()).hexdigest()} {text}\n"])
+    return "is not cache data"
+
+
+def _truncated(root: Path) -> str:
+    data = (root / "build" / CACHE_FILE).read_bytes()
+    (root / "build" / CACHE_FILE).write_bytes(data[: len(data) // 2])
+    return "the cache file cannot be read"
+
+
+def _wrong_format(root: Path) -> str:
+    (root / "build" / CACHE_FILE).write_bytes(b"\x89PNG\r\n\x1a\n not a cache")
+    return "the cache file cannot be read"
+
+
+@pytest.mark.parametrize("damage", [_altered, _rehashed_with_a_foreign_kind, _truncated, _wrong_format])
+def test_a_damaged_cache_is_ignored_with_a_warning(
+    make_project: ProjectFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: Callable[[Path], str]
+) -> None:
+    root = make_project()
+    assert run("build", "--project", root).exit_code == 0
+    _edit(root / ARTICLE, "Talks in Guilin", "Talks in Guilin, again")  # so the site is rebuilt
+    said = damage(root)
+    assert run("build", "--project", root).exit_code == 0
+    assert said in caplog.text
+    copy = tmp_path / "fresh"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build", "site"))
+    assert run("build", "--no-cache", "--project", copy).exit_code == 0
+    assert tree_hashes(root / "build" / "docs") == tree_hashes(copy / "build" / "docs")
+    assert tree_hashes(root / "site") == tree_hashes(copy / "site")
+    assert "Mars" not in (root / "build/docs/articles/2021/talks.md").read_text()
+
+
+def test_a_cache_restored_into_another_folder_is_used(make_project: ProjectFactory, tmp_path: Path) -> None:
+    # As a CI cache action restores it: the same content checked out elsewhere, build/ brought back.
+    root = make_project()
+    _docs(root)
+    _mark_cached(root, "topics/myanmar.md")
+    elsewhere = tmp_path / "ci-runner" / "checkout"
+    shutil.copytree(root, elsewhere, ignore=shutil.ignore_patterns("site", "docs"))
+    (elsewhere / "content/articles/2021/other.md").write_text(
+        "---\ntitle: Other\ndate: 2020-01-01\nsource: X\n---\nNothing of note.\n"
+    )
+    _docs(elsewhere)
+    assert (elsewhere / "build/docs/topics/myanmar.md").read_text() == "reused topics/myanmar.md\n"
 
 
 @pytest.mark.parametrize(("page", "target"), [

@@ -13,29 +13,33 @@ Rendered pages (articles, briefs, actors, timeline, home) are kept by docs path 
 The whole cache is also tied to a fingerprint of Briefdesk's own code, so upgrading or editing
 Briefdesk starts from scratch: a cache may be slow to fill, but it can never serve stale output.
 
-The file is a pickle, and unpickling runs code, so it is signed with a key kept outside the project
-(in the user's cache folder): a cache file that arrives with the content, say committed to a
-content repository and built in CI, fails the check and is ignored.
+The file is plain data: gzip'd lines of JSON (`builder.build.plaindata`), each entry behind the
+SHA-256 of its own text. Reading it runs no code, so a cache that travels (restored by a CI's
+cache action, copied with the project) is safe to read and needs no key; an entry whose hash
+does not match, a truncated file or one in another format is ignored with a warning and the build
+goes on as if it were not there.
 """
 
 from __future__ import annotations
 
-import hmac
+import gzip
+import hashlib
 import logging
 import os
-import pickle
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
-from builder.build.keys import code_fingerprint
+from builder.build import plaindata
+from builder.build.keys import CACHE_FORMAT, code_fingerprint
 from builder.diagnostics import Diagnostic
 from builder.model import Article
 from builder.routing.router import ArticleRoutes
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = ".cache/articles.pickle"
+CACHE_FILE = ".cache/cache.jsonl.gz"
 
 
 @dataclass(slots=True)
@@ -59,26 +63,35 @@ class BuildCache:
 
     @classmethod
     def open(cls, build_dir: Path) -> BuildCache:
-        """Load the cache from build/.cache/, or start empty if it is missing, old, foreign or damaged."""
-        path = build_dir / CACHE_FILE
-        key = _signing_key()
+        """Load the cache from build/.cache/, or start empty if it is missing, old or damaged."""
+        cache = cls(build_dir / CACHE_FILE)
         try:
-            blob = path.read_bytes()
-        except OSError:
-            return cls(path)
-        signature, payload = blob[:32], memoryview(blob)[32:]  # a view: the payload is not copied
-        if key is None or not hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
-            log.info("cache not signed by this machine's key; ignoring it")
-            return cls(path)
-        try:
-            fingerprint, entries, pages = pickle.loads(payload)
-        except Exception as exc:  # a damaged file is only a cold cache
-            log.info("cache unreadable (%s); starting afresh", exc)
-            return cls(path)
-        if fingerprint == code_fingerprint() and isinstance(entries, dict) and isinstance(pages, dict):
-            return cls(path, entries, pages)
-        log.info("cache made by other code; starting afresh")
-        return cls(path)
+            lines = list(_verified_lines(cache.path))
+        except FileNotFoundError:
+            return cache
+        except _Unreadable as exc:
+            log.warning("%s: %s; building without it", cache.path, exc)
+            return cache
+        if not lines or lines[0] != ["briefdesk-cache", CACHE_FORMAT, code_fingerprint()]:
+            log.info("cache made by other code; starting afresh")
+            return cache
+        for line in lines[1:]:
+            if not cache._take(line):
+                log.warning("%s: an entry of an unknown shape; ignoring it", cache.path)
+        return cache
+
+    def _take(self, line: object) -> bool:
+        """Keep one entry read from the file, if it has the shape `save` writes."""
+        match line:
+            case ["article", str(path), str(digest), [Article() | None as article, list(found)], str(key), _]:
+                routes = line[5]
+                if isinstance(routes, ArticleRoutes | None) and all(isinstance(d, Diagnostic) for d in found):
+                    self.entries[path] = _Entry(digest, article, tuple(found), key, routes)
+                    return True
+            case ["page", str(path), str(key), str(text)]:
+                self.pages[path] = (key, text)
+                return True
+        return False
 
     def article(self, path: str, digest: str) -> tuple[Article | None, tuple[Diagnostic, ...]] | None:
         entry = self.entries.get(path)
@@ -130,54 +143,46 @@ class BuildCache:
 
     def save(self) -> None:
         """Write the cache atomically (a killed build leaves the old cache or the new one)."""
-        key = _signing_key()
-        if not self.changed or key is None:
+        if not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        # Pickled straight into the file through the signature's hash: at 10,000 articles the
-        # payload is hundreds of MB, which a pickle.dumps (and signature + payload) held twice.
-        with temporary.open("wb") as stream:
-            stream.write(bytes(32))  # the signature's place, filled in once the payload is written
-            signer = _SigningWriter(stream, hmac.new(key, digestmod="sha256"))
-            pickle.dump(
-                (code_fingerprint(), self.entries, self.pages), signer, protocol=pickle.HIGHEST_PROTOCOL
-            )
-            stream.seek(0)
-            stream.write(signer.mac.digest())
+        # Written line by line: at 10,000 articles the whole cache is hundreds of MB of text.
+        with gzip.open(temporary, "wt", encoding="utf-8", compresslevel=1) as stream:
+            _write_line(stream, ["briefdesk-cache", CACHE_FORMAT, code_fingerprint()])
+            for path, entry in self.entries.items():
+                value = [entry.article, list(entry.diagnostics)]
+                _write_line(stream, ["article", path, entry.digest, value, entry.routes_key, entry.routes])
+            for path, (key, text) in self.pages.items():
+                _write_line(stream, ["page", path, key, text])
         os.replace(temporary, self.path)
         self.changed = False
 
 
-class _SigningWriter:
-    """A file for pickle.dump that feeds what it writes to a MAC on the way."""
-
-    def __init__(self, stream: BinaryIO, mac: hmac.HMAC) -> None:
-        self.stream = stream
-        self.mac = mac
-
-    def write(self, data: bytes) -> int:
-        self.mac.update(data)
-        return self.stream.write(data)
+class _Unreadable(Exception):
+    """The cache file as a whole cannot be read (not gzip, truncated)."""
 
 
-def _signing_key() -> bytes | None:
-    """This user's secret for signing caches, created on first use; None if it cannot be kept."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "briefdesk" / "cache-key"
+def _write_line(stream: object, value: object) -> None:
+    text = plaindata.dumps(value)
+    stream.write(f"{hashlib.sha256(text.encode()).hexdigest()} {text}\n")  # type: ignore[attr-defined]
+
+
+def _verified_lines(path: Path) -> Iterator[object]:
+    """The values of the file's lines whose text matches its hash; a line that does not is skipped
+    with a warning (the entry is rebuilt), and a file that cannot be read raises _Unreadable."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(os.urandom(32))
-        return path.read_bytes()
-    except FileExistsError:  # another build created it first
-        return path.read_bytes()
-    except OSError:
-        return None
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                digest, _, text = line.rstrip("\n").partition(" ")
+                if hashlib.sha256(text.encode()).hexdigest() != digest:
+                    log.warning("%s: entry %d does not match its hash; ignoring it", path, number)
+                    continue
+                try:
+                    yield plaindata.loads(text)
+                except plaindata.NotPlainData as exc:
+                    log.warning("%s: entry %d is not cache data (%s); ignoring it", path, number, exc)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise _Unreadable(f"the cache file cannot be read ({exc})") from None

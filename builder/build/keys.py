@@ -34,7 +34,7 @@ import datetime as dt
 import enum
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
@@ -44,7 +44,7 @@ from jinja2 import Environment, meta
 from builder.briefs.rendering import environment
 from builder.model import Article, Project, SiteConfig
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bumped when the cache's layout changes, so an old cache file is read as a cold one."""
 
 
@@ -77,10 +77,8 @@ ONLY_WHEN_NAMED = frozenset({"site"})
 class PageKeys:
     """Keys of the pages rendered through one Jinja environment in one build."""
 
-    def __init__(self, env: Environment, article_digest: Callable[[Article], str | None]) -> None:
-        """`article_digest(article)` is the digest of the article's file, None if unknown."""
+    def __init__(self, env: Environment) -> None:
         self._env = env
-        self._article_digest = article_digest
         self._templates = template_fingerprint(env)
         self._names: dict[str, frozenset[str] | None] = {}
         # id -> (the object, its digest): holding the object keeps its id from being reused.
@@ -120,10 +118,8 @@ class PageKeys:
         return digest
 
     def _digest(self, value: object) -> str:
-        if isinstance(value, Article):
-            known = self._article_digest(value)
-            if known is not None:
-                return digest_of("Article", value.path, known)
+        if isinstance(value, Article) and value.digest:
+            return digest_of("Article", value.path, value.digest)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return digest_of(
                 type(value).__qualname__,
@@ -191,13 +187,10 @@ def routing_key(project: Project) -> str:
     )
 
 
-def inputs_digest(project: Project, root: Path, file_digest: Callable[[str], str | None]) -> str | None:
-    """A digest of everything a build reads (None if an article's content digest is unknown).
-
-    `file_digest(path)` is the digest of an article file's bytes, as the cache knows it.
-    """
-    articles = [(article.path, file_digest(article.path)) for article in project.articles]
-    if any(digest is None for _, digest in articles):
+def inputs_digest(project: Project, root: Path) -> str | None:
+    """A digest of everything a build reads (None if an article's content digest is unknown)."""
+    articles = [(article.path, article.digest) for article in project.articles]
+    if not all(digest for _, digest in articles):
         return None
     return digest_of(
         code_fingerprint(),

@@ -69,9 +69,7 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     report.project = project
-    inputs = (
-        inputs_digest(project, root, cache.digest) if cache is not None and not options.incremental else None
-    )
+    inputs = inputs_digest(project, root) if cache is not None and not options.incremental else None
     if inputs is not None and _unchanged(inputs, options):
         report.up_to_date = True  # same content, templates, settings and code as the last build
         return report
@@ -264,7 +262,7 @@ def render_markdown(
     site_specs = site_page_specs(site)
     article_specs = [article_spec(config, entry) for entry in site.articles]
     keys: dict[str, str] = {}
-    page_keys = PageKeys(env, lambda article: cache.digest(article.path) if cache is not None else None)
+    page_keys = PageKeys(env)
     if cache is not None:
         keys = {
             spec.path: page_keys.key(spec.template, spec.context) for spec in (*site_specs, *article_specs)

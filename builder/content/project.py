@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,11 +87,19 @@ def load_vocabulary(
 
 
 def load_one(root: Path, source: SourceFile, data: bytes | None = None) -> Loaded:
-    """Read (or decode) and validate one content file."""
+    """Read (or decode) and validate one content file; an article carries its bytes' digest."""
+    if data is None and source.kind == "article":
+        try:
+            data = read_bytes(root, root / source.path)
+        except SourceProblem as problem:
+            return None, [Diagnostic(source.path, problem.line, "error", problem.code, problem.message)]
     raw = read_document(root, source, data)
     if isinstance(raw, Diagnostic):
         return None, [raw]
-    return validate_document(raw)
+    loaded, found = validate_document(raw)
+    if isinstance(loaded, Article) and data is not None:
+        loaded = dataclasses.replace(loaded, digest=digest_of(data))
+    return loaded, found
 
 
 def _parse(root: Path, item: tuple[SourceFile, bytes]) -> Loaded:
