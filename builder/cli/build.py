@@ -61,11 +61,8 @@ def check(project: Path, strict: bool, output_format: str) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
 @click.option("--no-cache", is_flag=True, help="Ignore build/.cache/ and parse everything afresh.")
-@click.pass_context
 @reporting_errors
-def build(
-    ctx: click.Context, project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool
-) -> None:
+def build(project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool) -> None:
     """Write the Markdown pages, then the HTML site."""
     from builder.build.options import BuildOptions
     from builder.build.pipeline import build as run_build
@@ -80,9 +77,8 @@ def build(
         markdown_only=markdown_only,
         cache=not no_cache,
     )
-    verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
     try:
-        with StageDisplay(verbose=verbose) as display:
+        with StageDisplay() as display:
             report = run_build(options, diagnostics, display)
     except (ContentError, BuildError):
         print_diagnostics(diagnostics, "text", err=True)
