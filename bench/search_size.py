@@ -408,6 +408,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--resume", type=Path, action="append", default=[], help="JSON of earlier runs to report again"
     )
+    parser.add_argument(
+        "--queries-only", action="store_true", help="with --resume: measure the queries again, keep the index"
+    )
     args = parser.parse_args(argv)
     results: list[dict[str, Any]] = []
     for saved in args.resume:
