@@ -1,6 +1,7 @@
 """Search size benchmark: what a reader's first query costs, on generated sites of several sizes.
 
     python -m bench.search_size --project DIR [--project DIR ...] [--output FILE] [--json FILE]
+    python -m bench.search_size --resume FILE --queries-only --project DIR   (after a UI change)
     python -m bench.search_size --articles 1000 [--workdir DIR]
 
 Each project is one `bench.run` left built (`--workdir W --keep`: W/<size>/project), or a corpus
@@ -407,6 +408,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--resume", type=Path, action="append", default=[], help="JSON of earlier runs to report again"
     )
+    parser.add_argument(
+        "--queries-only", action="store_true", help="with --resume: measure the queries again, keep the index"
+    )
     args = parser.parse_args(argv)
     results: list[dict[str, Any]] = []
     for saved in args.resume:
@@ -423,7 +427,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         build(BuildOptions(root=project), Diagnostics())
         projects.append(project)
     for project in projects:
-        results.append(measure_project(project))
+        earlier = [r for r in results if r["project"] == str(project)]
+        if args.queries_only and earlier:  # the index stays as the earlier run left it
+            refresh_assets(project / "site")
+            earlier[0]["queries"] = measure_queries(project / "site", pick_queries())
+        else:
+            results.append(measure_project(project))
         if args.json:
             args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     text = report(results)

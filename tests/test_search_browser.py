@@ -232,6 +232,17 @@ def test_more_passages_wait_behind_a_button(page: Any, base_url: str) -> None:
     assert item.evaluate("li => li.querySelectorAll('.bd-result__passage[hidden]').length") == 0
 
 
+def test_results_load_a_screenful_at_a_time(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "the")
+    assert result_count(page) > 10
+    items = ".bd-search__results > li"
+    assert page.eval_on_selector_all(items, "items => items.length") == 5  # each is a fetch
+    page.eval_on_selector(".bd-search__layout", "layout => { layout.scrollTop = layout.scrollHeight; }")
+    page.wait_for_function(f"document.querySelectorAll('{items}').length > 5", timeout=TIMEOUT)
+
+
 def test_a_topic_name_finds_its_brief_first(page: Any, base_url: str) -> None:
     page.goto(base_url + "timeline/")
     open_with_slash(page)

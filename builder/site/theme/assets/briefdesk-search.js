@@ -28,7 +28,9 @@
   var FILTERS = ["topic", "actor", "source", "year"];
   var FILTER_LABELS = { topic: "Topic", actor: "Actor", source: "Source", year: "Year" };
   var QUERY = "q";
-  var BATCH = 8; // results whose text is fetched at a time
+  // Results whose text is fetched at a time: a screenful. Each is a fragment of its own (a few KB),
+  // and a first query should fetch little; more follow as the reader scrolls to the end.
+  var BATCH = 5;
   var SHOWN_PASSAGES = 3;
   var DEBOUNCE_MS = 150;
   var COMMON = (
@@ -98,6 +100,13 @@
     });
     ui.close.addEventListener("click", function () { ui.dialog.close(); });
     ui.more.addEventListener("click", function () { showMore(); });
+    ui.layout.addEventListener("scroll", function () {
+      // The reader scrolled to the end of the list: fetch the next results.
+      var layout = ui.layout;
+      if (!ui.more.hidden && layout.scrollTop + layout.clientHeight >= layout.scrollHeight - 160) {
+        showMore();
+      }
+    });
     ui.dialog.addEventListener("close", function () {
       if (!leaving) {
         writeState(true);
@@ -443,7 +452,7 @@
     dialog.appendChild(layout);
     dialog.appendChild(hints);
     return {
-      dialog: dialog, input: input, toggle: toggle, close: close, facets: facets,
+      dialog: dialog, input: input, toggle: toggle, close: close, facets: facets, layout: layout,
       summary: summary, results: results, more: more, pending: [],
     };
   }
