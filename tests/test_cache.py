@@ -119,7 +119,7 @@ def _altered(root: Path) -> str:
 
 def _rehashed_with_a_foreign_kind(root: Path) -> str:
     # A well-formed, correctly hashed line that names a type the cache never holds.
-    text = '["article","content/articles/2021/talks.md","x",[{"$":"Popen","f":{"args":"touch x"}},[]],"",null]'
+    text = '["article","content/articles/2021/talks.md","x",[{"$":"Popen","v":["touch x"]},[]],"",null]'
     _write_cache_lines(root, [*_cache_lines(root), f"{hashlib.sha256(text.encode()).hexdigest()} {text}\n"])
     return "is not cache data"
 
@@ -289,3 +289,26 @@ def test_an_overview_a_template_leaves_off_the_page_still_reaches_the_search_ind
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build", "site"))
     assert run("build", "--no-cache", "--project", copy).exit_code == 0
     assert tree_hashes(root / "site" / "pagefind") == tree_hashes(copy / "site" / "pagefind")
+
+
+def test_every_article_of_the_demo_survives_the_cache_unchanged(caplog: pytest.LogCaptureFixture) -> None:
+    from builder.build import plaindata
+    from builder.content.project import load_project
+    from builder.diagnostics import Diagnostics
+    from tests.conftest import REPO
+
+    project = load_project(REPO, Diagnostics())
+    assert project is not None and project.articles
+    for article in project.articles:
+        assert repr(plaindata.loads(plaindata.dumps(article))) == repr(article)
+
+
+def test_a_rebuild_takes_every_article_from_the_cache(
+    make_project: ProjectFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_project()
+    _docs(root)
+    cache = BuildCache.open(root / "build")
+    assert set(cache.entries) == {ARTICLE} and cache.entries[ARTICLE].article is not None
+    assert cache.entries[ARTICLE].routes is not None
+    assert "cache" not in caplog.text

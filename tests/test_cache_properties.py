@@ -291,7 +291,7 @@ def _outputs(root: Path, *flags: str, html: bool) -> tuple[int, dict[str, str]]:
     result = run("build", "--project", root, *flags, *(() if html else ("--markdown-only",)))
     written = {f"docs/{k}": v for k, v in tree_hashes(root / "build" / "docs").items()}
     if html and (root / "site").is_dir():
-        written |= {f"site/{k}": v for k, v in tree_hashes(root / "site").items() if k != ".briefdesk-site"}
+        written |= {f"site/{k}": v for k, v in tree_hashes(root / "site").items()}
     return result.exit_code, written
 
 
@@ -388,8 +388,8 @@ def test_serve_updates_equal_a_build_without_cache(
                     build(BuildOptions(root=fresh_root, cache=False), Diagnostics())
                 except BriefdeskError:
                     continue  # a whole build is strict about what serve only warns of
-                served = {k: v for k, v in tree_hashes(root / "site").items() if k != ".briefdesk-site"}
-                whole = {k: v for k, v in tree_hashes(fresh_root / "site").items() if k != ".briefdesk-site"}
+                served = tree_hashes(root / "site")
+                whole = tree_hashes(fresh_root / "site")
                 assert sorted(k for k in {*served, *whole} if served.get(k) != whole.get(k)) == []
         finally:
             builder.close()

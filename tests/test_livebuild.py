@@ -214,6 +214,11 @@ UPDATES: dict[str, tuple[Callable[[Path], object], bool]] = {
         True,
     ),
     "an article's title and date": (_retitle, True),
+    # Its page moves to articles/2020/: the HTML at the old address must go, as in a whole build.
+    "an article re-dated into another year": (
+        lambda root: _edit(root, ARTICLE, "date: 2021-03-22", "date: 2020-12-30"),
+        False,
+    ),
     "a new article": (
         lambda root: _add(
             root,

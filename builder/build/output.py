@@ -120,6 +120,18 @@ def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> list[str]:
     return changed
 
 
+def remove_pages(site: Path, urls: Iterable[str]) -> None:
+    """Delete the HTML of pages at site-relative directory `urls` (`articles/2021/x/`), and the
+    folders that leaves empty, up to the site itself."""
+    for url in urls:
+        page = site / url / "index.html"
+        page.unlink(missing_ok=True)
+        folder = page.parent
+        while folder != site and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
 def update_page(folder: Path, relative: str, text: str) -> bool:
     """Write one page under `folder` unless it already holds `text`; return whether it was written."""
     path = folder / relative

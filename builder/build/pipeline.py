@@ -18,6 +18,7 @@ from builder.build.output import (
     mark_as_site,
     read_manifest,
     recover,
+    remove_pages,
     site_manifest_of,
     staging_dir,
     swap_in,
@@ -36,6 +37,7 @@ from builder.parallel import map_files
 from builder.routing.router import ArticleRoutes, Router
 from builder.search import index as search
 from builder.site import mkdocs
+from builder.urls import page_url
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +114,23 @@ def build(
     cache = None
     if site_manifest_of(options.site_dir) == manifest:
         report.up_to_date = True  # same pages, settings and code: the site would come out identical
-    elif options.incremental and site_manifest_of(options.site_dir) is not None:
+    elif (
+        options.incremental
+        and site_manifest_of(options.site_dir) is not None
+        and not _settings_changed(site, options)
+    ):
         update_html(site, options, diagnostics, report, manifest, renderer)
-    else:
+    else:  # MkDocs' dirty mode renders changed pages only: new settings or a new nav need them all
+
         build_html(site, options, diagnostics, report, manifest)
     return report
+
+
+def _settings_changed(site: Site, options: BuildOptions) -> bool:
+    """Whether MkDocs' settings (the theme, the nav, the site's name, ...) differ from last time."""
+    config = options.build_dir / "mkdocs.yml"
+    before = config.read_bytes() if config.is_file() else None
+    return mkdocs.prepare(site, options.build_dir, options.site_dir).read_bytes() != before
 
 
 def build_html(
@@ -209,6 +223,11 @@ def update_html(
             diagnostics.extend(problems)
             if not ok:
                 raise BuildError("MkDocs could not update the site")
+    # MkDocs writes pages, it never deletes one: the HTML of a page that is gone (a deleted,
+    # re-dated or renamed article) goes here, as a whole build would not have it.
+    remove_pages(
+        options.site_dir, [page_url(path) for path in changed if not (options.docs_dir / path).exists()]
+    )
     mark_as_site(options.site_dir, manifest)
 
 
@@ -269,7 +288,7 @@ def render_markdown(
     site_specs = site_page_specs(site)
     article_specs = [article_spec(config, entry) for entry in site.articles]
     keys: dict[str, str] = {}
-    page_keys = PageKeys(env)
+    page_keys = PageKeys(env, site.project.articles)
     if cache is not None:
         keys = {
             spec.path: page_keys.key(spec.template, spec.context) for spec in (*site_specs, *article_specs)

@@ -54,7 +54,7 @@ def _encode(value: object) -> Any:
         return {"$map": [[_encode(k), _encode(v)] for k, v in value.items()]}
     kind = type(value).__name__
     if dataclasses.is_dataclass(value) and KINDS.get(kind) is type(value):
-        return {"$": kind, "f": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {"$": kind, "v": [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
     raise TypeError(f"the cache cannot hold a {type(value).__qualname__}")
 
 
@@ -68,12 +68,12 @@ def _decode(data: dict[str, Any]) -> Any:
             return tuple(inner)
         if tag == "$map" and isinstance(inner, list):
             return {_hashable(k): v for k, v in inner}
-    if set(data) == {"$", "f"} and isinstance(data["f"], dict):
+    if set(data) == {"$", "v"} and isinstance(data["v"], list):
+        # Fields in declaration order: the cache is tied to the code that wrote it.
         kind = KINDS.get(data["$"])
-        names = {f.name for f in dataclasses.fields(kind)} if kind is not None else set()
-        if kind is None or set(data["f"]) != names:
+        if kind is None or len(data["v"]) != len(dataclasses.fields(kind)):
             raise NotPlainData(f"not a cache entry: {str(data['$'])[:40]!r}")
-        return kind(**data["f"])
+        return kind(*data["v"])
     raise NotPlainData("not a cache entry: an untagged object")
 
 
