@@ -14,8 +14,8 @@ from pathlib import Path
 MAX_WORDS = 4_000
 
 _PERMALINK = re.compile(
-    r'<span class="bd-permalink">\[<span class="bd-sr-only">Passage (\d+) in context</span>'
-    r'<span aria-hidden="true">¶ (\d+)</span>\]\(([^)#]+)#p-(\d+)\)</span>'
+    r'<span class="bd-permalink">\[<span aria-hidden="true">¶&nbsp;(\d+)</span>'
+    r'<span class="bd-sr-only">Passage (\d+) in context</span>\]\(([^)#]+)#p-(\d+)\)</span>'
 )
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+?\.md)(?:#[^)]*)?\)")
 _TOPIC_LINE = re.compile(r"^\*\*Topics:\*\* (.*)$", re.M)
@@ -29,9 +29,10 @@ def section(text: str, heading: str) -> str:
 
 
 def reading_words(markdown: str) -> int:
-    """Words a reader sees: no front matter, tags, link destinations or screen-reader-only text."""
+    """Words a reader sees: no front matter, tags, link destinations, screen-reader-only text or
+    print-only source URLs (a URL is not reading)."""
     text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
-    text = re.sub(r'<span class="bd-sr-only">[^<]*</span>', "", text)
+    text = re.sub(r'<span class="bd-(?:sr-only|print-url)">[^<]*</span>', "", text)
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     return len(re.findall(r"\w[\w'’.-]*", text))

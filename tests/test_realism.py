@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow
 _MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 _HEADER = re.compile(r"^\*\*(\d{1,2}) (\w+) (\d{4})\*\* · ")
 _PASSAGE_LINK = re.compile(
-    r' ?<span class="bd-permalink">\[<span class="bd-sr-only">Passage (\d+) in context</span>'
-    r'<span aria-hidden="true">¶ \d+</span>\]\(\.\./(articles/\d{4}/[a-z0-9-]+\.md)#p-(\d+)\)</span>$'
+    r' ?<span class="bd-permalink">\[<span aria-hidden="true">¶&nbsp;\d+</span>'
+    r'<span class="bd-sr-only">Passage (\d+) in context</span>\]\(\.\./(articles/\d{4}/[a-z0-9-]+\.md)#p-(\d+)\)</span>$'
 )
 _SOURCE_REF = re.compile(r"\[Source (\d+)\]\(#source-(\d+)\)")
 

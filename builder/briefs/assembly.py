@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from builder.briefs.coverage import Coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
@@ -48,6 +49,7 @@ class TopicSummary:
     topic: Topic
     articles: int
     last_date: dt.date | None
+    coverage: Coverage
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,7 @@ def _regions(briefs: Sequence[Brief]) -> tuple[tuple[str, tuple[TopicSummary, ..
     grouped: dict[str, list[TopicSummary]] = defaultdict(list)
     for brief in briefs:
         grouped[brief.topic.region or "Other"].append(
-            TopicSummary(brief.topic, len(brief.articles), brief.last_date)
+            TopicSummary(brief.topic, len(brief.articles), brief.last_date, brief.coverage)
         )
     return tuple(
         (region, tuple(sorted(items, key=lambda s: s.topic.title.casefold())))

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.statements import statement
 from builder.model import Actor, Article, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
@@ -143,6 +144,8 @@ class Brief:
     """The newest TIMELINE_LENGTH articles."""
     years: tuple[tuple[int, int], ...]
     """(year, articles) of each archive page, newest first."""
+    coverage: Coverage
+    """Articles per month (per year over long spans), for the chart under the title."""
 
     @property
     def first_date(self) -> dt.date | None:
@@ -163,7 +166,7 @@ class Brief:
 TIMELINE_LENGTH = 30
 """Articles the brief's Timeline lists; the yearly archive lists every one."""
 ALSO_DISCUSSED_LENGTH = 10
-DEVELOPMENT_WORDS = 220
+DEVELOPMENT_WORDS = 200
 """Words a development quotes before its further passages are linked instead (the first is always quoted)."""
 STATEMENT_CANDIDATES = 20
 """An actor's newest unquoted passages searched for the sentence that best states their position."""
@@ -239,6 +242,7 @@ def brief_of(
         sources=tuple(sources),
         timeline=tuple(cited[:TIMELINE_LENGTH]),
         years=tuple((year, len(entries)) for year, entries in by_year.items()),
+        coverage=coverage(a.date for a in cited),
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
 

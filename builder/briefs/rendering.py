@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from builder.briefs import markup
+from builder.briefs import charts, markup
 from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArchiveYear
 from builder.model import SiteConfig
@@ -57,6 +57,8 @@ def environment(project_root: Path) -> Environment:
         count=count,
         block=lambda md: Markup(md),
         yaml=markup.yaml_text,
+        chart=charts.coverage_chart,
+        sparkline=charts.sparkline,
     )
     env.globals.update(link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))))
     return env
