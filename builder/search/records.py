@@ -33,6 +33,8 @@ PASSAGE_MARK = "¶"
 """Title of a passage's sub-result, before its number ("¶ 3"): punctuation, so not a search word."""
 BRIEF_TITLE_WEIGHT = "10"
 """Pagefind weight of a brief's title (Pagefind's maximum; an `<h1>` weighs 7 by default)."""
+ARCHIVE_TITLE_WEIGHT = "1"
+"""Pagefind weight of a yearly archive's title: found by name and year, never above the brief."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +125,13 @@ def _archive_record(year: ArchiveYear) -> SearchRecord:
     return SearchRecord(
         url=_url(year.page),
         title=f"{year.topic.title}: {year.year:04d}",
-        lead=(f"Every article of {year.year:04d} on {year.topic.title}.",),
+        lead=(f"Every article of {year.year:04d}.",),
         passages=(),
         meta={"kind": "archive"} | ({"date": newest} if newest else {}),
         filters={"topic": (year.topic.title,), "year": (f"{year.year:04d}",)},
         date=newest,
+        # Below a brief (10) and an article's h1 (7): the topic's name finds its brief first.
+        title_weight=ARCHIVE_TITLE_WEIGHT,
     )
 
 
