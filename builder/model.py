@@ -133,9 +133,12 @@ class RoutingSettings:
 class BriefSettings:
     """How much a brief and the home page show."""
 
-    max_developments: int = 25
-    """Developments quoted in full; older ones stay in the timeline and sources."""
-    positions_per_actor: int = 2
+    max_developments: int = 10
+    """The newest articles Latest developments quotes; the timeline and yearly archive keep the rest."""
+    passages_per_development: int = 3
+    """Passages quoted per development; the others are linked."""
+    max_positions: int = 12
+    """Actors under Positions, most cited first, one line each."""
     latest_articles: int = 10
     """Articles listed on the home page."""
 

@@ -136,7 +136,8 @@ SETTINGS: dict[str, st.SearchStrategy[Any]] = {
     "briefs": st.fixed_dictionaries(
         {
             "max_developments": st.integers(1, 3),
-            "positions_per_actor": st.integers(1, 2),
+            "passages_per_development": st.integers(1, 2),
+            "max_positions": st.integers(0, 2),
             "latest_articles": st.integers(1, 3),
         }
     ),

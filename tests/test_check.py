@@ -458,3 +458,12 @@ def test_unsafe_html_is_removed_with_a_warning(make_project: ProjectFactory) -> 
     root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X", body)})
     assert check(root) == (0, [f"{ARTICLE}:6: warning: removed onerror attribute, javascript: link from passage 1"])
     assert check(root, "--strict")[0] == 1
+
+
+def test_retired_brief_setting_says_what_replaced_it(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: D\nbriefs:\n  max_positions: 5\n  positions_per_actor: 2\n"})
+    result = run("check", "--project", root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    (problem,) = json.loads(result.stdout)
+    assert (problem["path"], problem["line"], problem["code"]) == ("site_config.yml", 4, "retired-key")
+    assert "'briefs.max_positions'" in problem["message"] and "ignored" in problem["message"]

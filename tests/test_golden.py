@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.briefcheck import check_site
 from tests.conftest import REPO, run
 
 GOLDEN = REPO / "tests" / "golden"
@@ -33,6 +34,7 @@ def _pages() -> list[str]:
     return [f"topics/{t}.md" for t in topics] + [
         "index.md",
         "timeline.md",
+        "topics/myanmar/2021.md",
         "articles/2021/guilin-wang-yi-lavrov-talks.md",
         "actors/china.md",
     ]
@@ -55,3 +57,9 @@ def test_page_matches_golden(docs: Path, page: str, request: pytest.FixtureReque
             )
         )
         pytest.fail(f"{page} differs from its golden file (review, then --update-golden):\n{diff[:6000]}")
+
+
+def test_demo_briefs_are_bounded_digests(docs: Path) -> None:
+    """The demo's briefs: at most 4,000 words, no passage quoted twice, every article reachable."""
+    words = check_site(docs)
+    assert len(words) == len(list((REPO / "content/topics").glob("*.md")))

@@ -12,13 +12,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.briefcheck import check_site
 from tests.conftest import run, shared
 
 pytestmark = pytest.mark.slow
 
 _MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 _HEADER = re.compile(r"^\*\*(\d{1,2}) (\w+) (\d{4})\*\* · ")
-_PASSAGE_LINK = re.compile(r"^\[Passage (\d+) in context\]\(\.\./(articles/\d{4}/[a-z0-9-]+\.md)#p-(\d+)\)$")
+_PASSAGE_LINK = re.compile(
+    r' ?<span class="bd-permalink">\[<span aria-hidden="true">¶&nbsp;\d+</span>'
+    r'<span class="bd-sr-only">Passage (\d+) in context</span>\]\(\.\./(articles/\d{4}/[a-z0-9-]+\.md)#p-(\d+)\)</span>$'
+)
 _SOURCE_REF = re.compile(r"\[Source (\d+)\]\(#source-(\d+)\)")
 
 
@@ -74,9 +78,8 @@ def test_briefs_hold_on_real_text(ungdc: Path, capsys: pytest.CaptureFixture[str
                 dates.append(dt.date(int(header[3]), _MONTHS[header[2]], int(header[1])))
                 for number, anchor in _SOURCE_REF.findall(line):
                     assert number == anchor and number in source_ids, (brief.name, line)
-            elif line.startswith(">"):
-                quote.append(line[1:].strip())
-            elif (link := _PASSAGE_LINK.match(line)) is not None:
+            elif line.startswith(">") and (link := _PASSAGE_LINK.search(line)) is not None:
+                quote.append(line[1 : link.start()].strip())  # the permalink ends the quote
                 number, page, anchor = link.groups()
                 assert number == anchor
                 passage = "\n".join(quote)
@@ -87,6 +90,8 @@ def test_briefs_hold_on_real_text(ungdc: Path, capsys: pytest.CaptureFixture[str
                 article = (docs / page).read_text(encoding="utf-8")
                 assert f'<div class="passage" id="p-{number}" markdown>' in article, (page, number)
                 counts[brief.stem] += 1
+            elif line.startswith(">"):
+                quote.append(line[1:].strip())
         assert dates == sorted(dates, reverse=True), f"{brief.name} is not newest first"
         for number, anchor in _SOURCE_REF.findall(text):
             assert number == anchor and number in source_ids, (brief.name, number)
@@ -96,3 +101,12 @@ def test_briefs_hold_on_real_text(ungdc: Path, capsys: pytest.CaptureFixture[str
             ", ".join(f"{t} {articles[t]} ({n})" for t, n in sorted(counts.items())),
         )
     assert len(counts) >= 20
+
+
+def test_briefs_are_bounded_digests(ungdc: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two years of speeches make briefs of at most 4,000 words, each passage quoted once, and every
+    article feeding a topic is linked from its brief or yearly archive."""
+    words = check_site(ungdc / "build/docs")
+    assert len(words) >= 20
+    with capsys.disabled():
+        print(f"\nbrief words: max {max(words.values())}, median {sorted(words.values())[len(words) // 2]}")

@@ -55,7 +55,16 @@ def by_url(records: Iterable[SearchRecord]) -> dict[str, SearchRecord]:
 
 def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory) -> None:
     records = by_url(search_records(assembled(make_project())))
-    assert sorted(records) == ["/articles/2021/talks/", "/topics/afghanistan/", "/topics/myanmar/"]
+    assert sorted(records) == [
+        "/articles/2021/talks/",
+        "/topics/afghanistan/",
+        "/topics/afghanistan/2021/",
+        "/topics/myanmar/",
+        "/topics/myanmar/2021/",
+    ]
+    archive = records["/topics/myanmar/2021/"]  # a yearly archive: found by its title, filtered by year
+    assert (archive.title, archive.meta) == ("Myanmar: 2021", {"kind": "archive", "date": "2021-03-22"})
+    assert archive.filters == {"topic": ("Myanmar",), "year": ("2021",)}
     article = records["/articles/2021/talks/"]
     assert article.title == "Talks in Guilin"
     assert article.meta == {"kind": "article", "date": "2021-03-22", "source": "CGTN"}
@@ -156,7 +165,7 @@ def test_indexing_works_inside_a_running_event_loop(make_project: ProjectFactory
     async def inside_a_loop() -> int:
         return index_site(site, tmp_path)  # as under Playwright's sync API or in a notebook
 
-    assert asyncio.run(inside_a_loop()) == 3  # two briefs, one article
+    assert asyncio.run(inside_a_loop()) == 5  # two briefs, their 2021 archives, one article
     assert (tmp_path / BUNDLE / "pagefind-entry.json").is_file()
 
 
@@ -164,7 +173,7 @@ def test_background_index_matches_the_direct_one(make_project: ProjectFactory, t
     site = assembled(make_project())
     index_site(site, tmp_path / "direct")
     records, seconds = IndexJob(site).write(tmp_path / "background")
-    assert records == 3 and seconds > 0
+    assert records == 5 and seconds > 0
     assert tree_hashes(tmp_path / "background") == tree_hashes(tmp_path / "direct")
 
 
@@ -312,6 +321,7 @@ def test_one_record_per_page_with_passage_anchors(demo_builds: tuple[Path, Path]
     model = assembled(root)
     assert sorted(urls) == sorted(
         ["/" + page_url(brief.topic.page) for brief in model.briefs]
+        + ["/" + page_url(year.page) for year in model.archives]
         + ["/" + page_url(page.article.page) for page in model.articles]
     )
     for fragment in stored:  # every record's page exists, and every passage anchor on it

@@ -58,7 +58,12 @@ def test_reader_follows_a_citation_to_the_highlighted_passage(site_url: str, bro
     page.close()
 
 
-PAGES = {"home": "", "brief": "topics/myanmar/", "article": "articles/2021/guilin-wang-yi-lavrov-talks/"}
+PAGES = {
+    "home": "",
+    "brief": "topics/myanmar/",
+    "archive": "topics/myanmar/2021/",
+    "article": "articles/2021/guilin-wang-yi-lavrov-talks/",
+}
 LOADED = {**PAGES, "actor": "actors/china/"}
 
 
@@ -114,3 +119,79 @@ def test_screenshots_at_desktop_and_phone_widths(site_url: str, browser: object,
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{name} scrolls sideways at {size} width ({overflow}px)"
             page.close()
+
+
+@pytest.mark.parametrize("name", ["brief", "archive"])
+def test_brief_and_archive_have_no_accessibility_violations_at_all(site_url: str, browser: object, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme)  # type: ignore[attr-defined]
+        page.goto(site_url + PAGES[name])
+        violations = Axe().run(page).response["violations"]
+        page.close()
+        found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
+        assert found == [], f"{name} ({scheme}): " + "; ".join(found)
+
+
+def test_coverage_chart_renders_in_light_and_dark_with_its_text_alternative(site_url: str, browser: object) -> None:
+    fills = {}
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        page.goto(site_url + PAGES["brief"])
+        chart = page.get_by_role("img", name="Coverage")
+        chart.wait_for()
+        box = chart.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 40, box
+        description = chart.evaluate("e => e.querySelector('desc').textContent")
+        assert description.startswith("Articles per month, February 2021 to December 2021: 7 articles"), description
+        bar = page.locator(".bd-chart__bar").first
+        assert bar.evaluate("e => e.getBBox().height") > 0
+        fill = bar.evaluate("e => getComputedStyle(e).fill")
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert fill not in (background, "none", "rgb(0, 0, 0)"), (scheme, fill)
+        fills[scheme] = fill
+        # The numbers, for screen readers: a table named by its caption, hidden from the eye only.
+        table = page.get_by_role("table", name="Articles per month")
+        assert table.count() == 1 and "March 2021" in table.inner_text()
+        assert page.locator(".bd-chart .bd-sr-only").evaluate("e => e.getBoundingClientRect().width") <= 1
+        # The home page draws one sparkline per brief with articles, each with a name.
+        page.goto(site_url)
+        sparklines = page.locator("svg.bd-sparkline[role=img]")
+        assert sparklines.count() == 13
+        assert sparklines.first.get_attribute("aria-label").startswith("Articles per month")  # type: ignore[union-attr]
+        page.close()
+    assert fills["light"] != fills["dark"], fills
+
+
+def test_home_page_briefs_read_as_cards_on_a_phone(site_url: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page.goto(site_url)
+    row = page.locator(".bd-briefs tr").nth(1)
+    assert row.evaluate("e => getComputedStyle(e).display") == "block"
+    assert page.locator(".bd-briefs thead").first.evaluate("e => e.getBoundingClientRect().height") <= 1
+    link = row.get_by_role("link").first
+    assert link.bounding_box()["width"] < 390  # type: ignore[index]
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(site_url)
+    assert page.locator(".bd-briefs tr").nth(1).evaluate("e => getComputedStyle(e).display") == "table-row"
+    page.close()
+
+
+def test_printing_a_brief_hides_navigation_and_shows_source_urls(site_url: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(site_url + PAGES["brief"])
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".briefdesk-feeds"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    sources = page.locator("h2#sources + ol")
+    original = sources.get_by_role("link", name="Original report at Reuters").first
+    href = original.get_attribute("href")
+    assert href and href.startswith("https://")
+    assert f"<{href}>" in sources.inner_text()  # the URL is printed next to its link
+    page.emulate_media(media="screen")
+    assert f"<{href}>" not in sources.inner_text()  # and only printed
+    page.emulate_media(media="print")
+    assert page.locator("blockquote").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+    page.close()

@@ -9,7 +9,7 @@ nothing from an article is compiled as a template.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from builder.briefs import markup
+from builder.briefs import charts, markup
 from builder.briefs.assembly import ArticlePage, Site
+from builder.briefs.digest import ArchiveYear
 from builder.model import SiteConfig
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -56,6 +57,8 @@ def environment(project_root: Path) -> Environment:
         count=count,
         block=lambda md: Markup(md),
         yaml=markup.yaml_text,
+        chart=charts.coverage_chart,
+        sparkline=charts.sparkline,
     )
     env.globals.update(link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))))
     return env
@@ -125,8 +128,26 @@ def site_page_specs(site: Site) -> list[PageSpec]:
         spec("timeline.md", "timeline.md.jinja"),
         spec("actors/index.md", "actors.md.jinja"),
         *(spec(b.topic.page, "brief.md.jinja", brief=b, topic=b.topic) for b in site.briefs),
+        *archive_specs(site, spec),
         *(spec(a.actor.page, "actor.md.jinja", entry=a, actor=a.actor) for a in site.actors),
     ]
+
+
+def archive_specs(site: Site, spec: Callable[..., PageSpec]) -> list[PageSpec]:
+    """A topic's yearly archive pages, each told its neighbours (`newer`, `older`: None at the ends)."""
+    by_topic: dict[str, list[ArchiveYear]] = {}
+    for year in site.archives:
+        by_topic.setdefault(year.topic.id, []).append(year)
+    specs = []
+    for years in by_topic.values():
+        years.sort(key=lambda y: -y.year)
+        for index, year in enumerate(years):
+            newer = years[index - 1] if index > 0 else None
+            older = years[index + 1] if index + 1 < len(years) else None
+            specs.append(
+                spec(year.page, "archive.md.jinja", topic=year.topic, year=year, newer=newer, older=older)
+            )
+    return specs
 
 
 def article_spec(config: SiteConfig, entry: ArticlePage) -> PageSpec:

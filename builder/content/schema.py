@@ -143,8 +143,9 @@ class RoutingMeta(_Strict):
 
 
 class BriefsMeta(_Strict):
-    max_developments: Annotated[int, Field(ge=1, le=10_000)] = 25
-    positions_per_actor: Annotated[int, Field(ge=1, le=100)] = 2
+    max_developments: Annotated[int, Field(ge=1, le=1_000)] = 10
+    passages_per_development: Annotated[int, Field(ge=1, le=100)] = 3
+    max_positions: Annotated[int, Field(ge=0, le=1_000)] = 12
     latest_articles: Annotated[int, Field(ge=0, le=1_000)] = 10
 
 
@@ -170,6 +171,14 @@ NESTED_CONFIG_KEYS = {
     "routing": frozenset(RoutingMeta.model_fields),
     "briefs": frozenset(BriefsMeta.model_fields),
 }
+
+RETIRED_CONFIG_KEYS = {
+    ("briefs", "positions_per_actor"): (
+        "'briefs.positions_per_actor' is gone: Positions now gives one line per actor; "
+        "set 'briefs.max_positions' (how many actors, default 12) instead. The key is ignored."
+    ),
+}
+"""Keys earlier versions read, with what replaced them: a warning, not an alias (the meaning changed)."""
 
 _EXPECTED = {
     "string_type": "text",

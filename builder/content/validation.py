@@ -284,13 +284,15 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         if isinstance(nested, dict):
             for key in nested:
                 if key not in known:
+                    unknown = f"unknown key '{section}.{key}'; it is ignored.{did_you_mean(key, known)}"
+                    retired = schema.RETIRED_CONFIG_KEYS.get((section, key))
                     problems.append(
                         Diagnostic(
                             CONFIG_FILE,
                             meta.line_of(section, key),
                             "warning",
-                            "unknown-key",
-                            f"unknown key '{section}.{key}'; it is ignored.{did_you_mean(key, known)}",
+                            "retired-key" if retired else "unknown-key",
+                            retired or unknown,
                         )
                     )
     if not isinstance(checked, schema.ConfigMeta):

@@ -17,7 +17,8 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from builder import __version__
-from builder.briefs.assembly import ArticleExcerpts, Brief, Site, by_article
+from builder.briefs.assembly import Site
+from builder.briefs.digest import ArticleExcerpts, Brief, by_article
 from builder.briefs.rendering import long_date
 from builder.feeds.pagedates import site_date
 from builder.markdown import extensions

@@ -35,6 +35,8 @@ def page_dates(site: Site) -> dict[str, dt.date | None]:
     }
     for brief in site.briefs:
         dates[brief.topic.page] = brief.last_date
+    for year in site.archives:
+        dates[year.page] = newest(entry.article.date for entry in year.entries)
     for actor_page in site.actors:
         dates[actor_page.actor.page] = newest(
             [

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import escape
 
-from builder.briefs.assembly import ArticlePage, Brief, Site
+from builder.briefs.assembly import ArticlePage, Site
+from builder.briefs.digest import ArchiveYear, Brief
 from builder.markdown.passages import split_passages
 from builder.model import Topic
 from builder.urls import page_url
@@ -32,6 +33,8 @@ PASSAGE_MARK = "¶"
 """Title of a passage's sub-result, before its number ("¶ 3"): punctuation, so not a search word."""
 BRIEF_TITLE_WEIGHT = "10"
 """Pagefind weight of a brief's title (Pagefind's maximum; an `<h1>` weighs 7 by default)."""
+ARCHIVE_TITLE_WEIGHT = "1"
+"""Pagefind weight of a yearly archive's title: found by name and year, never above the brief."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,17 @@ def article_records(site: Site) -> Iterator[SearchRecord]:
         yield _article_record(page)
 
 
-PAGE_KINDS: tuple[Callable[[Site], Iterable[SearchRecord]], ...] = (brief_records, article_records)
+def archive_records(site: Site) -> Iterator[SearchRecord]:
+    """One record per yearly archive page, by topic id then newest year first."""
+    for year in sorted(site.archives, key=lambda y: (y.topic.id, -y.year)):
+        yield _archive_record(year)
+
+
+PAGE_KINDS: tuple[Callable[[Site], Iterable[SearchRecord]], ...] = (
+    brief_records,
+    archive_records,
+    article_records,
+)
 """The kinds of page that search indexes, in index order: a new kind of page (the yearly
 archives, say) is one more entry."""
 
@@ -103,6 +116,22 @@ def _brief_record(brief: Brief) -> SearchRecord:
         filters={"topic": (topic.title,)},
         date=last,
         title_weight=BRIEF_TITLE_WEIGHT,
+    )
+
+
+def _archive_record(year: ArchiveYear) -> SearchRecord:
+    """The archive is a list of articles found under their own records: only its title is searched."""
+    newest = year.entries[0].article.date.isoformat() if year.entries else None
+    return SearchRecord(
+        url=_url(year.page),
+        title=f"{year.topic.title}: {year.year:04d}",
+        lead=(f"Every article of {year.year:04d}.",),
+        passages=(),
+        meta={"kind": "archive"} | ({"date": newest} if newest else {}),
+        filters={"topic": (year.topic.title,), "year": (f"{year.year:04d}",)},
+        date=newest,
+        # Below a brief (10) and an article's h1 (7): the topic's name finds its brief first.
+        title_weight=ARCHIVE_TITLE_WEIGHT,
     )
 
 

@@ -94,7 +94,7 @@ def mkdocs_config(site: Site, site_dir: str) -> dict[str, Any]:
         ),
         "extra_css": [STYLESHEET, SEARCH_STYLESHEET],
         "extra_javascript": [SEARCH_SCRIPT],
-        "not_in_nav": "/articles/\n/actors/*.md\n!/actors/index.md\n",
+        "not_in_nav": "/articles/\n/actors/*.md\n!/actors/index.md\n/topics/*/\n",
         "validation": {
             "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "warn"},
             "links": {

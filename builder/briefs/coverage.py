@@ -1,0 +1,76 @@
+"""How many articles a topic had per month (or per year, over long spans): the brief's coverage chart.
+
+The counts are page data; `charts` draws them as SVG at build time, so the chart needs no JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_MONTHLY_SPAN = 36
+"""Months a chart shows one bar each for; a longer span gets one bar per year."""
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    label: str
+    """'March 2021', or '2021' for a yearly chart."""
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Articles per period, oldest first, every period of the span included (empty ones as 0)."""
+
+    unit: str
+    """'month' or 'year'."""
+    buckets: tuple[Bucket, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.buckets)
+
+    @property
+    def peak(self) -> Bucket | None:
+        """The busiest period (the earliest of equals)."""
+        return max(self.buckets, key=lambda b: b.count, default=None)
+
+    def describe(self) -> str:
+        """The chart in one sentence, its text alternative."""
+        if not self.buckets or self.peak is None:
+            return "No articles yet."
+        first, last = self.buckets[0].label, self.buckets[-1].label
+        span = first if first == last else f"{first} to {last}"
+        articles = "article" if self.total == 1 else "articles"
+        return (
+            f"Articles per {self.unit}, {span}: {self.total:,} {articles}; "
+            f"the most, {self.peak.count:,}, in {self.peak.label}."
+        )
+
+
+def coverage(dates: Iterable[dt.date]) -> Coverage:
+    """Count `dates` per month, or per year when they span more than MAX_MONTHLY_SPAN months."""
+    months = Counter((d.year, d.month) for d in dates)
+    if not months:
+        return Coverage("month", ())
+    (first_year, first_month), (last_year, last_month) = min(months), max(months)
+    span = (last_year - first_year) * 12 + last_month - first_month + 1
+    if span > MAX_MONTHLY_SPAN:
+        years = Counter[int]()
+        for (year, _), count in months.items():
+            years[year] += count
+        return Coverage(
+            "year", tuple(Bucket(str(year), years[year]) for year in range(first_year, last_year + 1))
+        )
+    buckets = []
+    for index in range(span):
+        year, month = divmod(first_year * 12 + first_month - 1 + index, 12)
+        buckets.append(Bucket(f"{_MONTHS[month]} {year}", months[(year, month + 1)]))
+    return Coverage("month", tuple(buckets))

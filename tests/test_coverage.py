@@ -1,0 +1,33 @@
+"""The coverage chart's counts and its text alternative."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from builder.briefs.charts import coverage_chart, sparkline
+from builder.briefs.coverage import coverage
+
+
+def test_months_are_counted_with_empty_months_kept() -> None:
+    chart = coverage([dt.date(2021, 1, 5), dt.date(2021, 3, 1), dt.date(2021, 3, 30)])
+    assert chart.unit == "month"
+    assert [(b.label, b.count) for b in chart.buckets] == [("January 2021", 1), ("February 2021", 0), ("March 2021", 2)]
+    assert chart.describe() == "Articles per month, January 2021 to March 2021: 3 articles; the most, 2, in March 2021."
+
+
+def test_a_span_over_three_years_is_counted_per_year() -> None:
+    chart = coverage([dt.date(2015, 9, 28), dt.date(2018, 10, 1), dt.date(2018, 9, 25)])
+    assert chart.unit == "year"
+    assert [(b.label, b.count) for b in chart.buckets] == [("2015", 1), ("2016", 0), ("2017", 0), ("2018", 2)]
+    assert coverage([dt.date(2015, 1, 1), dt.date(2017, 12, 31)]).unit == "month"  # 36 months
+
+
+def test_the_svg_is_an_image_with_a_description_and_a_table() -> None:
+    chart = coverage([dt.date(2021, 1, 5), dt.date(2021, 3, 1)])
+    html = str(coverage_chart(chart, "t"))
+    assert 'role="img" aria-labelledby="chart-t-title chart-t-desc"' in html
+    assert "<desc id=\"chart-t-desc\">Articles per month, January 2021 to March 2021" in html
+    assert html.count('class="bd-chart__bar"') == 3 and "<script" not in html
+    assert '<th scope="row">February 2021</th><td>0</td>' in html
+    assert 'aria-label="Articles per month' in str(sparkline(chart))
+    assert str(coverage_chart(coverage([]), "t")) == "" == str(sparkline(coverage([])))
