@@ -343,6 +343,9 @@ def test_escape_closes_the_dialog_and_clears_the_url(page: Any, base_url: str) -
     assert query_of(page.url) == {"q": ["Taliban"]}
     page.keyboard.press("Escape")
     page.wait_for_function("document.querySelector('dialog.bd-search__dialog')?.open === false", timeout=TIMEOUT)
+    # A dialog's `close` event, whose handler clears the address, is dispatched in a task after
+    # `open` turns false: wait for that task, then check what it left.
+    page.wait_for_function("location.search === ''", timeout=TIMEOUT)
     assert query_of(page.url) == {}
 
 
