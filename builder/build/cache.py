@@ -147,10 +147,6 @@ class BuildCache:
             self._page_lines.pop(path, None)
             self.changed = True
 
-    def digest(self, path: str) -> str | None:
-        entry = self.entries.get(path)
-        return entry.digest if entry is not None else None
-
     def save(self) -> None:
         """Write the cache atomically (a killed build leaves the old cache or the new one).
 

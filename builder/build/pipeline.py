@@ -114,23 +114,24 @@ def build(
     cache = None
     if site_manifest_of(options.site_dir) == manifest:
         report.up_to_date = True  # same pages, settings and code: the site would come out identical
-    elif (
-        options.incremental
-        and site_manifest_of(options.site_dir) is not None
-        and not _settings_changed(site, options)
-    ):
-        update_html(site, options, diagnostics, report, manifest, renderer)
-    else:  # MkDocs' dirty mode renders changed pages only: new settings or a new nav need them all
-
+    elif options.incremental and site_manifest_of(options.site_dir) is not None:
+        config_path, settings_changed = _prepare_mkdocs(site, options)
+        if settings_changed:  # MkDocs' dirty mode renders changed pages only: new settings need all
+            build_html(site, options, diagnostics, report, manifest)
+        else:
+            update_html(site, options, diagnostics, report, manifest, config_path, renderer)
+    else:
         build_html(site, options, diagnostics, report, manifest)
     return report
 
 
-def _settings_changed(site: Site, options: BuildOptions) -> bool:
-    """Whether MkDocs' settings (the theme, the nav, the site's name, ...) differ from last time."""
+def _prepare_mkdocs(site: Site, options: BuildOptions) -> tuple[Path, bool]:
+    """Write MkDocs' settings; return their path and whether they (the theme, the nav, the
+    site's name, ...) differ from last time."""
     config = options.build_dir / "mkdocs.yml"
     before = config.read_bytes() if config.is_file() else None
-    return mkdocs.prepare(site, options.build_dir, options.site_dir).read_bytes() != before
+    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+    return config_path, config_path.read_bytes() != before
 
 
 def build_html(
@@ -197,6 +198,7 @@ def update_html(
     diagnostics: Diagnostics,
     report: BuildReport,
     manifest: str,
+    config_path: Path,
     renderer: PageRenderer | None = None,
 ) -> None:
     """Update the served site in place: MkDocs rebuilds only the pages whose Markdown changed.
@@ -212,7 +214,6 @@ def update_html(
     """
     changed = report.pages_changed or []
     with report.stage("mkdocs"):
-        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
         epoch = mkdocs.source_date_epoch(site.project)
         loaded = renderer(config_path, changed, epoch) if renderer is not None else None
         if loaded is not None and loaded[0]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from builder.briefs.rendering import count
 from builder.build.options import BuildOptions
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError, ContentError, UsageError
@@ -37,7 +38,7 @@ def serve_project(
         if report.up_to_date:
             say("nothing changed since the last build: site/ is up to date")
         else:
-            say(f"built {report.pages:,} page{'' if report.pages == 1 else 's'} in {report.seconds:.2f} s")
+            say(f"built {count(report.pages, 'page')} in {report.seconds:.2f} s")
         return True
 
     def after_reload() -> None:
