@@ -10,8 +10,9 @@ from jinja2 import Environment
 
 from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
+from builder.build import increment, sitestate
 from builder.build.cache import BuildCache
-from builder.build.keys import PageKeys, inputs_digest, routing_key, site_manifest
+from builder.build.keys import PageKeys, inputs_digest, output_keys, routing_key, site_manifest
 from builder.build.options import BuildOptions
 from builder.build.output import (
     check_output_folder,
@@ -27,6 +28,7 @@ from builder.build.output import (
     write_pages,
 )
 from builder.build.report import BuildReport, PageRenderer, StageWatcher
+from builder.build.sitestate import SiteState, page_digests
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError, ContentError
@@ -87,7 +89,8 @@ def build(
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     with report.stage("render"):
-        pages, site_key = render_markdown(site, root, options.jobs, cache)
+        pages, page_keys = render_markdown(site, root, options.jobs, cache)
+        site_key = page_keys.fingerprint(site)
         report.details["render"] = f"{len(pages):,} Markdown pages"
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
@@ -107,22 +110,34 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     if options.markdown_only:
         return report
+    if site_manifest_of(options.site_dir) == manifest:
+        report.up_to_date = True  # same pages, settings and code: the site would come out identical
+        return report
+    if options.incremental and site_manifest_of(options.site_dir) is not None:
+        config_path, settings_changed = _prepare_mkdocs(site, options)
+        if not settings_changed:
+            sitestate.forget(options.build_dir)  # the site changes in place: the record would not fit
+            update_html(site, options, diagnostics, report, manifest, config_path, renderer)
+            return report
+        # MkDocs' dirty mode renders changed pages only: new settings need them all.
+    state = _record(site, options, page_digests(pages), output_keys(site, page_keys, site_key), manifest)
+    previous = sitestate.load(options.build_dir) if cache is not None and not options.incremental else None
+    change = increment.plan(previous, site_manifest_of(options.site_dir), state, pages)
     # The pages are on disk now and MkDocs reads them from there: let go of their text (and of
     # the cache and routes, which hold it too) before MkDocs and Pagefind need the memory. A cache
     # the caller keeps (serve) stays theirs.
     del pages, routes
     cache = None
-    if site_manifest_of(options.site_dir) == manifest:
-        report.up_to_date = True  # same pages, settings and code: the site would come out identical
-    elif options.incremental and site_manifest_of(options.site_dir) is not None:
-        config_path, settings_changed = _prepare_mkdocs(site, options)
-        if settings_changed:  # MkDocs' dirty mode renders changed pages only: new settings need all
-            build_html(site, options, diagnostics, report, manifest)
-        else:
-            update_html(site, options, diagnostics, report, manifest, config_path, renderer)
-    else:
-        build_html(site, options, diagnostics, report, manifest)
+    build_html(site, options, diagnostics, report, state, change, previous)
     return report
+
+
+def _record(
+    site: Site, options: BuildOptions, pages: dict[str, str], outputs: dict[str, str], manifest: str
+) -> SiteState:
+    """What the site about to be built is made from (its files are added once it is staged)."""
+    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+    return SiteState(manifest, mkdocs.frame_fingerprint(config_path), pages, outputs)
 
 
 def _prepare_mkdocs(site: Site, options: BuildOptions) -> tuple[Path, bool]:
@@ -135,25 +150,79 @@ def _prepare_mkdocs(site: Site, options: BuildOptions) -> tuple[Path, bool]:
 
 
 def build_html(
-    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, manifest: str
+    site: Site,
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    state: SiteState,
+    change: increment.Plan | None = None,
+    previous: SiteState | None = None,
 ) -> None:
-    """Build the HTML site in a staging folder and swap it in only if every stage succeeded."""
+    """Build the HTML site in a staging folder and swap it in only if every stage succeeded.
+
+    With a `change` (see `builder.build.increment`), the staging folder starts from the previous
+    site and only what changed is made again; otherwise everything is.
+    """
     target = options.site_dir
     recover(target)
     staged = staging_dir(target)
-    indexing = search.IndexJob(site)  # alongside MkDocs, on the other core
+    reindex = change is None or search.BUNDLE in change.outputs
+    indexing = search.IndexJob(site) if reindex else None  # alongside MkDocs, on the other core
     try:
-        _pages_and_feeds(site, options, diagnostics, report, staged)
-        with report.stage("search") as timing:
-            records, seconds = indexing.write(staged)
-            timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
-            report.details["search"] = f"{records:,} search records, built alongside MkDocs"
-        mark_as_site(staged, manifest)
+        if change is not None and previous is not None:
+            try:
+                _changed_pages_and_feeds(site, options, diagnostics, report, staged, change, previous)
+            except FileNotFoundError as missing:  # the previous site was changed by hand since
+                log.warning("%s: the previous site lacks a file (%s); building it whole", target, missing)
+                shutil.rmtree(staged)
+                staged = staging_dir(target)
+                change = None
+                if indexing is None:
+                    indexing = search.IndexJob(site)
+        if change is None:
+            _pages_and_feeds(site, options, diagnostics, report, staged)
+        if indexing is not None:
+            with report.stage("search") as timing:
+                records, seconds = indexing.write(staged)
+                timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
+                report.details["search"] = f"{records:,} search records, built alongside MkDocs"
+        mark_as_site(staged, state.marker)
+        state.files = increment.site_files(staged)
         swap_in(staged, target)
     except BaseException:
-        indexing.cancel()
+        if indexing is not None:
+            indexing.cancel()
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    sitestate.save(options.build_dir, state)  # after the swap: a record always fits the site it names
+
+
+def _changed_pages_and_feeds(
+    site: Site,
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    out: Path,
+    change: increment.Plan,
+    previous: SiteState,
+) -> None:
+    """Stage the previous site into `out`, then render the changed pages and write the changed feeds."""
+    with report.stage("mkdocs"):
+        kept = increment.stage_from(options.site_dir, previous.files, out, change.left_out())
+        config_path = options.build_dir / "mkdocs.yml"  # written by _record
+        epoch = mkdocs.source_date_epoch(site.project)
+        ok, problems = mkdocs.render_pages(config_path, out, change.render, epoch, options.root)
+        diagnostics.extend(problems)
+        report.html_rendered, report.files_kept = len(change.render), kept
+        report.details["mkdocs"] = (
+            f"{count(len(change.render), 'page')} to HTML, {kept:,} files kept from the previous site"
+        )
+    if not ok:
+        raise BuildError("MkDocs could not build the site; the previous site is unchanged")
+    with report.stage("feeds"):
+        written = feeds.write_feeds(site, out, only=change.outputs)
+        report.details["feeds"] = f"{count(written, 'feed')} changed"
+        sitemap.write_sitemap(site, out)
 
 
 def catch_up(
@@ -277,8 +346,8 @@ def _route_one(router: Router, article: Article) -> ArticleRoutes:
 
 def render_markdown(
     site: Site, root: Path, jobs: int | None = None, cache: BuildCache | None = None
-) -> tuple[list[tuple[str, str]], str]:
-    """Every page's Markdown, and the key of the whole site's data (see `site_manifest`).
+) -> tuple[list[tuple[str, str]], PageKeys]:
+    """Every page's Markdown, and the keys it was rendered under (which key other outputs too).
 
     With a cache, a page whose key is unchanged is taken from it. Keys come from
     `builder.build.keys` (everything the page's template could read). Site pages are rendered
@@ -318,7 +387,7 @@ def render_markdown(
         for path, text in pages:
             cache.put_page(path, keys[path], text)
         cache.keep_pages(set(keys))
-    return pages, page_keys.fingerprint(site)
+    return pages, page_keys
 
 
 def _render_one(env: Environment, spec: PageSpec) -> str:
