@@ -82,7 +82,11 @@ def _append_text(root: Path) -> None:
 
 
 def _retitle(root: Path) -> None:
-    _replace(root / ARTICLE, "title: U.S. and Chinese diplomats clash", "title: American and Chinese diplomats clash")
+    _replace(
+        root / ARTICLE,
+        "title: U.S. and Chinese diplomats clash",
+        "title: American and Chinese diplomats clash",
+    )
 
 
 def _redate(root: Path) -> None:
@@ -185,7 +189,9 @@ def _link_from_a_brief(root: Path, anchor: str, topic: str = "myanmar") -> None:
         )
 
 
-def test_a_failed_incremental_build_leaves_the_previous_site_as_it_was(built_demo: Path, tmp_path: Path) -> None:
+def test_a_failed_incremental_build_leaves_the_previous_site_as_it_was(
+    built_demo: Path, tmp_path: Path
+) -> None:
     root = _copy(built_demo, tmp_path / "desk")
     before = tree_hashes(root / "site")
     _link_from_a_brief(root, "no-such-passage")  # MkDocs warns, and the (strict) build fails
