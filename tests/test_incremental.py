@@ -9,7 +9,9 @@ to whole builds cannot pass unseen.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -272,4 +274,49 @@ def test_another_site_in_the_output_folder_is_built_whole(built_demo: Path, tmp_
     _new_article(root)
     report = _build(root)
     assert report.html_rendered is None
+    assert _outputs(root) == _clean_build_of(root, tmp_path)
+
+
+def test_nothing_is_written_through_the_links_into_the_previous_site(built_demo: Path, tmp_path: Path) -> None:
+    """The staged site shares the previous one's files: a write into one of them would change
+    the site being served while the build runs. A second set of links taken beforehand sees it."""
+    root = _copy(built_demo, tmp_path / "desk")
+    before = tree_hashes(root / "site")
+    watch = tmp_path / "watch"
+    for path in (root / "site").rglob("*"):
+        if path.is_file():
+            target = watch / path.relative_to(root / "site")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+    _new_article(root)
+    report = _build(root)
+    assert report.html_rendered is not None and report.files_kept > 0
+    assert tree_hashes(watch) == before
+    shared = [p for p in (root / "site").rglob("*") if p.is_file() and p.stat().st_nlink > 1]
+    assert len(shared) == report.files_kept  # the kept files are links, not copies
+
+
+def test_a_file_system_without_hard_links_gets_copies(
+    built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "hard links are not supported here")
+
+    root = _copy(built_demo, tmp_path / "desk")
+    _append_text(root)
+    monkeypatch.setattr(os, "link", no_links)
+    report = _build(root)
+    assert report.html_rendered is not None and report.files_kept > 0
+    assert all(p.stat().st_nlink == 1 for p in (root / "site").rglob("*") if p.is_file())
+    assert _outputs(root) == _clean_build_of(root, tmp_path)
+
+
+def test_a_build_after_serve_updated_the_site_in_place_is_whole(built_demo: Path, tmp_path: Path) -> None:
+    """serve changes the site file by file: the record of what it was built from no longer fits."""
+    root = _copy(built_demo, tmp_path / "desk")
+    _append_text(root)
+    build(BuildOptions(root=root, incremental=True), Diagnostics())
+    assert not (root / "build" / sitestate.STATE_FILE).exists()
+    _new_article(root)
+    assert _build(root).html_rendered is None
     assert _outputs(root) == _clean_build_of(root, tmp_path)
