@@ -320,3 +320,29 @@ def test_a_build_after_serve_updated_the_site_in_place_is_whole(built_demo: Path
     _new_article(root)
     assert _build(root).html_rendered is None
     assert _outputs(root) == _clean_build_of(root, tmp_path)
+
+
+def test_a_new_briefdesk_or_theme_version_builds_the_whole_site(
+    built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our theme overrides and Material's templates are on every page, whatever its Markdown."""
+    from builder.build import html
+    from builder.site import mkdocs
+
+    root = _copy(built_demo, tmp_path / "desk")
+    _append_text(root)
+    monkeypatch.setattr(html, "code_fingerprint", lambda: "the next Briefdesk")
+    assert _build(root).html_rendered is None
+    _new_article(root)
+    real_version = mkdocs.importlib.metadata.version
+    monkeypatch.setattr(
+        mkdocs.importlib.metadata,
+        "version",
+        lambda name: "99.0" if name == "mkdocs-material" else real_version(name),
+    )
+    assert _build(root).html_rendered is None
+    monkeypatch.undo()  # back to the installed versions: the whole site once more, then by page
+    _retitle(root)
+    assert _build(root).html_rendered is None
+    _redate(root)
+    assert _build(root).html_rendered is not None

@@ -15,6 +15,7 @@ from builder.briefs.assembly import Site
 from builder.briefs.rendering import count
 from builder.build import increment, sitestate
 from builder.build.cache import BuildCache
+from builder.build.keys import code_fingerprint, digest_of
 from builder.build.options import BuildOptions
 from builder.build.output import mark_as_site, recover, remove_pages, site_manifest_of, staging_dir, swap_in
 from builder.build.report import BuildReport, PageRenderer
@@ -33,9 +34,14 @@ log = logging.getLogger(__name__)
 def record_state(
     site: Site, options: BuildOptions, pages: dict[str, str], outputs: dict[str, str], manifest: str
 ) -> SiteState:
-    """What the site about to be built is made from (its files are added once it is staged)."""
+    """What the site about to be built is made from (its files are added once it is staged).
+
+    Its frame is what every page's HTML depends on besides its Markdown: MkDocs' settings and
+    engine, and Briefdesk's own code, whose theme overrides and assets are on every page.
+    """
     config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
-    return SiteState(manifest, mkdocs.frame_fingerprint(config_path), pages, outputs)
+    frame = digest_of(code_fingerprint(), mkdocs.frame_fingerprint(config_path))
+    return SiteState(manifest, frame, pages, outputs)
 
 
 def prepare_mkdocs(site: Site, options: BuildOptions) -> tuple[Path, bool]:
