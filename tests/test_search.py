@@ -19,7 +19,7 @@ from builder.build.pipeline import route_articles
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.search.bundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
-from builder.search.index import BUNDLE, Cancelled, IndexJob, index_site
+from builder.search.index import BUNDLE, Cancelled, IndexJob, bundle_files, index_site
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.urls import page_url
 from tests.conftest import REPO, ProjectFactory, run
@@ -205,6 +205,37 @@ def test_cancelled_index_stops_pagefind_and_writes_nothing(make_project: Project
     with pytest.raises(Cancelled):
         job.write(tmp_path)
     assert not (tmp_path / BUNDLE).exists()
+
+
+# --- Shards: Pagefind run once per SHARD_RECORDS records, the bundles merged ---------------------
+
+
+def unpacked(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A bundle's files with the data files' gzip taken off (compression is not content)."""
+    data = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+    return {path: unpack(body) if path.endswith(data) else body for path, body in files.items()}
+
+
+@pytest.mark.slow
+def test_shards_merge_into_the_bundle_of_one_pagefind_run() -> None:
+    # The demo: 78 records with diacritic variants (Brasília), topics, actors and dates in every
+    # shard. Same files, same names (content hashes), same bytes once decompressed.
+    site = assembled(REPO)
+    records = list(search_records(site))
+    language = site.project.config.language
+    whole = unpacked(bundle_files(records, language, shard_records=len(records)))
+    for size in (7, 40):
+        assert unpacked(bundle_files(records, language, shard_records=size)) == whole, size
+
+
+def test_shards_whose_pages_have_different_meta_fields_merge_too(make_project: ProjectFactory) -> None:
+    records = list(search_records(assembled(make_project())))
+    # The first shard holds the two briefs (no `source`), the others the archives and the article:
+    # the meta-field numbers in their word postings differ and are renumbered.
+    assert [record.meta.get("kind") for record in records[:2]] == ["brief", "brief"]
+    assert all("source" not in record.meta for record in records[:2]) and "source" in records[-1].meta
+    whole = unpacked(bundle_files(records, "en", shard_records=len(records)))
+    assert unpacked(bundle_files(records, "en", shard_records=2)) == whole
 
 
 # --- The bundle codec ----------------------------------------------------------------------------

@@ -168,8 +168,10 @@ def record_html(record: SearchRecord, language: str) -> str:
             f'<meta data-pagefind-filter="{_attr(name)}[content]" content="{_attr(value)}">'
             for value in values
         )
-    if record.date:
-        head.append(f'<meta data-pagefind-sort="date[content]" content="{_attr(record.date)}">')
+    head.extend(
+        f'<meta data-pagefind-sort="{_attr(name)}[content]" content="{_attr(value)}">'
+        for name, value in record_sorts(record).items()
+    )
     weight = f' data-pagefind-weight="{record.title_weight}"' if record.title_weight else ""
     body = [f'<h1 data-pagefind-meta="title"{weight}>{escape(record.title)}</h1>']
     body.extend(f"<p>{escape(text)}</p>" for text in record.lead)
@@ -180,6 +182,11 @@ def record_html(record: SearchRecord, language: str) -> str:
         f'<!DOCTYPE html><html lang="{_attr(language)}"><head>{"".join(head)}</head>'
         f'<body>{"".join(body)}</body></html>'
     )
+
+
+def record_sorts(record: SearchRecord) -> dict[str, str]:
+    """The record's Pagefind sort values by sort name (only `date`, when it has one)."""
+    return {"date": record.date} if record.date else {}
 
 
 def _titles(topics: Iterable[Topic]) -> tuple[str, ...]:
