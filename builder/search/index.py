@@ -28,7 +28,7 @@ from pagefind.index import IndexConfig
 from builder.briefs.assembly import Site
 from builder.errors import BuildError
 from builder.search.bundle import normalise, write_bundle
-from builder.search.records import FILTERS, SearchRecord, record_html, record_sorts, search_records
+from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.search.service import FastService, PagefindFailure
 from builder.search.shards import SHARD_RECORDS, Shard, merge_shards
 
@@ -247,7 +247,7 @@ async def _index_shard(records: list[SearchRecord], language: str, stopper: Stop
             )
         # In memory, not written by the binary: see builder.search.service on why.
         files = {str(file["path"]): file["content"] for file in await index.get_files()}
-        return Shard(files=files, sorts=[record_sorts(record) for record in records])
+        return Shard(files=files, sorts=[record.sorts for record in records])
     finally:
         await service.close()
         stopper.attach(None)
