@@ -120,9 +120,9 @@ def unpack(raw: bytes) -> bytes:
     return data[len(SIGNATURE) :]
 
 
-def pack(body: bytes) -> bytes:
+def pack(body: bytes, level: int = 9) -> bytes:
     """A Pagefind data file for `body`, gzip'd without a timestamp so it depends on `body` only."""
-    return gzip.compress(SIGNATURE + body, compresslevel=9, mtime=0)
+    return gzip.compress(SIGNATURE + body, compresslevel=level, mtime=0)
 
 
 def decode(data: bytes) -> CborValue:
