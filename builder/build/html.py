@@ -59,7 +59,16 @@ def search_ahead(site: Site, options: BuildOptions, previous: SiteState | None) 
     work; None otherwise: a whole build indexes beside MkDocs, once the pages' text is let go."""
     if options.markdown_only or previous is None or previous.marker != site_manifest_of(options.site_dir):
         return None
-    return search.IndexJob(site)
+    return search.IndexJob(site, _shard_store(options))
+
+
+SHARDS = ".cache/search"
+"""Where the search index's shards are kept between builds (under build/)."""
+
+
+def _shard_store(options: BuildOptions) -> search.ShardStore | None:
+    """The kept shards of the search index, unless the build ignores the cache."""
+    return search.ShardStore(options.build_dir / SHARDS) if options.cache else None
 
 
 def build_html(
@@ -84,7 +93,9 @@ def build_html(
     reindex = change is None or search.BUNDLE in change.outputs
     if ahead is not None and not reindex:
         ahead.cancel()  # nothing search shows has changed: the previous index is kept
-    indexing = (ahead or search.IndexJob(site)) if reindex else None  # beside MkDocs, on the other core
+    indexing = (
+        (ahead or search.IndexJob(site, _shard_store(options))) if reindex else None
+    )  # beside MkDocs, on the other core
     try:
         if change is not None and previous is not None:
             try:
@@ -95,7 +106,7 @@ def build_html(
                 staged = staging_dir(target)
                 change = None
                 if indexing is None:
-                    indexing = search.IndexJob(site)
+                    indexing = search.IndexJob(site, _shard_store(options))
         if change is None:
             _pages_and_feeds(site, options, diagnostics, report, staged)
         if indexing is not None:
@@ -171,7 +182,7 @@ def refresh_search(site: Site, options: BuildOptions, stopper: search.Stopper | 
     target = options.site_dir
     staged = staging_dir(target / "pagefind")
     try:
-        records = search.index_site(site, staged, stopper)
+        records = search.index_site(site, staged, stopper, _shard_store(options))
         swap_in(staged / "pagefind", target / "pagefind")
         return records
     finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import os
 import shutil
@@ -33,11 +32,12 @@ from builder.search.bundle import normalise, write_bundle
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.search.service import FastService, PagefindFailure
 from builder.search.shards import SHARD_RECORDS, Shard, merge_shards
+from builder.search.shardstore import ShardStore, shard_groups, shard_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-__all__ = ["BUNDLE", "FILTERS", "Cancelled", "IndexJob", "Stopper", "index_site", "make_index"]
+__all__ = ["BUNDLE", "FILTERS", "Cancelled", "IndexJob", "ShardStore", "Stopper", "index_site", "make_index"]
 
 BUNDLE = "pagefind"
 """The index's folder in the site (`site/pagefind/`)."""
@@ -45,17 +45,24 @@ WINDOW = 100
 """Records sent to Pagefind before waiting for their answers."""
 
 
-def index_site(site: Site, out: Path, stopper: Stopper | None = None) -> int:
+def index_site(site: Site, out: Path, stopper: Stopper | None = None, store: ShardStore | None = None) -> int:
     """Write the search index into `out`/pagefind; return how many records it holds."""
-    files, records = make_index(site, stopper)
+    files, records = make_index(site, stopper, store)
     write_index(files, records, out)
     return records
 
 
-def make_index(site: Site, stopper: Stopper | None = None) -> tuple[dict[str, bytes], int]:
-    """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds."""
+def make_index(
+    site: Site, stopper: Stopper | None = None, store: ShardStore | None = None
+) -> tuple[dict[str, bytes], int]:
+    """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds.
+
+    With a `store`, shards whose records are unchanged since it kept them are taken from it.
+    """
     counted = _Counted(search_records(site))
-    files = bundle_files(counted, site.project.config.language, stopper)
+    files = bundle_files(counted, site.project.config.language, stopper, store=store)
+    if store is not None:
+        store.keep_only_used()
     return files, counted.count
 
 
@@ -123,16 +130,17 @@ class IndexJob:
     the folder the build is staging, so a failed build still leaves no trace.
     """
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, store: ShardStore | None = None) -> None:
         self._stopper = Stopper()
         self._began = time.perf_counter()
         self._result: tuple[dict[str, bytes], int, float] | BaseException | None = None
+        self.store = store
         self._thread = threading.Thread(target=self._run, args=(site,), name="search", daemon=True)
         self._thread.start()
 
     def _run(self, site: Site) -> None:
         try:
-            files, records = make_index(site, self._stopper)
+            files, records = make_index(site, self._stopper, self.store)
             self._result = (files, records, time.perf_counter() - self._began)
         except BaseException as error:  # handed to the thread that waits for the index
             self._result = error
@@ -169,17 +177,19 @@ def bundle_files(
     records: Iterable[SearchRecord],
     language: str,
     stopper: Stopper | None = None,
-    shard_records: int = SHARD_RECORDS,
+    shard_records: int | None = SHARD_RECORDS,
+    store: ShardStore | None = None,
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
 
-    Records go to Pagefind `shard_records` at a time, one process after the other, and the
-    shards' bundles are merged into the one a single process would write (builder.search.shards
-    says why). Raises Cancelled soon after `stopper` is stopped.
+    Records go to Pagefind in shards of at most `shard_records` (None: all in one run), cut where
+    the records decide (builder.search.shardstore), one process after the other, and the shards'
+    bundles are merged into the one a single process would write (builder.search.shards says why).
+    A shard `store` kept is taken from it. Raises Cancelled soon after `stopper` is stopped.
     """
     stopper = stopper or Stopper()
     try:
-        shards = _run_async(_index_shards(records, language, stopper, shard_records))
+        shards = _run_async(_index_shards(records, language, stopper, shard_records, store))
     except FileNotFoundError as error:
         raise BuildError(
             f"search: the Pagefind binary was not found ({error}); "
@@ -210,19 +220,28 @@ def _run_async(work: Coroutine[Any, Any, T]) -> T:
 
 
 async def _index_shards(
-    records: Iterable[SearchRecord], language: str, stopper: Stopper, shard_records: int
+    records: Iterable[SearchRecord],
+    language: str,
+    stopper: Stopper,
+    shard_records: int | None,
+    store: ShardStore | None = None,
 ) -> list[Shard]:
-    """Index `records` with one Pagefind process per `shard_records` of them, one after the other:
-    Pagefind's memory is then that of one shard, whatever the size of the site."""
-    pending = iter(records)
+    """Index `records` with one Pagefind process per shard of at most `shard_records`, one after
+    the other: Pagefind's memory is then that of one shard, whatever the size of the site. A
+    shard `store` holds (same records, language and Pagefind) is taken from it instead."""
     shards: list[Shard] = []
-    while True:
-        batch = list(itertools.islice(pending, shard_records))
-        if shards and not batch:
-            return shards
-        shards.append(await _index_shard(batch, language, stopper))
-        if len(batch) < shard_records:
-            return shards
+    groups = shard_groups(records, shard_records) if shard_records is not None else [list(records)]
+    for group in groups:
+        key = shard_key(group, language) if store is not None else ""
+        shard = store.get(key) if store is not None else None
+        if shard is None:
+            shard = await _index_shard(group, language, stopper)
+            if store is not None:
+                store.put(key, shard)
+        shards.append(shard)
+    if not shards:  # a site with nothing to index still gets an (empty) index
+        shards.append(await _index_shard([], language, stopper))
+    return shards
 
 
 async def _index_shard(records: list[SearchRecord], language: str, stopper: Stopper) -> Shard:

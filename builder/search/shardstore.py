@@ -1,0 +1,143 @@
+"""Shards of the search index kept between builds, so an edit re-indexes only the shard it touched.
+
+The index is made in shards (see `builder.search.shards`), each from a run of records. A shard's
+bundle depends only on its records, the language and Pagefind's version, so it is kept in
+build/.cache/search/ under a key of exactly those, and a later build whose shard has the same key
+takes it from there instead of running Pagefind. Shards are cut where the records themselves say
+(`shard_groups`), not by position, so a new article changes the one shard it falls in rather than
+shifting every shard after it.
+
+Each kept shard is a zip file of plain data: the bundle's files, the pages' sort values, and a
+manifest with the SHA-256 of each; reading one runs no code, and a file that does not check out
+(truncated, altered, another format) is ignored with a warning: that shard is indexed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from builder.search.records import SearchRecord, record_html
+from builder.search.shards import Shard
+
+log = logging.getLogger(__name__)
+
+STORE_FORMAT = 1
+SHARD_AVERAGE = 600
+"""A shard ends after a record whose URL hashes to 0 modulo this: about this many records each."""
+_MANIFEST = "briefdesk-shard.json"
+
+
+def shard_groups(records: Iterable[SearchRecord], most: int) -> Iterator[list[SearchRecord]]:
+    """Cut the records into runs of at most `most`, at places the records themselves decide.
+
+    A run ends after a record of another kind than the next (the briefs and yearly archives,
+    which change with every new article, apart from the articles), after a record whose URL
+    hashes to 0 modulo SHARD_AVERAGE (content-defined, as rsync cuts files: an inserted or
+    removed record moves no other cut), or when it holds `most` records (Pagefind's memory).
+    """
+    group: list[SearchRecord] = []
+    for record in records:
+        if group and (group[-1].meta.get("kind") != record.meta.get("kind") or len(group) >= most):
+            yield group
+            group = []
+        group.append(record)
+        if _cuts_after(record):
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _cuts_after(record: SearchRecord) -> bool:
+    digest = hashlib.sha256(record.url.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % SHARD_AVERAGE == 0
+
+
+def shard_key(records: Sequence[SearchRecord], language: str) -> str:
+    """What a shard's bundle is made from: its records as Pagefind is given them, the language,
+    and Pagefind's version."""
+    digest = hashlib.sha256(f"{STORE_FORMAT}\0{language}\0{_pagefind_version()}".encode())
+    for record in records:
+        sorts = json.dumps(dict(record.sorts), sort_keys=True)
+        for part in (record.url, record_html(record, language), sorts):
+            data = part.encode("utf-8")
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class ShardStore:
+    """The kept shards of one project (build/.cache/search/)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def get(self, key: str) -> Shard | None:
+        """The shard kept under `key`, if it is there and checks out."""
+        path = self._path(key)
+        self.used.add(key)
+        if not path.is_file():
+            return None
+        try:
+            with zipfile.ZipFile(path) as archive:
+                manifest = json.loads(archive.read(_MANIFEST))
+                if manifest.get("format") != STORE_FORMAT or manifest.get("key") != key:
+                    raise ValueError("not a shard of this kind")
+                files = {}
+                for name, expected in dict(manifest["files"]).items():
+                    data = archive.read(f"files/{name}")
+                    if hashlib.sha256(data).hexdigest() != expected:
+                        raise ValueError(f"{name} does not match its hash")
+                    files[str(name)] = data
+                sorts = [{str(k): str(v) for k, v in dict(page).items()} for page in manifest["sorts"]]
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+            log.warning("%s: %s; indexing that shard again", path, exc)
+            return None
+        self.hits += 1
+        return Shard(files=files, sorts=sorts)
+
+    def put(self, key: str, shard: Shard) -> None:
+        """Keep `shard` under `key` (written whole, then renamed into place)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(key)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        manifest = {
+            "format": STORE_FORMAT,
+            "key": key,
+            "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(shard.files.items())},
+            "sorts": [dict(page) for page in shard.sorts],
+        }
+        # Stored, not deflated: the bundle's files are gzip'd already.
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr(_MANIFEST, json.dumps(manifest, sort_keys=True))
+            for name, data in sorted(shard.files.items()):
+                archive.writestr(f"files/{name}", data)
+        os.replace(temporary, path)
+        self.used.add(key)
+
+    def keep_only_used(self) -> None:
+        """Drop the kept shards this build did not ask for (the archive moved on)."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if (path.suffix == ".zip" and path.stem not in self.used) or path.suffix == ".tmp":
+                path.unlink(missing_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.zip"
