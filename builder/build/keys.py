@@ -202,8 +202,9 @@ def routing_key(project: Project) -> str:
     )
 
 
-def inputs_digest(project: Project, root: Path) -> str | None:
-    """A digest of everything a build reads (None if an article's content digest is unknown)."""
+def inputs_digest(project: Project, root: Path, outputs: tuple[str, ...] = ()) -> str | None:
+    """A digest of everything a build reads (None if an article's content digest is unknown), and
+    of the optional `outputs` it was asked for (`pdf`), which the site's pages link to."""
     articles = [(article.path, article.digest) for article in project.articles]
     if not all(digest for _, digest in articles):
         return None
@@ -214,13 +215,21 @@ def inputs_digest(project: Project, root: Path) -> str | None:
         *(repr(topic) for topic in project.topics.values()),
         *(repr(actor) for actor in project.actors.values()),
         *(f"{path}\0{digest}" for path, digest in articles),
+        *(f"output\0{name}" for name in outputs),
     )
 
 
-def site_manifest(pages: list[tuple[str, str]], config: SiteConfig, site_key: str) -> str:
-    """A digest of everything the HTML site is made from: the pages, the settings, our code, and
-    the whole site's data (`site_key`), which the feeds and the search index are made from: they
-    show what a project template may leave off the pages (a topic's overview, say)."""
+def site_manifest(
+    pages: list[tuple[str, str]], config: SiteConfig, site_key: str, outputs: tuple[str, ...] = ()
+) -> str:
+    """A digest of everything the HTML site is made from: the pages, the settings, our code, the
+    whole site's data (`site_key`), which the feeds and the search index are made from: they
+    show what a project template may leave off the pages (a topic's overview, say), and the
+    optional `outputs` (`pdf`): a site built with PDFs is not the same as one without."""
     return digest_of(
-        code_fingerprint(), repr(config), site_key, *(f"{path}\0{text}" for path, text in sorted(pages))
+        code_fingerprint(),
+        repr(config),
+        site_key,
+        *(f"{path}\0{text}" for path, text in sorted(pages)),
+        *(f"output\0{name}" for name in outputs),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from pathlib import Path
@@ -34,6 +35,7 @@ from builder.feeds import atom as feeds
 from builder.feeds import sitemap
 from builder.model import Article, Project
 from builder.parallel import map_files
+from builder.pdf import documents as pdf
 from builder.routing.router import ArticleRoutes, Router
 from builder.search import index as search
 from builder.site import mkdocs
@@ -59,6 +61,8 @@ def build(
     root = options.root
     if not options.markdown_only:
         check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
+    if options.pdf:
+        pdf.require()  # a missing extra is said before any work, not after MkDocs
     if cache is None and options.cache:
         cache = BuildCache.open(options.build_dir)
     with report.stage("load"):
@@ -75,7 +79,8 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     report.project = project
-    inputs = inputs_digest(project, root) if cache is not None and not options.incremental else None
+    keep = cache is not None and not options.incremental
+    inputs = inputs_digest(project, root, options.outputs) if keep else None
     if inputs is not None and _unchanged(inputs, options):
         report.up_to_date = True  # same content, templates, settings and code as the last build
         return report
@@ -92,7 +97,7 @@ def build(
     report.articles = len(site.articles)
     report.briefs = len(site.briefs)
     report.pages = len(pages)
-    manifest = site_manifest(pages, project.config, site_key)
+    manifest = site_manifest(pages, project.config, site_key, options.outputs)
     with report.stage("write"):
         if options.incremental and options.docs_dir.is_dir():
             report.pages_changed = update_pages(options.docs_dir, pages)
@@ -130,7 +135,7 @@ def _prepare_mkdocs(site: Site, options: BuildOptions) -> tuple[Path, bool]:
     site's name, ...) differ from last time."""
     config = options.build_dir / "mkdocs.yml"
     before = config.read_bytes() if config.is_file() else None
-    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
     return config_path, config_path.read_bytes() != before
 
 
@@ -144,6 +149,10 @@ def build_html(
     indexing = search.IndexJob(site)  # alongside MkDocs, on the other core
     try:
         _pages_and_feeds(site, options, diagnostics, report, staged)
+        if options.pdf:
+            with report.stage("pdf"):  # while the search index is built on the other core
+                written = pdf.write_pdfs(staged, briefs_to_print(site))
+                report.details["pdf"] = f"{written:,} PDFs of briefs"
         with report.stage("search") as timing:
             records, seconds = indexing.write(staged)
             timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
@@ -237,7 +246,7 @@ def _pages_and_feeds(
 ) -> None:
     """Run MkDocs into `out`, then write the feeds and the sitemap."""
     with report.stage("mkdocs"):
-        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
         epoch = mkdocs.source_date_epoch(site.project)
         ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
         diagnostics.extend(problems)
@@ -247,6 +256,18 @@ def _pages_and_feeds(
     with report.stage("feeds"):
         report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
         sitemap.write_sitemap(site, out)
+
+
+def briefs_to_print(site: Site) -> list[pdf.BriefPdf]:
+    """Every brief, as the PDF stage needs it: its HTML page and the date it was last updated
+    (the site's newest content date for a brief with no articles yet)."""
+    fallback = dt.datetime.fromtimestamp(mkdocs.source_date_epoch(site.project), dt.UTC).date()
+    return [
+        pdf.BriefPdf(
+            brief.topic.id, page_url(brief.topic.page) + "index.html", brief.last_date or fallback
+        )
+        for brief in site.briefs
+    ]
 
 
 def route_articles(

@@ -61,13 +61,23 @@ def check(project: Path, strict: bool, output_format: str) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
 @click.option("--no-cache", is_flag=True, help="Ignore build/.cache/ and parse everything afresh.")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write each brief as a PDF, site/pdf/<topic-id>.pdf (needs: pip install 'briefdesk[pdf]').",
+)
 @reporting_errors
-def build(project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool) -> None:
+def build(
+    project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool, pdf: bool
+) -> None:
     """Write the Markdown pages, then the HTML site."""
     from builder.build.options import BuildOptions
     from builder.build.pipeline import build as run_build
     from builder.console import StageDisplay
-    from builder.errors import BuildError, ContentError
+    from builder.errors import BuildError, ContentError, UsageError
+
+    if pdf and markdown_only:
+        raise UsageError("--pdf prints the HTML site's briefs, which --markdown-only does not build")
 
     diagnostics = Diagnostics()
     options = BuildOptions(
@@ -76,6 +86,7 @@ def build(project: Path, out: Path | None, strict: bool, markdown_only: bool, no
         strict=strict,
         markdown_only=markdown_only,
         cache=not no_cache,
+        pdf=pdf,
     )
     try:
         with StageDisplay() as display:
