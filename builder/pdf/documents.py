@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -72,11 +73,16 @@ def write_pdfs(site: Path, briefs: Sequence[BriefPdf]) -> int:
                 raise BuildError(f"{brief.page}: cannot read the brief's page for its PDF: {exc}") from None
             html = weasyprint.HTML(
                 string=document_html(source, brief.updated, (site / SITE_STYLESHEET).as_uri()),
-                base_url=page.as_uri(),  # its links and the stylesheet resolve in the staged site
+                base_url=page.as_uri(),  # anything relative left (an image) resolves in the staged site
                 url_fetcher=fetcher,
             )
-            document = html.render(stylesheets=[stylesheet])
-            document.write_pdf(site / pdf_path(brief.topic_id), pdf_identifier=brief.topic_id.encode())
+            try:
+                document = html.render(stylesheets=[stylesheet])
+                document.write_pdf(site / pdf_path(brief.topic_id), pdf_identifier=brief.topic_id.encode())
+            except Exception as exc:  # WeasyPrint's own failure: one line, and the last site stays
+                raise BuildError(
+                    f"{brief.page}: WeasyPrint could not print the brief: {type(exc).__name__}: {exc}"
+                ) from exc
     for problem in problems:
         log.warning("WeasyPrint: %s", problem)
     return len(briefs)
@@ -94,6 +100,7 @@ def document_html(page: bytes, updated: dt.date, stylesheet: str) -> str:
         style = etree.Element("style")
         style.text = CHART_STYLE
         svg.insert(0, style)
+    _absolute_links(article, _first(tree.xpath("//link[@rel='canonical']/@href")))
     title = tree.findtext(".//title") or ""
     authors = tree.xpath("//meta[@name='author']/@content")
     date = updated.isoformat()
@@ -111,6 +118,28 @@ def document_html(page: bytes, updated: dt.date, stylesheet: str) -> str:
         f'<!doctype html><html lang="{_escape(language)}">'
         f"<head>{''.join(head)}</head><body>{body}</body></html>"
     )
+
+
+def _absolute_links(article: lxml.html.HtmlElement, canonical: str | None) -> None:
+    """Point the article's links to other pages at the published site.
+
+    A PDF is read away from the site: a relative link would resolve against the folder it was
+    built in (a file:// address, useless elsewhere, and bytes that change with the folder). With
+    the site's address (`site_url`, which gives each page a canonical URL) the links lead to the
+    web pages; without it they are left as text. Links within the brief (`#source-3`) stay.
+    """
+    for link in article.iter("a"):
+        href = link.get("href")
+        if href is None or href.startswith("#") or urlsplit(href).scheme:
+            continue
+        if canonical:
+            link.set("href", urljoin(canonical, href))
+        else:
+            del link.attrib["href"]
+
+
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
 
 
 def _escape(text: str) -> str:
