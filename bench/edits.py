@@ -37,6 +37,33 @@ def edit_article(source: Path, token: str) -> None:
     source.write_text(f"{text}\n\nDesk note {token}: the figures were revised after publication.\n", "utf-8")
 
 
+def add_article(project: Path, token: str) -> Path:
+    """Write a new article on the first topic, dated in the archive's newest year."""
+    topic = sorted((project / "content" / "topics").glob("*.md"))[0]
+    years = sorted(p.name for p in (project / "content" / "articles").iterdir() if p.is_dir())
+    year = years[-1] if years else "2024"
+    title = re.search(r"^title: (.+)$", topic.read_text(encoding="utf-8"), re.MULTILINE)
+    name = title[1].strip("\"'") if title else topic.stem
+    path = project / "content" / "articles" / year / f"desk-note-{token}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"---\ntitle: Desk note {token} on {name}\ndate: {year}-12-31\nsource: Bench Wire\n"
+        f"url: https://example.org/{token}\ntopics:\n  - {topic.stem}\n---\n\n"
+        f"Officials discussed {name} again, the desk was told ({token}).\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def add_alias(project: Path, token: str) -> Path:
+    """Give the first topic one more alias (a name no article uses yet: every article is routed
+    again, as after any alias edit, and few pages change)."""
+    topic = sorted((project / "content" / "topics").glob("*.md"))[0]
+    text = topic.read_text(encoding="utf-8")
+    topic.write_text(text.replace("aliases:\n", f"aliases:\n  - Desk alias {token}\n", 1), encoding="utf-8")
+    return topic
+
+
 def watch_for(path: Path, token: str) -> Callable[[], bool]:
     """A check that `path` exists and contains `token` (for run_measured's `watch`)."""
 

@@ -44,11 +44,12 @@ def measure_build(root: Path, markdown_only: bool) -> dict[str, Any]:
     imported = time.perf_counter()
     error = None
     stages: dict[str, float] = {}
-    counts: dict[str, int] = {}
+    counts: dict[str, int | None] = {}
     try:
         report = build(BuildOptions(root=root.resolve(), markdown_only=markdown_only), diagnostics)
         stages = dict(report.stages)
         counts = {"articles": report.articles, "briefs": report.briefs, "pages": report.pages}
+        counts |= {"html_rendered": report.html_rendered, "files_kept": report.files_kept}
     except BriefdeskError as exc:
         error = str(exc)
     finished = time.perf_counter()

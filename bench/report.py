@@ -23,6 +23,10 @@ TARGET_FLOOR = 1.0
 TARGET_PLAIN = 1.15
 TARGET_MEMORY = 1.5 * GIB
 TARGET_PAGE = 3.0
+TARGET_TEXT_EDIT = 30.0
+"""Seconds for `briefdesk build` after an article-text edit at 10,000 articles (issue 19)."""
+TARGET_NEW_ARTICLE = 45.0
+"""Seconds for `briefdesk build` after a new article at 10,000 articles (issue 19)."""
 TARGET_GROWTH = 1.1
 """Allowed time growth per growth in articles: x10 articles may take x11 time."""
 
@@ -248,6 +252,49 @@ def rebuilds_table(results: Sequence[CorpusResult]) -> list[str]:
     return _table(header, rows)
 
 
+def edit_builds_table(results: Sequence[CorpusResult]) -> list[str]:
+    """`briefdesk build` after one edit, next to the clean build and Hugo's whole build."""
+    header = [
+        "corpus",
+        "clean build",
+        "text edit → build (≤ 30 s at 10,000)",
+        "new article → build (≤ 45 s at 10,000)",
+        "alias edit → build",
+        "text edit ÷ clean build",
+        "text edit ÷ Hugo",
+        "Hugo (whole site)",
+        "pages rendered again (text, new, alias)",
+    ]
+    rows = []
+    for r in results:
+        at_scale = r.size is not None and r.size >= 10_000
+        text = r.edit.seconds if r.edit and r.edit.ok else None
+        new = r.new_article.seconds if r.new_article and r.new_article.ok else None
+        rendered = ", ".join(_rendered(run) for run in (r.edit, r.new_article, r.alias_edit))
+        rows.append(
+            [
+                r.name,
+                _run_s(r.build),
+                _ratio(text, TARGET_TEXT_EDIT) if at_scale else _s(text),
+                _ratio(new, TARGET_NEW_ARTICLE) if at_scale else _s(new),
+                _run_s(r.alias_edit),
+                _ratio(_div(text, r.build)),
+                _ratio(_div(text, r.hugo)),
+                _run_s(r.hugo),
+                rendered,
+            ]
+        )
+    return _table(header, rows)
+
+
+def _rendered(run: Run | None) -> str:
+    """Pages the build rendered again ("all" for a whole build), from its own report."""
+    if run is None or not run.ok:
+        return "–"
+    value = run.data.get("html_rendered")
+    return "all" if value is None else f"{value:,}"
+
+
 def memory_table(results: Sequence[CorpusResult]) -> list[str]:
     header = ["corpus", "largest process", "build tree (PSS)", "build tree (RSS)", "by process (sampled RSS)"]
     header += ["build/docs", "site"]
@@ -315,6 +362,7 @@ def render(results: Sequence[CorpusResult], machine_info: dict[str, str]) -> str
     lines += ["", "## Targets", "", *targets_table(results)]
     lines += ["", "## Scaling", "", *scaling_table(results)]
     lines += ["", "## Rebuilds (seconds)", "", *rebuilds_table(results)]
+    lines += ["", "## One edit → `briefdesk build` (seconds)", "", *edit_builds_table(results)]
     lines += ["", "## Memory and output", "", *memory_table(results)]
     notes = [f"- {r.name}: {note}" for r in results for note in r.notes]
     codes = {r.code for r in results}
@@ -324,7 +372,9 @@ def render(results: Sequence[CorpusResult], machine_info: dict[str, str]) -> str
             for r in results
         ]
     for r in results:
-        for label, run in (("build", r.build), ("rebuild", r.rebuild), ("edit rebuild", r.edit)):
+        runs = (("build", r.build), ("rebuild", r.rebuild), ("edit rebuild", r.edit))
+        runs += (("new-article rebuild", r.new_article), ("alias rebuild", r.alias_edit))
+        for label, run in runs:
             if run is not None and isinstance(run.data.get("warnings"), int) and run.data["warnings"]:
                 notes.append(f"- {r.name}: {label} reported {run.data['warnings']} warning(s)")
     if notes:

@@ -22,6 +22,10 @@ class CorpusResult:
     edit: Run | None = None
     edit_page: float | None = None
     """Seconds from the start of the rebuild to the edited article's page on disk showing the edit."""
+    new_article: Run | None = None
+    """`briefdesk build` after adding one article (after the edit above)."""
+    alias_edit: Run | None = None
+    """`briefdesk build` after adding an alias to one topic (after the new article)."""
     serve_page: float | None = None
     """Seconds from saving the edit to `briefdesk serve` serving the updated page."""
     serve_settled: float | None = None
@@ -51,6 +55,8 @@ class CorpusResult:
             rebuild=run("rebuild"),
             edit=run("edit"),
             edit_page=data.get("edit_page"),
+            new_article=run("new_article"),
+            alias_edit=run("alias_edit"),
             serve_page=data.get("serve_page"),
             serve_settled=data.get("serve_settled"),
             plain=run("plain"),

@@ -29,7 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench import corpus, hugo, report
-from bench.edits import edit_article, measure_serve, pick_article, watch_for
+from bench.edits import add_alias, add_article, edit_article, measure_serve, pick_article, watch_for
 from bench.probes import Run, folder_size, run_measured
 from bench.results import CorpusResult
 
@@ -125,11 +125,19 @@ def measure_corpus(project: Path, name: str, size: int | None, args: argparse.Na
             edit_article(source, token)
             log(f"{name}: rebuild after editing {source.relative_to(project)}")
             result.edit, result.edit_page = run_measured(
-                _python("-m", "builder", "build", "--project", project),
+                _python("-m", "bench.measure", "build", project),
                 timeout=timeout,
                 cwd=code,
                 watch=watch_for(page, token),
             )
+
+        token = f"bench-{os.getpid()}"
+        add_article(project, token)
+        log(f"{name}: rebuild after adding an article")
+        result.new_article = measure("build", project)
+        add_alias(project, token)
+        log(f"{name}: rebuild after adding a topic alias")
+        result.alias_edit = measure("build", project)
 
     if args.serve:
         log(f"{name}: briefdesk serve, edit one article, wait for the page")

@@ -344,7 +344,7 @@ def test_cached_markdown_equals_a_build_without_cache(
     _check_sequence(start, edits, html=False)
 
 
-@_settings(4)
+@_settings(8)
 @given(STARTING_TEMPLATES, st.lists(EDITS, min_size=1, max_size=3))
 def test_cached_site_equals_a_build_without_cache(start: Files, edits: list[Callable[[Files], None]]) -> None:
     _check_sequence(start, edits, html=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,9 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
+from builder.build.options import BuildOptions
+from builder.build.pipeline import build
+from builder.diagnostics import Diagnostics
 from tests.conftest import REPO, ProjectFactory, run
 from tests.sitecheck import tree_hashes
 
@@ -140,6 +144,38 @@ def test_pdfs_are_the_same_bytes_built_twice_in_other_folders(demo: Built, tmp_p
     second = {p.name: p.read_bytes() for p in sorted((tmp_path / "out/pdf").glob("*.pdf"))}
     assert first.keys() == second.keys() and first
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_an_edit_prints_again_only_the_briefs_it_changes(tmp_path: Path) -> None:
+    # The next build is staged from the previous site: the PDFs of unchanged briefs are kept (hard
+    # links), the others printed again into new files, never through a link into the old site.
+    root = copy_demo(tmp_path / "desk")
+    build(BuildOptions(root=root, pdf=True), Diagnostics())
+    before = {p.name: p.read_bytes() for p in sorted((root / "site/pdf").glob("*.pdf"))}
+    links = tmp_path / "links"
+    links.mkdir()
+    for name in before:
+        os.link(root / "site/pdf" / name, links / name)
+    article = root / "content/articles/2021/anchorage-us-china-talks.md"
+    text = article.read_text(encoding="utf-8")
+    assert "Blinken listed U.S. concerns" in text
+    article.write_text(text.replace("Blinken listed U.S. concerns", "Blinken set out U.S. concerns"), encoding="utf-8")
+
+    report = build(BuildOptions(root=root, pdf=True), Diagnostics())
+
+    printed = re.fullmatch(r"(\d+) PDFs? of briefs, (\d+) kept from the previous site", report.details["pdf"])
+    assert printed, report.details["pdf"]
+    assert 1 <= int(printed.group(1)) < len(before) and int(printed.group(2)) == len(before) - int(printed.group(1))
+    after = {p.name: p.read_bytes() for p in sorted((root / "site/pdf").glob("*.pdf"))}
+    assert after["us-relations.pdf"] != before["us-relations.pdf"]
+    assert "Blinken set out U.S. concerns" in pdf_text(root / "site/pdf/us-relations.pdf").replace("\n", " ")
+    assert {p.name: p.read_bytes() for p in sorted(links.iterdir())} == before  # the old site is intact
+    fresh = copy_demo(tmp_path / "fresh")
+    (fresh / "content/articles/2021/anchorage-us-china-talks.md").write_bytes(article.read_bytes())
+    build(BuildOptions(root=fresh, pdf=True, cache=False), Diagnostics())
+    clean = {p.name: p.read_bytes() for p in sorted((fresh / "site/pdf").glob("*.pdf"))}
+    assert [name for name in clean if clean[name] != after.get(name)] == []
+    assert clean.keys() == after.keys()
 
 
 def test_asking_for_pdfs_or_not_rebuilds_the_site(make_project: ProjectFactory) -> None:

@@ -216,5 +216,5 @@ def test_a_build_without_a_terminal_prints_a_line_per_stage(make_project: Projec
     lines = {m.group(1): m.group(2) for m in re.finditer(r"^  (\w+) +\d+\.\d\d s: (.+)$", result.stderr, re.M)}
     assert list(lines) == ["load", "route", "assemble", "render", "write", "mkdocs", "feeds", "search"]
     assert lines["load"] == "1 article, 2 topics, 1 actor"
-    assert lines["write"] == f"{len(list((root / 'build/docs').rglob('*.md')))} Markdown pages written"
+    assert lines["write"] == f"{len(list((root / 'build/docs').rglob('*.md')))} Markdown pages written, 0 unchanged"
     assert "search records" in lines["search"]

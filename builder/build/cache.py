@@ -72,18 +72,19 @@ class BuildCache:
         """Load the cache from build/.cache/, or start empty if it is missing, old or damaged."""
         cache = cls(build_dir / CACHE_FILE)
         try:
-            lines = list(_verified_lines(cache.path))
+            lines = _verified_lines(cache.path)
+            first = next(lines, None)
+            if first is None or first[1] != ["briefdesk-cache", CACHE_FORMAT, code_fingerprint()]:
+                log.info("cache made by other code; starting afresh")
+                return cache
+            for line_hash, line in lines:
+                if not cache._take(line, line_hash):
+                    log.warning("%s: an entry of an unknown shape; ignoring it", cache.path)
         except FileNotFoundError:
             return cache
         except _Unreadable as exc:
             log.warning("%s: %s; building without it", cache.path, exc)
-            return cache
-        if not lines or lines[0][1] != ["briefdesk-cache", CACHE_FORMAT, code_fingerprint()]:
-            log.info("cache made by other code; starting afresh")
-            return cache
-        for line_hash, line in lines[1:]:
-            if not cache._take(line, line_hash):
-                log.warning("%s: an entry of an unknown shape; ignoring it", cache.path)
+            return cls(cache.path)  # entries read before the damage are dropped with the rest
         return cache
 
     def _take(self, line: object, line_hash: str) -> bool:

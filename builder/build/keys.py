@@ -41,8 +41,12 @@ from typing import Any
 
 from jinja2 import Environment, meta
 
+from builder.briefs.assembly import Site
 from builder.briefs.rendering import environment
+from builder.feeds.atom import feed_inputs
 from builder.model import Article, Passage, Project, SiteConfig
+from builder.pdf import documents as pdf
+from builder.search.index import BUNDLE
 
 CACHE_FORMAT = 3
 """Bumped when the cache's layout changes, so an old cache file is read as a cold one."""
@@ -54,7 +58,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version}".encode())
     package = Path(__file__).resolve().parents[1]  # builder/, every stage folder included
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".jinja", ".html", ".css", ".js"):
+        if path.is_file() and path.suffix in (".py", ".jinja", ".html", ".css", ".js", ".xml"):
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -233,3 +237,28 @@ def site_manifest(
         *(f"{path}\0{text}" for path, text in sorted(pages)),
         *(f"output\0{name}" for name in outputs),
     )
+
+
+def pdf_keys(site: Site, pages: Mapping[str, str]) -> dict[str, str]:
+    """The key of each brief's PDF (`build --pdf`), by `pdf/<topic-id>.pdf`: the digest of the
+    brief's Markdown (`pages`: docs path -> digest), the date the PDF carries and the version of
+    WeasyPrint. Everything else it is printed from (the theme, the site's settings, our code and
+    stylesheet) is the frame every page shares, which rebuilds the whole site when it changes."""
+    code = code_fingerprint()
+    return {
+        pdf.pdf_path(brief.topic.id): digest_of(
+            code, pages[brief.topic.page], printed.updated.isoformat(), pdf.engine_version()
+        )
+        for brief, printed in zip(site.briefs, pdf.briefs_to_print(site), strict=True)
+    }
+
+
+def output_keys(site: Site, page_keys: PageKeys, site_key: str) -> dict[str, str]:
+    """The key of each output besides the pages: a feed by every value it is made from, the
+    search index by the whole site's data (`site_key`; any change of content shows in it)."""
+    code = code_fingerprint()
+    keys = {
+        path: digest_of(code, page_keys.fingerprint(values)) for path, values in feed_inputs(site).items()
+    }
+    keys[BUNDLE] = digest_of(code, site_key)
+    return keys

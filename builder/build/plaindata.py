@@ -22,6 +22,8 @@ KINDS: dict[str, type] = {
     kind.__name__: kind for kind in (Article, Passage, Heading, Diagnostic, ArticleRoutes, PassageRoute)
 }
 """The dataclasses a cache entry may hold, by name."""
+_FIELDS = {name: len(dataclasses.fields(kind)) for name, kind in KINDS.items()}
+"""How many fields each has (asked once: a cache holds hundreds of thousands of them)."""
 
 
 class NotPlainData(ValueError):
@@ -68,11 +70,12 @@ def _decode(data: dict[str, Any]) -> Any:
             return tuple(inner)
         if tag == "$map" and isinstance(inner, list):
             return {_hashable(k): v for k, v in inner}
-    if set(data) == {"$", "v"} and isinstance(data["v"], list):
+    elif len(data) == 2 and isinstance(data.get("v"), list):
         # Fields in declaration order: the cache is tied to the code that wrote it.
-        kind = KINDS.get(data["$"])
-        if kind is None or len(data["v"]) != len(dataclasses.fields(kind)):
-            raise NotPlainData(f"not a cache entry: {str(data['$'])[:40]!r}")
+        name = data.get("$")
+        kind = KINDS.get(name) if isinstance(name, str) else None
+        if kind is None or len(data["v"]) != _FIELDS[kind.__name__]:
+            raise NotPlainData(f"not a cache entry: {str(name)[:40]!r}")
         return kind(*data["v"])
     raise NotPlainData("not a cache entry: an untagged object")
 

@@ -45,6 +45,11 @@ class BuildReport:
     """The assembled site (for `serve`, which refreshes the search index after reloading)."""
     pages_changed: list[str] | None = None
     """Markdown pages (docs paths) an incremental update wrote or deleted (None for a whole build)."""
+    html_rendered: int | None = None
+    """Pages whose HTML was rendered again when the site was staged from the previous one (None
+    when every page was rendered)."""
+    files_kept: int = 0
+    """Files taken unchanged from the previous site."""
     up_to_date: bool = False
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)

@@ -60,7 +60,11 @@ def check(project: Path, strict: bool, output_format: str) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--markdown-only", is_flag=True, help="Stop after writing build/docs/.")
-@click.option("--no-cache", is_flag=True, help="Ignore build/.cache/ and parse everything afresh.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Ignore build/.cache/ and the previous site: parse, render and index everything afresh.",
+)
 @click.option(
     "--pdf",
     is_flag=True,
@@ -101,9 +105,14 @@ def build(
             f"nothing changed since the last build: {shown(where, options.root)} is up to date", err=True
         )
         return
+    reused = (
+        f"; {plural(report.html_rendered, 'page')} rendered again, the rest kept from the previous site"
+        if report.html_rendered is not None
+        else ""
+    )
     click.echo(
         f"built {plural(report.pages, 'page')} ({plural(report.briefs, 'brief')}, "
-        f"{plural(report.articles, 'article')}) in {report.seconds:.2f} s with "
+        f"{plural(report.articles, 'article')}{reused}) in {report.seconds:.2f} s with "
         f"{plural(diagnostics.warnings, 'warning')}: {shown(where, options.root)}",
         err=True,
     )

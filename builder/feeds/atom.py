@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
 from builder import __version__
-from builder.briefs.assembly import Site
+from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArticleExcerpts, Brief, by_article
 from builder.briefs.rendering import long_date
 from builder.feeds.pagedates import site_date
 from builder.markdown import extensions
 from builder.markdown.sanitise import sanitise_html
-from builder.model import Article
+from builder.model import Article, SiteConfig, Topic
 from builder.urls import absolute, page_url, tag_authority
 
 MAX_ENTRIES = 100
@@ -32,18 +32,37 @@ NO_CONTENT_DATE = dt.date(1970, 1, 1)
 """A feed's date when the site has no published article at all (Atom requires one)."""
 
 
-def write_feeds(site: Site, out: Path, stop: Callable[[], None] = lambda: None) -> int:
-    """Write feed.xml and feeds/<topic-id>.xml under `out`; return how many feeds.
+def write_feeds(
+    site: Site, out: Path, stop: Callable[[], None] = lambda: None, only: Collection[str] | None = None
+) -> int:
+    """Write feed.xml and feeds/<topic-id>.xml under `out` (or only the paths in `only`); return
+    how many feeds were written.
 
     `stop` is called before each feed and may raise to abandon the rest (serve, on a new edit).
     """
     (out / "feeds").mkdir(parents=True, exist_ok=True)
-    stop()
-    (out / "feed.xml").write_bytes(site_feed(site))
+    written = 0
+    for path, make in _feeds(site):
+        if only is None or path in only:
+            stop()
+            (out / path).write_bytes(make())
+            written += 1
+    return written
+
+
+def feed_inputs(site: Site) -> dict[str, tuple[object, ...]]:
+    """Each feed's path and every value it is made from (besides Briefdesk's code), for the build
+    to key it by: a feed whose values are unchanged need not be written again."""
+    inputs: dict[str, tuple[object, ...]] = {"feed.xml": _site_feed_inputs(site)}
     for brief in site.briefs:
-        stop()
-        (out / "feeds" / f"{brief.topic.id}.xml").write_bytes(topic_feed(site, brief))
-    return 1 + len(site.briefs)
+        inputs[f"feeds/{brief.topic.id}.xml"] = _topic_feed_inputs(site, brief)
+    return inputs
+
+
+def _feeds(site: Site) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    yield "feed.xml", lambda: site_feed(site)
+    for brief in site.briefs:
+        yield f"feeds/{brief.topic.id}.xml", lambda brief=brief: topic_feed(site, brief)  # type: ignore[misc]
 
 
 def _timestamp(day: dt.date) -> dt.datetime:
@@ -98,18 +117,15 @@ def entry_titles(articles: Iterable[Article]) -> list[str]:
 def topic_feed(site: Site, brief: Brief) -> bytes:
     """The topic's developments, newest first: one entry per article, quoting its passages on
     the topic, each with a link to the passage in the article."""
-    topic = brief.topic
+    config, topic, groups, fallback_date = _topic_feed_inputs(site, brief)
     feed = _feed(
         site,
         f"feeds/{topic.id}.xml",
-        f"{topic.title} — {site.project.config.site_name}",
+        f"{topic.title} — {config.site_name}",
         topic.summary or f"Developments on {topic.title}, article by article.",
         topic.page,
     )
-    config = site.project.config
-    groups = by_article(brief.developments)[:MAX_ENTRIES]  # newest first, one group per article
-    # An empty brief shows nothing newer than the site itself: the site's newest content date.
-    feed.updated(_timestamp(groups[0].article.date if groups else site_date(site) or NO_CONTENT_DATE))
+    feed.updated(_timestamp(groups[0].article.date if groups else fallback_date or NO_CONTENT_DATE))
     titles = entry_titles(group.article for group in groups)
     for group, title in zip(groups, titles, strict=True):
         article = group.article
@@ -122,6 +138,21 @@ def topic_feed(site: Site, brief: Brief) -> bytes:
         entry.updated(_timestamp(article.date))
         entry.content(_passages_html(site, group), type="html")
     return bytes(feed.atom_str(pretty=True))
+
+
+def _topic_feed_inputs(
+    site: Site, brief: Brief
+) -> tuple[SiteConfig, Topic, tuple[ArticleExcerpts, ...], dt.date | None]:
+    """What a topic's feed shows: the newest articles' passages on it, one group per article.
+
+    An empty brief shows nothing newer than the site itself: the site's newest content date.
+    """
+    groups = by_article(brief.developments)[:MAX_ENTRIES]
+    return site.project.config, brief.topic, groups, None if groups else site_date(site)
+
+
+def _site_feed_inputs(site: Site) -> tuple[SiteConfig, tuple[ArticlePage, ...], dt.date | None]:
+    return site.project.config, tuple(site.articles[:MAX_ENTRIES]), site_date(site)
 
 
 def _passages_html(site: Site, group: ArticleExcerpts) -> str:
@@ -140,7 +171,7 @@ def _passages_html(site: Site, group: ArticleExcerpts) -> str:
 
 def site_feed(site: Site) -> bytes:
     """Every published article, newest first, each linking to its page."""
-    config = site.project.config
+    config, pages, newest = _site_feed_inputs(site)
     feed = _feed(
         site,
         "feed.xml",
@@ -148,8 +179,7 @@ def site_feed(site: Site) -> bytes:
         config.site_description or "The latest articles behind the briefs.",
         "index.md",
     )
-    pages = site.articles[:MAX_ENTRIES]
-    feed.updated(_timestamp(site_date(site) or NO_CONTENT_DATE))
+    feed.updated(_timestamp(newest or NO_CONTENT_DATE))
     titles = entry_titles(page.article for page in pages)
     for article_page, title in zip(pages, titles, strict=True):
         article = article_page.article

@@ -13,6 +13,7 @@ content.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,8 +25,11 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from builder.briefs.assembly import Site
 from builder.errors import BuildError
 from builder.optional import optional_module
+from builder.site import mkdocs
+from builder.urls import page_url
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +57,35 @@ class BriefPdf:
     updated: dt.date
 
 
+def briefs_to_print(site: Site) -> list[BriefPdf]:
+    """Every brief of the site, with its HTML page and the date it was last updated (the site's
+    newest content date for a brief with no articles yet)."""
+    fallback = dt.datetime.fromtimestamp(mkdocs.source_date_epoch(site.project), dt.UTC).date()
+    return [
+        BriefPdf(brief.topic.id, page_url(brief.topic.page) + "index.html", brief.last_date or fallback)
+        for brief in site.briefs
+    ]
+
+
+def engine_version() -> str:
+    """WeasyPrint's version, without importing it (a new version may lay pages out differently)."""
+    try:
+        return importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
 def pdf_path(topic_id: str) -> str:
     """The PDF of a brief, relative to the site folder."""
     return f"{FOLDER}/{topic_id}.pdf"
 
 
 def write_pdfs(site: Path, briefs: Sequence[BriefPdf]) -> int:
-    """Write every brief's PDF under `site` (a built HTML site); return how many were written."""
+    """Write these briefs' PDFs under `site` (a built HTML site); return how many were written.
+
+    A PDF is written as a new file: the site may be staged from the previous one by hard links,
+    and writing into a linked file would change the site being served.
+    """
     weasyprint = require()
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"file", "data"})  # never the network
     stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
@@ -78,7 +104,9 @@ def write_pdfs(site: Path, briefs: Sequence[BriefPdf]) -> int:
             )
             try:
                 document = html.render(stylesheets=[stylesheet])
-                document.write_pdf(site / pdf_path(brief.topic_id), pdf_identifier=brief.topic_id.encode())
+                target = site / pdf_path(brief.topic_id)
+                target.unlink(missing_ok=True)
+                document.write_pdf(target, pdf_identifier=brief.topic_id.encode())
             except Exception as exc:  # WeasyPrint's own failure: one line, and the last site stays
                 raise BuildError(
                     f"{brief.page}: WeasyPrint could not print the brief: {type(exc).__name__}: {exc}"

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from builder.briefs.assembly import Site
 from builder.build.cache import BuildCache
+from builder.build.html import catch_up
 from builder.build.keys import digest_of
 from builder.build.options import BuildOptions
 from builder.build.output import update_page
-from builder.build.pipeline import build, catch_up
+from builder.build.pipeline import build
 from builder.build.report import BuildReport
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError

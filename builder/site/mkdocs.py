@@ -8,7 +8,9 @@ logging and global state stay out of ours. MkDocs' warnings come back as our dia
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import importlib.metadata
 import os
 import re
 import shutil
@@ -24,6 +26,7 @@ from builder.briefs.assembly import Site
 from builder.diagnostics import Diagnostic
 from builder.markdown import extensions
 from builder.model import Project
+from builder.site.warmdocs import WarmDocs
 
 THEME = Path(__file__).with_name("theme")
 STYLESHEET = "assets/briefdesk/briefdesk.css"
@@ -156,6 +159,41 @@ def prepare(site: Site, build_dir: Path, site_dir: Path, *, pdf: bool = False) -
         encoding="utf-8",
     )
     return path
+
+
+ENGINE = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "jinja2")
+"""The packages that turn Markdown into the site's HTML: a new version of any may change every page."""
+
+
+def frame_fingerprint(config_path: Path) -> str:
+    """SHA-256 of what every page's HTML depends on besides its Markdown and Briefdesk's code:
+    MkDocs' settings (theme, nav, extensions, site name) and the engine's versions."""
+    digest = hashlib.sha256(config_path.read_bytes())
+    for name in ENGINE:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"\0{name}={version}".encode())
+    return digest.hexdigest()
+
+
+def render_pages(
+    config_path: Path, out: Path, pages: Iterable[str], epoch: int, root: Path
+) -> tuple[bool, list[Diagnostic]]:
+    """Render only `pages` (docs paths) and the theme's own pages into the site `out`, as
+    `mkdocs build --strict` would render them; return whether all went well and the warnings.
+
+    MkDocs loads the whole site (its files and nav) once and then builds just these pages, with
+    the links they make checked against every page, as a whole build checks them.
+    """
+    docs = WarmDocs(config_path, out, fingerprint="")
+    try:
+        ok, messages = docs.render(list(pages), epoch, templates=True)
+    finally:
+        docs.close()
+    diagnostics = list(log_diagnostics(messages, config_path.parent, root))
+    return ok and not diagnostics, diagnostics
 
 
 _LOG_LINE = re.compile(r"^(?P<level>WARNING|ERROR|INFO|DEBUG)\s+-\s+(?P<message>.*)$")

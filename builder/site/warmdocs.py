@@ -150,6 +150,12 @@ def main(argv: Sequence[str]) -> int:
                 mkbuild._build_theme_template(template, env, files, config, nav)
         for page in pages:
             mkbuild._build_page(page, config, doc_files, nav, env)
+        # A whole build has every page's anchors when it checks the links: the pages these link
+        # to with an anchor are read here, or a link to an anchor that is gone would go unseen.
+        for page in pages:
+            for target in page.links_to_anchors or {}:
+                if target.page is not None and target.page.present_anchor_ids is None:
+                    mkbuild._populate_page(target.page, config, files)
         for page in pages:  # as `mkdocs build` does once every page is built
             page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         return {"ok": not any(line.startswith("ERROR") for line in collect.lines), "messages": collect.lines}
