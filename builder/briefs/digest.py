@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from builder.briefs.coverage import Coverage, coverage
-from builder.briefs.statements import statement
+from builder.briefs.statements import BEST_SCORE, statement
 from builder.model import Actor, Article, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
 
@@ -293,9 +293,17 @@ def _positions(
             if linked is not None:
                 lines.append(Position(actor, linked, "", 0, len(by_actor[actor.id])))
             continue
-        # The newest passage that states the position best: the first of the highest score.
-        scored = [(statement(actor, topic, _text(e)), index, e) for index, e in enumerate(fresh)]
-        (_, sentence), _, chosen = max(scored, key=lambda item: (item[0][0], -item[1]))
+        # The newest passage that states the position best: the first of the highest score (a
+        # passage with the best score possible ends the search: no later one can beat it).
+        best: tuple[tuple[int, str], Excerpt] | None = None
+        for excerpt in fresh:
+            scored = statement(actor, topic, _text(excerpt))
+            if best is None or scored[0] > best[0][0]:
+                best = (scored, excerpt)
+                if scored[0] >= BEST_SCORE:
+                    break
+        assert best is not None  # `fresh` is not empty
+        (_, sentence), chosen = best
         used.add(id(chosen))
         lines.append(Position(actor, chosen, sentence, 1, len(by_actor[actor.id])))
     return lines

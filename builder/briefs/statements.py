@@ -22,6 +22,8 @@ _SAYING = re.compile(
     r"|supports|supported|opposes|opposed|wants|wanted|promised|promises|denied|denies|added)\b",
     re.IGNORECASE,
 )
+BEST_SCORE = 5
+"""The highest score `statement` gives: the actor named before a verb of saying, and the topic."""
 MAX_WORDS = 50
 """A position line quotes at most this many words of its sentence (UN speeches run long)."""
 
