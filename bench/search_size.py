@@ -43,7 +43,7 @@ from bench.corpus import generate, generate_article
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 DEFAULT_OUTPUT = Path(__file__).with_name("SEARCH.md")
-ASSETS = Path(__file__).resolve().parent.parent / "builder" / "theme" / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "builder" / "site" / "theme" / "assets"
 TARGET = 300 * 1024
 """The budget for a one- or two-word first query at 10,000 articles, in bytes served."""
 QUERY_TIMEOUT = 300_000

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from builder.build.pipeline import route_articles
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.search.bundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
-from builder.search.index import BUNDLE, Cancelled, IndexJob, index_site
+from builder.search.index import BUNDLE, Cancelled, IndexJob, bundle_files, index_site
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.urls import page_url
 from tests.conftest import REPO, ProjectFactory, run
@@ -68,7 +69,7 @@ def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory
     article = records["/articles/2021/talks/"]
     assert article.title == "Talks in Guilin"
     assert article.meta == {"kind": "article", "date": "2021-03-22", "source": "CGTN"}
-    assert article.date == "2021-03-22"
+    assert article.sorts == {}
     assert [(p.number, p.text) for p in article.passages] == [
         (1, "The two sides discussed Afghanistan."),
         (2, "They also discussed Myanmar."),
@@ -88,7 +89,8 @@ def test_passages_are_headed_by_their_anchor_in_the_html_pagefind_reads(make_pro
     assert '<h2 id="p-1">¶ 1</h2><p>The two sides discussed Afghanistan.</p>' in html
     assert '<h2 id="p-2">¶ 2</h2><p>They also discussed Myanmar.</p>' in html
     assert '<meta data-pagefind-filter="topic[content]" content="Myanmar">' in html
-    assert '<meta data-pagefind-sort="date[content]" content="2021-03-22">' in html
+    assert '<meta data-pagefind-meta="date[content]" content="2021-03-22">' in html
+    assert "data-pagefind-sort" not in html  # no client of ours sorts: see builder.search.records
     brief = record_html(records["/topics/afghanistan/"], "en")
     assert '<h1 data-pagefind-meta="title" data-pagefind-weight="10">Afghanistan</h1>' in brief
 
@@ -153,9 +155,8 @@ def test_drafts_are_never_records(make_project: ProjectFactory) -> None:
 def test_a_brief_without_articles_has_no_date(make_project: ProjectFactory) -> None:
     root = make_project({"content/articles/2021/talks.md": None})
     brief = by_url(search_records(assembled(root)))["/topics/myanmar/"]
-    assert brief.date is None
     assert "date" not in brief.meta
-    assert "data-pagefind-sort" not in record_html(brief, "en")
+    assert 'data-pagefind-meta="date' not in record_html(brief, "en")
 
 
 @pytest.mark.slow
@@ -205,6 +206,43 @@ def test_cancelled_index_stops_pagefind_and_writes_nothing(make_project: Project
     with pytest.raises(Cancelled):
         job.write(tmp_path)
     assert not (tmp_path / BUNDLE).exists()
+
+
+# --- Shards: Pagefind run once per SHARD_RECORDS records, the bundles merged ---------------------
+
+
+def unpacked(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A bundle's files with the data files' gzip taken off (compression is not content)."""
+    data = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+    return {path: unpack(body) if path.endswith(data) else body for path, body in files.items()}
+
+
+def with_date_sort(records: Iterable[SearchRecord]) -> list[SearchRecord]:
+    """The records with a Pagefind `date` sort (ours have none), to merge sorts too."""
+    return [replace(record, sorts={"date": record.meta["date"]}) if "date" in record.meta else record
+            for record in records]
+
+
+@pytest.mark.slow
+def test_shards_merge_into_the_bundle_of_one_pagefind_run() -> None:
+    # The demo: 78 records with diacritic variants (Brasília), topics, actors and dates in every
+    # shard. Same files, same names (content hashes), same bytes once decompressed.
+    site = assembled(REPO)
+    records = with_date_sort(search_records(site))
+    language = site.project.config.language
+    whole = unpacked(bundle_files(records, language, shard_records=len(records)))
+    for size in (7, 40):
+        assert unpacked(bundle_files(records, language, shard_records=size)) == whole, size
+
+
+def test_shards_whose_pages_have_different_meta_fields_merge_too(make_project: ProjectFactory) -> None:
+    records = with_date_sort(search_records(assembled(make_project())))
+    # The first shard holds the two briefs (no `source`), the others the archives and the article:
+    # the meta-field numbers in their word postings differ and are renumbered.
+    assert [record.meta.get("kind") for record in records[:2]] == ["brief", "brief"]
+    assert all("source" not in record.meta for record in records[:2]) and "source" in records[-1].meta
+    whole = unpacked(bundle_files(records, "en", shard_records=len(records)))
+    assert unpacked(bundle_files(records, "en", shard_records=2)) == whole
 
 
 # --- The bundle codec ----------------------------------------------------------------------------

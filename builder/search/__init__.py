@@ -1,5 +1,6 @@
 """Search: the assembled site in, the Pagefind index out (the only code that knows Pagefind).
 
 records (one record per page, passages as sub-results) -> index (drives Pagefind beside MkDocs,
-stoppable) over service (Pagefind's Python API) -> bundle (the files written into the site).
+one process per shard of records, stoppable) over service (Pagefind's Python API) -> shards (the
+shards' bundles merged into one) -> bundle (stable bytes, the files written into the site).
 """

@@ -10,7 +10,7 @@ value is what later Pagefind releases do themselves, so the files stay readable 
 `PagefindIndex.get_files` returns them, and then writes the bundle itself.
 
 The files are gzip'd: a `pagefind_dcd` signature followed by CBOR (only unsigned and negative
-integers, text, byte strings, arrays and maps occur), so a small CBOR codec lives here too.
+integers, text, byte strings, arrays and maps occur), read and written with cbor2.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
+
+import cbor2
 
 from builder.errors import BuildError
 
@@ -118,98 +120,18 @@ def unpack(raw: bytes) -> bytes:
     return data[len(SIGNATURE) :]
 
 
-def pack(body: bytes) -> bytes:
+def pack(body: bytes, level: int = 9) -> bytes:
     """A Pagefind data file for `body`, gzip'd without a timestamp so it depends on `body` only."""
-    return gzip.compress(SIGNATURE + body, compresslevel=9, mtime=0)
-
-
-# --- CBOR (RFC 8949), the subset Pagefind writes -------------------------------------------------
+    return gzip.compress(SIGNATURE + body, compresslevel=level, mtime=0)
 
 
 def decode(data: bytes) -> CborValue:
-    """Decode one CBOR item that fills `data`."""
-    value, end = _decode(data, 0)
-    if end != len(data):
-        raise ValueError(f"{len(data) - end} stray bytes after a CBOR item")
+    """Decode the one CBOR item that fills `data`."""
+    value: CborValue = cbor2.loads(data)
     return value
 
 
-def _decode(data: bytes, at: int) -> tuple[CborValue, int]:
-    major, info = data[at] >> 5, data[at] & 0x1F
-    at += 1
-    if major == 7:
-        simple: dict[int, CborValue] = {20: False, 21: True, 22: None}
-        if info not in simple:
-            raise ValueError(f"unsupported CBOR simple value {info}")
-        return simple[info], at
-    if info < 24:
-        argument = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        argument = int.from_bytes(data[at : at + size], "big")
-        at += size
-    else:
-        raise ValueError("indefinite-length CBOR items are not supported")
-    if major == 0:
-        return argument, at
-    if major == 1:
-        return -1 - argument, at
-    if major == 2:
-        return data[at : at + argument], at + argument
-    if major == 3:
-        return data[at : at + argument].decode("utf-8"), at + argument
-    if major == 4:
-        items: list[CborValue] = []
-        for _ in range(argument):
-            item, at = _decode(data, at)
-            items.append(item)
-        return items, at
-    if major == 5:
-        mapping: dict[CborValue, CborValue] = {}
-        for _ in range(argument):
-            key, at = _decode(data, at)
-            mapping[key], at = _decode(data, at)
-        return mapping, at
-    raise ValueError(f"unsupported CBOR major type {major}")
-
-
 def encode(value: CborValue) -> bytes:
-    """Encode `value` with definite lengths and the shortest integer forms, as minicbor does."""
-    out = bytearray()
-    _encode(value, out)
-    return bytes(out)
-
-
-def _encode(value: CborValue, out: bytearray) -> None:
-    if value is False or value is True or value is None:
-        out.append(0xE0 | {False: 20, True: 21, None: 22}[value])
-    elif isinstance(value, int):
-        _head(0 if value >= 0 else 1, value if value >= 0 else -1 - value, out)
-    elif isinstance(value, str):
-        raw = value.encode("utf-8")
-        _head(3, len(raw), out)
-        out += raw
-    elif isinstance(value, bytes):
-        _head(2, len(value), out)
-        out += value
-    elif isinstance(value, list):
-        _head(4, len(value), out)
-        for item in value:
-            _encode(item, out)
-    else:
-        _head(5, len(value), out)
-        for key, item in value.items():
-            _encode(key, out)
-            _encode(item, out)
-
-
-def _head(major: int, argument: int, out: bytearray) -> None:
-    if argument < 24:
-        out.append(major << 5 | argument)
-        return
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if argument < 1 << (8 * size):
-            out.append(major << 5 | info)
-            out += argument.to_bytes(size, "big")
-            return
-    raise ValueError("integer too large for CBOR")
+    """Encode `value` with definite lengths and the shortest integer forms, as Pagefind's minicbor
+    does (cbor2's own defaults), so a file Pagefind wrote comes back byte for byte."""
+    return cbor2.dumps(value)

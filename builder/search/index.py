@@ -1,10 +1,12 @@
 """Search: the Pagefind index of the site's pages, made beside MkDocs and written into the site.
 
 What is indexed (one record per page, an article's passages as sub-results) is
-builder.search.records' job; this module drives Pagefind with those records, lets a build stop it,
-and writes the bundle. Record URLs are site-root-relative (`/articles/2021/slug/`): the search
-script in the theme tells Pagefind the site's own base path at run time, so one index works at
-the root of a host, under `site_url`'s path, and under `briefdesk serve` alike.
+builder.search.records' job; this module drives Pagefind with those records (one Pagefind process
+per shard of SHARD_RECORDS, one after the other, their bundles merged by builder.search.shards, so
+Pagefind's memory does not grow with the site), lets a build stop it, and writes the bundle.
+Record URLs are site-root-relative (`/articles/2021/slug/`): the search script in the theme tells
+Pagefind the site's own base path at run time, so one index works at the root of a host, under
+`site_url`'s path, and under `briefdesk serve` alike.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from builder.errors import BuildError
 from builder.search.bundle import normalise, write_bundle
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.search.service import FastService, PagefindFailure
+from builder.search.shards import SHARD_RECORDS, Shard, merge_shards
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -163,15 +166,20 @@ def write_index(files: Mapping[str, bytes], records: int, out: Path) -> None:
 
 
 def bundle_files(
-    records: Iterable[SearchRecord], language: str, stopper: Stopper | None = None
+    records: Iterable[SearchRecord],
+    language: str,
+    stopper: Stopper | None = None,
+    shard_records: int = SHARD_RECORDS,
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
 
-    Raises Cancelled soon after `stopper` is stopped.
+    Records go to Pagefind `shard_records` at a time, one process after the other, and the
+    shards' bundles are merged into the one a single process would write (builder.search.shards
+    says why). Raises Cancelled soon after `stopper` is stopped.
     """
     stopper = stopper or Stopper()
     try:
-        files = _run_async(_index_files(records, language, stopper))
+        shards = _run_async(_index_shards(records, language, stopper, shard_records))
     except FileNotFoundError as error:
         raise BuildError(
             f"search: the Pagefind binary was not found ({error}); "
@@ -181,7 +189,10 @@ def bundle_files(
         if stopper.stopped:  # we stopped the binary ourselves
             raise Cancelled("search indexing stopped") from error
         raise BuildError(f"search: Pagefind could not build the index: {error}") from error
-    return normalise(files)
+    try:
+        return normalise(merge_shards(shards))
+    except (KeyError, TypeError, ValueError, OSError) as error:
+        raise BuildError(f"search: the index Pagefind wrote is not as expected ({error!r})") from error
 
 
 def _run_async(work: Coroutine[Any, Any, T]) -> T:
@@ -198,10 +209,24 @@ def _run_async(work: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, work).result()
 
 
-async def _index_files(
-    records: Iterable[SearchRecord], language: str, stopper: Stopper
-) -> dict[str, bytes]:
-    """Index `records` with Pagefind; return its bundle's files (relative path -> bytes)."""
+async def _index_shards(
+    records: Iterable[SearchRecord], language: str, stopper: Stopper, shard_records: int
+) -> list[Shard]:
+    """Index `records` with one Pagefind process per `shard_records` of them, one after the other:
+    Pagefind's memory is then that of one shard, whatever the size of the site."""
+    pending = iter(records)
+    shards: list[Shard] = []
+    while True:
+        batch = list(itertools.islice(pending, shard_records))
+        if shards and not batch:
+            return shards
+        shards.append(await _index_shard(batch, language, stopper))
+        if len(batch) < shard_records:
+            return shards
+
+
+async def _index_shard(records: list[SearchRecord], language: str, stopper: Stopper) -> Shard:
+    """Index `records` with one Pagefind process; return its bundle's files."""
     if stopper.stopped:
         raise Cancelled("search indexing stopped")
     service = FastService()
@@ -213,19 +238,18 @@ async def _index_files(
         # spent adding records. Order still holds: tasks first run in the order they were created
         # and each writes its request before it first waits, and the binary handles requests one
         # by one as they arrive, so pages are numbered in our order and the output is stable.
-        # Records are made as they are sent: their HTML is never all held at once.
-        pending = iter(records)
-        while window := list(itertools.islice(pending, WINDOW)):
+        for start in range(0, len(records), WINDOW):
             if stopper.stopped:
                 raise Cancelled("search indexing stopped")
             await asyncio.gather(
                 *(
                     index.add_html_file(content=record_html(record, language), url=record.url)
-                    for record in window
+                    for record in records[start : start + WINDOW]
                 )
             )
         # In memory, not written by the binary: see builder.search.service on why.
-        return {str(file["path"]): file["content"] for file in await index.get_files()}
+        files = {str(file["path"]): file["content"] for file in await index.get_files()}
+        return Shard(files=files, sorts=[record.sorts for record in records])
     finally:
         await service.close()
         stopper.attach(None)

@@ -8,7 +8,10 @@ as a small HTML document of its own (`record_html`) laid out for Pagefind's read
   record's `sub_results`, with URL `…/<slug>/#p-N`, the heading's text as title and the passage's
   words as excerpt, so every Pagefind client (its default UI with `showSubResults`, the JS API)
   lands on the paragraph;
-- meta (`date`, `source`, `kind`), filters and the `date` sort as `<meta>` elements.
+- meta (`date`, `source`, `kind`) and filters as `<meta>` elements.
+
+No record carries a Pagefind sort: none of our clients sorts, and a `date` sort lists every page
+in the metadata each first query fetches (21 KB of 300 at 10,000 articles: bench/SEARCH.md).
 
 A brief's title weighs more than any other heading (`data-pagefind-weight`), so a search for a
 topic's own name ranks its brief above the articles that mention it. Drafts never reach `Site`,
@@ -18,7 +21,7 @@ so they are never indexed. Record URLs are site-root-relative (`/articles/2021/s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from builder.briefs.assembly import ArticlePage, Site
@@ -59,10 +62,10 @@ class SearchRecord:
     """Shown with each result: `kind` (brief, article), `date` (YYYY-MM-DD), `source`."""
     filters: Mapping[str, tuple[str, ...]]
     """Facet values by filter name (only names in FILTERS; empty filters left out)."""
-    date: str | None
-    """Sort key (YYYY-MM-DD); None for a brief that cites no article yet."""
     title_weight: str | None = None
     """Pagefind weight of the title, when not the default of an `<h1>`."""
+    sorts: Mapping[str, str] = field(default_factory=dict)
+    """Pagefind sort values by sort name (`data-pagefind-sort`); none of our records has one."""
 
 
 def search_records(site: Site) -> Iterator[SearchRecord]:
@@ -114,7 +117,6 @@ def _brief_record(brief: Brief) -> SearchRecord:
         passages=(),
         meta={"kind": "brief"} | ({"date": last} if last else {}),
         filters={"topic": (topic.title,)},
-        date=last,
         title_weight=BRIEF_TITLE_WEIGHT,
     )
 
@@ -129,7 +131,6 @@ def _archive_record(year: ArchiveYear) -> SearchRecord:
         passages=(),
         meta={"kind": "archive"} | ({"date": newest} if newest else {}),
         filters={"topic": (year.topic.title,), "year": (f"{year.year:04d}",)},
-        date=newest,
         # Below a brief (10) and an article's h1 (7): the topic's name finds its brief first.
         title_weight=ARCHIVE_TITLE_WEIGHT,
     )
@@ -155,7 +156,6 @@ def _article_record(page: ArticlePage) -> SearchRecord:
         ),
         meta={"kind": "article", "date": date, "source": article.source},
         filters={name: values[name] for name in FILTERS if values[name]},
-        date=date,
     )
 
 
@@ -168,8 +168,10 @@ def record_html(record: SearchRecord, language: str) -> str:
             f'<meta data-pagefind-filter="{_attr(name)}[content]" content="{_attr(value)}">'
             for value in values
         )
-    if record.date:
-        head.append(f'<meta data-pagefind-sort="date[content]" content="{_attr(record.date)}">')
+    head.extend(
+        f'<meta data-pagefind-sort="{_attr(name)}[content]" content="{_attr(value)}">'
+        for name, value in record.sorts.items()
+    )
     weight = f' data-pagefind-weight="{record.title_weight}"' if record.title_weight else ""
     body = [f'<h1 data-pagefind-meta="title"{weight}>{escape(record.title)}</h1>']
     body.extend(f"<p>{escape(text)}</p>" for text in record.lead)
