@@ -24,6 +24,7 @@ from builder.diagnostics import Diagnostics
 from builder.errors import BuildError
 from builder.feeds import atom as feeds
 from builder.feeds import sitemap
+from builder.pdf import documents as pdf
 from builder.search import index as search
 from builder.site import mkdocs
 from builder.urls import page_url
@@ -39,7 +40,7 @@ def record_state(
     Its frame is what every page's HTML depends on besides its Markdown: MkDocs' settings and
     engine, and Briefdesk's own code, whose theme overrides and assets are on every page.
     """
-    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
     frame = digest_of(code_fingerprint(), mkdocs.frame_fingerprint(config_path))
     return SiteState(manifest, frame, pages, outputs)
 
@@ -49,7 +50,7 @@ def prepare_mkdocs(site: Site, options: BuildOptions) -> tuple[Path, bool]:
     site's name, ...) differ from last time."""
     config = options.build_dir / "mkdocs.yml"
     before = config.read_bytes() if config.is_file() else None
-    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
     return config_path, config_path.read_bytes() != before
 
 
@@ -109,6 +110,8 @@ def build_html(
                     indexing = search.IndexJob(site, _shard_store(options))
         if change is None:
             _pages_and_feeds(site, options, diagnostics, report, staged)
+        if options.pdf:
+            _pdfs(site, report, staged, change)
         if indexing is not None:
             with report.stage("search") as timing:
                 records, seconds = indexing.write(staged)
@@ -151,6 +154,17 @@ def _changed_pages_and_feeds(
         written = feeds.write_feeds(site, out, only=change.outputs)
         report.details["feeds"] = f"{count(written, 'feed')} changed"
         sitemap.write_sitemap(site, out)
+
+
+def _pdfs(site: Site, report: BuildReport, out: Path, change: increment.Plan | None) -> None:
+    """Print each brief to PDF into `out`; with a `change`, only those whose key changed (the
+    others came from the previous site). Runs while the search index is built on the other core."""
+    every = pdf.briefs_to_print(site)
+    briefs = [b for b in every if change is None or pdf.pdf_path(b.topic_id) in change.outputs]
+    with report.stage("pdf"):
+        written = pdf.write_pdfs(out, briefs)
+        kept = f", {len(every) - written:,} kept from the previous site" if change is not None else ""
+        report.details["pdf"] = f"{count(written, 'PDF')} of briefs{kept}"
 
 
 def catch_up(
@@ -234,7 +248,7 @@ def _pages_and_feeds(
 ) -> None:
     """Run MkDocs into `out`, then write the feeds and the sitemap."""
     with report.stage("mkdocs"):
-        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir)
+        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
         epoch = mkdocs.source_date_epoch(site.project)
         ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
         diagnostics.extend(problems)

@@ -45,6 +45,7 @@ from builder.briefs.assembly import Site
 from builder.briefs.rendering import environment
 from builder.feeds.atom import feed_inputs
 from builder.model import Article, Passage, Project, SiteConfig
+from builder.pdf import documents as pdf
 from builder.search.index import BUNDLE
 
 CACHE_FORMAT = 3
@@ -205,8 +206,9 @@ def routing_key(project: Project) -> str:
     )
 
 
-def inputs_digest(project: Project, root: Path) -> str | None:
-    """A digest of everything a build reads (None if an article's content digest is unknown)."""
+def inputs_digest(project: Project, root: Path, outputs: tuple[str, ...] = ()) -> str | None:
+    """A digest of everything a build reads (None if an article's content digest is unknown), and
+    of the optional `outputs` it was asked for (`pdf`), which the site's pages link to."""
     articles = [(article.path, article.digest) for article in project.articles]
     if not all(digest for _, digest in articles):
         return None
@@ -217,16 +219,38 @@ def inputs_digest(project: Project, root: Path) -> str | None:
         *(repr(topic) for topic in project.topics.values()),
         *(repr(actor) for actor in project.actors.values()),
         *(f"{path}\0{digest}" for path, digest in articles),
+        *(f"output\0{name}" for name in outputs),
     )
 
 
-def site_manifest(pages: list[tuple[str, str]], config: SiteConfig, site_key: str) -> str:
-    """A digest of everything the HTML site is made from: the pages, the settings, our code, and
-    the whole site's data (`site_key`), which the feeds and the search index are made from: they
-    show what a project template may leave off the pages (a topic's overview, say)."""
+def site_manifest(
+    pages: list[tuple[str, str]], config: SiteConfig, site_key: str, outputs: tuple[str, ...] = ()
+) -> str:
+    """A digest of everything the HTML site is made from: the pages, the settings, our code, the
+    whole site's data (`site_key`), which the feeds and the search index are made from: they
+    show what a project template may leave off the pages (a topic's overview, say), and the
+    optional `outputs` (`pdf`): a site built with PDFs is not the same as one without."""
     return digest_of(
-        code_fingerprint(), repr(config), site_key, *(f"{path}\0{text}" for path, text in sorted(pages))
+        code_fingerprint(),
+        repr(config),
+        site_key,
+        *(f"{path}\0{text}" for path, text in sorted(pages)),
+        *(f"output\0{name}" for name in outputs),
     )
+
+
+def pdf_keys(site: Site, pages: Mapping[str, str]) -> dict[str, str]:
+    """The key of each brief's PDF (`build --pdf`), by `pdf/<topic-id>.pdf`: the digest of the
+    brief's Markdown (`pages`: docs path -> digest), the date the PDF carries and the version of
+    WeasyPrint. Everything else it is printed from (the theme, the site's settings, our code and
+    stylesheet) is the frame every page shares, which rebuilds the whole site when it changes."""
+    code = code_fingerprint()
+    return {
+        pdf.pdf_path(brief.topic.id): digest_of(
+            code, pages[brief.topic.page], printed.updated.isoformat(), pdf.engine_version()
+        )
+        for brief, printed in zip(site.briefs, pdf.briefs_to_print(site), strict=True)
+    }
 
 
 def output_keys(site: Site, page_keys: PageKeys, site_key: str) -> dict[str, str]:

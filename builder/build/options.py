@@ -21,6 +21,8 @@ class BuildOptions:
     """Reuse parsed, routed and rendered articles from build/.cache/ where their inputs are unchanged."""
     incremental: bool = False
     """Update build/docs/ and the site in place, page by page (for `serve`; not atomic)."""
+    pdf: bool = False
+    """Also write each brief as a PDF, `pdf/<topic-id>.pdf` in the site (needs the `pdf` extra)."""
 
     @property
     def build_dir(self) -> Path:
@@ -29,6 +31,11 @@ class BuildOptions:
     @property
     def docs_dir(self) -> Path:
         return self.build_dir / "docs"
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The optional outputs asked for ("pdf"), which the site's manifest and links depend on."""
+        return ("pdf",) if self.pdf else ()
 
     @property
     def site_dir(self) -> Path:

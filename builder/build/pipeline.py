@@ -12,7 +12,7 @@ from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
 from builder.build import html, increment, sitestate
 from builder.build.cache import BuildCache
-from builder.build.keys import PageKeys, inputs_digest, output_keys, routing_key, site_manifest
+from builder.build.keys import PageKeys, inputs_digest, output_keys, pdf_keys, routing_key, site_manifest
 from builder.build.options import BuildOptions
 from builder.build.output import (
     check_output_folder,
@@ -32,6 +32,7 @@ from builder.diagnostics import Diagnostics
 from builder.errors import ContentError
 from builder.model import Article, Project
 from builder.parallel import map_files
+from builder.pdf import documents as pdf
 from builder.routing.router import ArticleRoutes, Router
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ def build(
     root = options.root
     if not options.markdown_only:
         check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
+    if options.pdf:
+        pdf.require()  # a missing extra is said before any work, not after MkDocs
     if cache is None and options.cache:
         cache = BuildCache.open(options.build_dir)
     with report.stage("load"):
@@ -70,7 +73,8 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     report.project = project
-    inputs = inputs_digest(project, root) if cache is not None and not options.incremental else None
+    keep = cache is not None and not options.incremental
+    inputs = inputs_digest(project, root, options.outputs) if keep else None
     if inputs is not None and _unchanged(inputs, options):
         report.up_to_date = True  # same content, templates, settings and code as the last build
         return report
@@ -94,7 +98,7 @@ def build(
         report.articles = len(site.articles)
         report.briefs = len(site.briefs)
         report.pages = len(pages)
-        manifest = site_manifest(pages, project.config, site_key)
+        manifest = site_manifest(pages, project.config, site_key, options.outputs)
         with report.stage("write"):
             if options.incremental and options.docs_dir.is_dir():
                 report.pages_changed = update_pages(options.docs_dir, pages)
@@ -121,9 +125,11 @@ def build(
                 html.update_html(site, options, diagnostics, report, manifest, config_path, renderer)
                 return report
             # MkDocs' dirty mode renders changed pages only: new settings need them all.
-        state = html.record_state(
-            site, options, page_digests(pages), output_keys(site, page_keys, site_key), manifest
-        )
+        digests = page_digests(pages)
+        outputs = output_keys(site, page_keys, site_key)
+        if options.pdf:
+            outputs.update(pdf_keys(site, digests))
+        state = html.record_state(site, options, digests, outputs, manifest)
         change = increment.plan(previous, site_manifest_of(options.site_dir), state, pages)
         # The pages are on disk now and MkDocs reads them from there: let go of their text (and of
         # the cache and routes, which hold it too) before MkDocs and Pagefind need the memory. A cache

@@ -65,13 +65,23 @@ def check(project: Path, strict: bool, output_format: str) -> None:
     is_flag=True,
     help="Ignore build/.cache/ and the previous site: parse, render and index everything afresh.",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write each brief as a PDF, site/pdf/<topic-id>.pdf (needs: pip install 'briefdesk[pdf]').",
+)
 @reporting_errors
-def build(project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool) -> None:
+def build(
+    project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool, pdf: bool
+) -> None:
     """Write the Markdown pages, then the HTML site."""
     from builder.build.options import BuildOptions
     from builder.build.pipeline import build as run_build
     from builder.console import StageDisplay
-    from builder.errors import BuildError, ContentError
+    from builder.errors import BuildError, ContentError, UsageError
+
+    if pdf and markdown_only:
+        raise UsageError("--pdf prints the HTML site's briefs, which --markdown-only does not build")
 
     diagnostics = Diagnostics()
     options = BuildOptions(
@@ -80,6 +90,7 @@ def build(project: Path, out: Path | None, strict: bool, markdown_only: bool, no
         strict=strict,
         markdown_only=markdown_only,
         cache=not no_cache,
+        pdf=pdf,
     )
     try:
         with StageDisplay() as display:
