@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,15 @@ from builder.build.pipeline import route_articles
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.search.bundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
-from builder.search.index import BUNDLE, Cancelled, IndexJob, bundle_files, index_site
+from builder.search.index import (
+    BUNDLE,
+    YIELD_TO_MKDOCS,
+    Cancelled,
+    IndexJob,
+    _yield_cpu,
+    bundle_files,
+    index_site,
+)
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.urls import page_url
 from tests.conftest import REPO, ProjectFactory, run
@@ -206,6 +215,23 @@ def test_cancelled_index_stops_pagefind_and_writes_nothing(make_project: Project
     with pytest.raises(Cancelled):
         job.write(tmp_path)
     assert not (tmp_path / BUNDLE).exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="CPU priorities per thread are Linux's")
+def test_indexing_beside_mkdocs_yields_the_cpu_to_it() -> None:
+    # Only the indexing thread (and the Pagefind it starts) is lowered, never the build's own.
+    seen: list[int] = []
+
+    def indexing_thread() -> None:
+        _yield_cpu(YIELD_TO_MKDOCS)
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    worker = threading.Thread(target=indexing_thread)
+    worker.start()
+    worker.join()
+    assert seen == [min(before + YIELD_TO_MKDOCS, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
 
 
 # --- Shards: Pagefind run once per SHARD_RECORDS records, the bundles merged ---------------------
