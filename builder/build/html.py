@@ -60,7 +60,7 @@ def search_ahead(site: Site, options: BuildOptions, previous: SiteState | None) 
     work; None otherwise: a whole build indexes beside MkDocs, once the pages' text is let go."""
     if options.markdown_only or previous is None or previous.marker != site_manifest_of(options.site_dir):
         return None
-    return search.IndexJob(site, _shard_store(options))
+    return search.IndexJob(site, _shard_store(options), beside_mkdocs=False)
 
 
 SHARDS = ".cache/search"

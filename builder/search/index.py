@@ -134,16 +134,20 @@ class IndexJob:
     the folder the build is staging, so a failed build still leaves no trace.
     """
 
-    def __init__(self, site: Site, store: ShardStore | None = None) -> None:
+    def __init__(self, site: Site, store: ShardStore | None = None, *, beside_mkdocs: bool = True) -> None:
+        """`beside_mkdocs`: the index runs beside a whole MkDocs build and yields the CPU to it.
+        A build staged from the previous site renders a few pages: there the index is the longest
+        stage and keeps the build's priority."""
         self._stopper = Stopper()
         self._began = time.perf_counter()
         self._result: tuple[dict[str, bytes], int, float] | BaseException | None = None
         self.store = store
+        self._yield = YIELD_TO_MKDOCS if beside_mkdocs else 0
         self._thread = threading.Thread(target=self._run, args=(site,), name="search", daemon=True)
         self._thread.start()
 
     def _run(self, site: Site) -> None:
-        _yield_cpu(YIELD_TO_MKDOCS)  # this thread, and the Pagefind processes it starts
+        _yield_cpu(self._yield)  # this thread, and the Pagefind processes it starts
         try:
             files, records = make_index(site, self._stopper, self.store)
             self._result = (files, records, time.perf_counter() - self._began)
