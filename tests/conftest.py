@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,6 +74,22 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         skip_unless_ci(f"../shared/{'/'.join(parts)} is absent (test data lives beside the checkout)")
     return path
+
+
+def copy_demo(target: Path, *, site_url: str | None = None, templates: bool = False) -> Path:
+    """A copy of the demo project (content and config; its templates too with `templates`, as
+    project templates to edit), to build without touching the repository; optionally with another
+    site_url."""
+    target.mkdir(parents=True)
+    shutil.copytree(REPO / "content", target / "content")
+    if templates:
+        shutil.copytree(REPO / "templates", target / "templates")
+    config = (REPO / "site_config.yml").read_text(encoding="utf-8")
+    if site_url is not None:
+        lines = [f"site_url: {site_url}" if line.startswith("site_url:") else line for line in config.splitlines()]
+        config = "\n".join(lines) + "\n"
+    (target / "site_config.yml").write_text(config, encoding="utf-8")
+    return target
 
 
 def write_files(root: Path, files: Mapping[str, str | bytes | None]) -> Path:

@@ -18,7 +18,7 @@ from tests.clientcheck import (
     page_problems,
     sitemap_problems,
 )
-from tests.conftest import REPO, run, shared
+from tests.conftest import copy_demo, run, shared
 
 pytestmark = pytest.mark.slow
 EDITED = "content/articles/2021/guilin-wang-yi-lavrov-talks.md"
@@ -30,20 +30,13 @@ def _build(root: Path) -> Path:
     return root
 
 
-def _copy_demo(target: Path) -> Path:
-    target.mkdir(parents=True)
-    shutil.copytree(REPO / "content", target / "content")
-    shutil.copyfile(REPO / "site_config.yml", target / "site_config.yml")
-    return target
-
-
 def _site_url(root: Path) -> str:
     return str(yaml.safe_load((root / "site_config.yml").read_text())["site_url"])
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build(_copy_demo(tmp_path_factory.mktemp("clients") / "project"))
+    return _build(copy_demo(tmp_path_factory.mktemp("clients") / "project"))
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +62,7 @@ def test_feedparser_reads_every_feed_with_content_dates_and_distinct_titles(demo
 
 
 def test_entries_keep_their_ids_when_a_paragraph_is_inserted_at_the_top(tmp_path: Path) -> None:
-    root = _build(_copy_demo(tmp_path / "project"))
+    root = _build(copy_demo(tmp_path / "project"))
     before = feed_ids(root / "site")
     article = root / EDITED
     head, body = article.read_text().split("\n---\n", 1)

@@ -26,22 +26,18 @@ from builder.build.pipeline import build
 from builder.build.report import BuildReport
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError
+from tests.conftest import copy_demo
 from tests.sitecheck import tree_hashes
 
 pytestmark = pytest.mark.slow
 
-DEMO = Path(__file__).resolve().parents[1]
 ARTICLE = "content/articles/2021/anchorage-us-china-talks.md"
 
 
 @pytest.fixture(scope="module")
 def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo project, built once with the cache (what every case starts from)."""
-    root = tmp_path_factory.mktemp("base") / "desk"
-    root.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(DEMO / name, root / name)
-    shutil.copy(DEMO / "site_config.yml", root)
+    root = copy_demo(tmp_path_factory.mktemp("base") / "desk", templates=True)
     _build(root)
     return root
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,18 +18,11 @@ from pypdf import PdfReader
 from builder.build.options import BuildOptions
 from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
-from tests.conftest import REPO, ProjectFactory, run
+from tests.conftest import REPO, ProjectFactory, copy_demo, run
 from tests.sitecheck import tree_hashes
 
 pytestmark = pytest.mark.slow
 
-
-def copy_demo(target: Path) -> Path:
-    """A copy of the demo project (content and config only) to build without touching the repo."""
-    target.mkdir(parents=True)
-    shutil.copytree(REPO / "content", target / "content")
-    shutil.copyfile(REPO / "site_config.yml", target / "site_config.yml")
-    return target
 
 
 class Built:

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
@@ -32,7 +31,7 @@ from builder.search.index import (
 )
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.urls import page_url
-from tests.conftest import REPO, ProjectFactory, run
+from tests.conftest import REPO, ProjectFactory, copy_demo, run
 from tests.sitecheck import tree_hashes
 
 DRAFT = {
@@ -313,17 +312,6 @@ def test_pagefind_hash_drops_leading_zeros_of_each_byte_as_pagefind_does() -> No
 
 # --- A real build of the demo site ---------------------------------------------------------------
 
-
-def copy_demo(target: Path, site_url: str | None = None) -> Path:
-    """A copy of the demo project (content and config), optionally with another site_url."""
-    target.mkdir(parents=True)
-    shutil.copytree(REPO / "content", target / "content")
-    config = (REPO / "site_config.yml").read_text(encoding="utf-8")
-    if site_url is not None:
-        lines = [f"site_url: {site_url}" if line.startswith("site_url:") else line for line in config.splitlines()]
-        config = "\n".join(lines) + "\n"
-    (target / "site_config.yml").write_text(config, encoding="utf-8")
-    return target
 
 
 def filter_values(bundle: Path) -> dict[str, list[str]]:

@@ -14,8 +14,7 @@ import pytest
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from tests.browser import chromium, serve
-from tests.conftest import run
-from tests.test_search import copy_demo
+from tests.conftest import copy_demo, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

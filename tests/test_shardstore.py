@@ -16,9 +16,8 @@ from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
 from builder.search.records import SearchPassage, SearchRecord
 from builder.search.shardstore import ShardStore, shard_groups
+from tests.conftest import copy_demo
 from tests.sitecheck import tree_hashes
-
-DEMO = Path(__file__).resolve().parents[1]
 
 
 def _article(number: int) -> SearchRecord:
@@ -58,11 +57,7 @@ def test_briefs_and_archives_are_shards_apart_from_the_articles() -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("shards") / "desk"
-    root.mkdir()
-    for name in ("content", "templates"):
-        shutil.copytree(DEMO / name, root / name)
-    shutil.copy(DEMO / "site_config.yml", root)
+    root = copy_demo(tmp_path_factory.mktemp("shards") / "desk", templates=True)
     build(BuildOptions(root=root), Diagnostics())
     return root
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,19 +14,12 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from tests.conftest import REPO, ProjectFactory, run
+from tests.conftest import REPO, ProjectFactory, copy_demo, run
 from tests.sitecheck import broken_links, tree_hashes
 
 pytestmark = pytest.mark.slow
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-
-def copy_demo(target: Path) -> Path:
-    """A copy of the demo project (content and config only) to build without touching the repo."""
-    target.mkdir(parents=True)
-    shutil.copytree(REPO / "content", target / "content")
-    shutil.copyfile(REPO / "site_config.yml", target / "site_config.yml")
-    return target
 
 
 @pytest.fixture(scope="module")
