@@ -31,3 +31,34 @@ def test_the_svg_is_an_image_with_a_description_and_a_table() -> None:
     assert '<th scope="row">February 2021</th><td>0</td>' in html
     assert 'aria-label="Articles per month' in str(sparkline(chart))
     assert str(coverage_chart(coverage([]), "t")) == "" == str(sparkline(coverage([])))
+
+
+def test_charts_drawn_side_by_side_can_share_the_sites_time_axis() -> None:
+    # A topic covered in July and September only, on a site whose articles run from March to
+    # November: its sparkline spans March to November, like every other row of the table.
+    within = (dt.date(2021, 3, 19), dt.date(2021, 11, 2))
+    shared = coverage([dt.date(2021, 7, 1), dt.date(2021, 9, 30)], within=within)
+    assert (shared.buckets[0].label, shared.buckets[-1].label) == ("March 2021", "November 2021")
+    assert [b.count for b in shared.buckets] == [0, 0, 0, 0, 1, 0, 1, 0, 0]
+    assert coverage([dt.date(2021, 7, 1)]).buckets[0].label == "July 2021"  # its own span alone
+
+
+def test_the_home_pages_sparklines_share_one_time_axis() -> None:
+    from builder.briefs.assembly import assemble
+    from builder.build.pipeline import route_articles
+    from builder.content.project import load_project
+    from builder.diagnostics import Diagnostics
+    from tests.conftest import REPO
+
+    project = load_project(REPO, Diagnostics())
+    assert project is not None
+    site = assemble(project, route_articles(project))
+    spans = {
+        (summary.coverage.buckets[0].label, summary.coverage.buckets[-1].label)
+        for _, summaries in site.regions
+        for summary in summaries
+        if summary.coverage.buckets
+    }
+    dates = [page.article.date for page in site.articles]
+    first, last = min(dates), max(dates)
+    assert spans == {(f"{first:%B %Y}", f"{last:%B %Y}")}

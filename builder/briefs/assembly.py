@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from builder.briefs.coverage import Coverage
+from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
@@ -86,7 +86,7 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
         archives=tuple(archives),
         articles=tuple(article_page(a, routes[a.slug], project) for a in articles),
         actors=_actor_pages(project.actors.values(), briefs, articles),
-        regions=_regions(briefs),
+        regions=_regions(briefs, (articles[-1].date, articles[0].date) if articles else None),
     )
 
 
@@ -149,11 +149,16 @@ def _actor_pages(
     return tuple(pages)
 
 
-def _regions(briefs: Sequence[Brief]) -> tuple[tuple[str, tuple[TopicSummary, ...]], ...]:
+def _regions(
+    briefs: Sequence[Brief], span: tuple[dt.date, dt.date] | None
+) -> tuple[tuple[str, tuple[TopicSummary, ...]], ...]:
+    """The home page's briefs by region; their sparklines share the site's time axis (`span`),
+    so a reader comparing rows compares the same months."""
     grouped: dict[str, list[TopicSummary]] = defaultdict(list)
     for brief in briefs:
+        shared = coverage((a.date for a in brief.articles), within=span)
         grouped[brief.topic.region or "Other"].append(
-            TopicSummary(brief.topic, len(brief.articles), brief.last_date, brief.coverage)
+            TopicSummary(brief.topic, len(brief.articles), brief.last_date, shared)
         )
     return tuple(
         (region, tuple(sorted(items, key=lambda s: s.topic.title.casefold())))

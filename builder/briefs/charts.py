@@ -61,19 +61,25 @@ def coverage_chart(coverage: Coverage, name: str) -> Markup:
 
 
 def sparkline(coverage: Coverage) -> Markup:
-    """A small one-line chart for the home page's briefs table, labelled with the chart's sentence."""
+    """A small one-line chart for the home page's briefs table, labelled with the chart's sentence.
+
+    Its baseline spans the whole period, so the months without articles show as its empty
+    stretches (the home page gives every brief the same period: see `assembly`).
+    """
     if not coverage.buckets:
         return Markup("")
     peak = max(coverage.peak.count if coverage.peak else 0, 1)
     width, height = 120, 24
     slot = width / len(coverage.buckets)
-    heights = [round(height * b.count / peak, 1) for b in coverage.buckets]
+    plot = height - 1  # the bars stand on a one-unit baseline
+    heights = [round(plot * b.count / peak, 1) for b in coverage.buckets]
     bars = "".join(
-        f'<rect class="bd-chart__bar" x="{i * slot:.1f}" y="{height - h:.1f}" '
+        f'<rect class="bd-chart__bar" x="{i * slot:.1f}" y="{plot - h:.1f}" '
         f'width="{max(slot - 1, 0.5):.1f}" height="{h}"/>'
         for i, h in enumerate(heights)
     )
     return Markup(
         f'<svg class="bd-sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(coverage.describe())}" preserveAspectRatio="none">{bars}</svg>'
+        f'role="img" aria-label="{escape(coverage.describe())}" preserveAspectRatio="none">'
+        f'<line class="bd-chart__axis" x1="0" y1="{plot + 0.5}" x2="{width}" y2="{plot + 0.5}"/>{bars}</svg>'
     )

@@ -55,12 +55,17 @@ class Coverage:
         )
 
 
-def coverage(dates: Iterable[dt.date]) -> Coverage:
-    """Count `dates` per month, or per year when they span more than MAX_MONTHLY_SPAN months."""
+def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = None) -> Coverage:
+    """Count `dates` per month, or per year when they span more than MAX_MONTHLY_SPAN months.
+
+    With `within` (the first and last date of the whole site), every chart spans the same
+    periods, so charts drawn side by side share one time axis.
+    """
     months = Counter((d.year, d.month) for d in dates)
     if not months:
         return Coverage("month", ())
-    (first_year, first_month), (last_year, last_month) = min(months), max(months)
+    ends = [*months, *(((d.year, d.month) for d in within) if within else ())]
+    (first_year, first_month), (last_year, last_month) = min(ends), max(ends)
     span = (last_year - first_year) * 12 + last_month - first_month + 1
     if span > MAX_MONTHLY_SPAN:
         years = Counter[int]()
