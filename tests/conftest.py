@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -90,6 +92,37 @@ def copy_demo(target: Path, *, site_url: str | None = None, templates: bool = Fa
         config = "\n".join(lines) + "\n"
     (target / "site_config.yml").write_text(config, encoding="utf-8")
     return target
+
+
+_WITHOUT_PACKAGE = """\
+import sys
+from importlib.abc import MetaPathFinder
+
+MISSING = sys.argv[1]
+
+class Missing(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == MISSING:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Missing())
+from builder.cli import main
+sys.argv = ["briefdesk", *sys.argv[2:]]
+main()
+"""
+
+
+def run_without(package: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess where `package` (and its submodules) cannot be imported, as on
+    a machine without that optional package."""
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_PACKAGE, package, *(str(a) for a in args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
 
 
 def write_files(root: Path, files: Mapping[str, str | bytes | None]) -> Path:

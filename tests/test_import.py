@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from builder.cli.authoring import import_command
 from builder.content.sourcefiles import split_front_matter
 from builder.content.yamlsafe import load_yaml
 from builder.markdown.passages import split_passages
-from tests.conftest import REPO, ProjectFactory, run, shared
+from tests.conftest import REPO, ProjectFactory, run, run_without, shared
 
 SEED_TITLE = "China, Russia discuss strategic regional, global issues"
 
@@ -402,25 +400,6 @@ def test_a_short_item_that_trafilatura_files_as_comments_is_imported(
     assert checked(project).exit_code == 0
 
 
-BLOCK_PACKAGE = """\
-import sys
-from importlib.abc import MetaPathFinder
-
-MISSING = sys.argv[1]
-
-class Missing(MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == MISSING:
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-sys.meta_path.insert(0, Missing())
-from builder.cli import main
-sys.argv = ["briefdesk", *sys.argv[2:]]
-main()
-"""
-
-
 @pytest.mark.parametrize(
     ("package", "named"),
     [
@@ -436,13 +415,7 @@ def test_a_missing_package_is_one_line_naming_it(
     page.write_text(textwrap.dedent(SHORT_ITEM), encoding="utf-8")
     project = make_project()
     before = sorted(project.rglob("*"))
-    result = subprocess.run(
-        [sys.executable, "-c", BLOCK_PACKAGE, package, "import", str(page), "--project", str(project)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    )
+    result = run_without(package, "import", page, "--project", project)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
-import textwrap
 import unicodedata
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from pypdf import PdfReader
 from builder.build.options import BuildOptions
 from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
-from tests.conftest import REPO, ProjectFactory, copy_demo, run
+from tests.conftest import ProjectFactory, copy_demo, run, run_without
 from tests.sitecheck import tree_hashes
 
 pytestmark = pytest.mark.slow
@@ -210,36 +207,11 @@ def test_pdf_with_markdown_only_is_a_usage_error(make_project: ProjectFactory) -
     )
 
 
-BLOCK_WEASYPRINT = textwrap.dedent(
-    """
-    import sys
-    from importlib.abc import MetaPathFinder
-
-    class Missing(MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] == "weasyprint":
-                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-            return None
-
-    sys.meta_path.insert(0, Missing())
-    from builder.cli import main
-    sys.argv = ["briefdesk", *sys.argv[1:]]
-    main()
-    """
-)
-
-
 def test_without_the_extra_pdf_is_one_line_and_the_last_site_stays(make_project: ProjectFactory) -> None:
     root = make_project()
     assert run("build", "--project", root).exit_code == 0
     before = tree_hashes(root / "site")
-    result = subprocess.run(
-        [sys.executable, "-c", BLOCK_WEASYPRINT, "build", "--project", str(root), "--pdf"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    )
+    result = run_without("weasyprint", "build", "--project", root, "--pdf")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
