@@ -251,20 +251,23 @@ async def _index_shards(
     shards: list[Shard] = []
     groups = shard_groups(records, shard_records) if shard_records is not None else [list(records)]
     for group in groups:
-        key = shard_key(group, language) if store is not None else ""
+        htmls = [record_html(record, language) for record in group]  # what Pagefind reads, and the key
+        key = shard_key(group, htmls, language) if store is not None else ""
         shard = store.get(key) if store is not None else None
         if shard is None:
-            shard = await _index_shard(group, language, stopper)
+            shard = await _index_shard(group, htmls, language, stopper)
             if store is not None:
                 store.put(key, shard)
         shards.append(shard)
     if not shards:  # a site with nothing to index still gets an (empty) index
-        shards.append(await _index_shard([], language, stopper))
+        shards.append(await _index_shard([], [], language, stopper))
     return shards
 
 
-async def _index_shard(records: list[SearchRecord], language: str, stopper: Stopper) -> Shard:
-    """Index `records` with one Pagefind process; return its bundle's files."""
+async def _index_shard(
+    records: list[SearchRecord], htmls: list[str], language: str, stopper: Stopper
+) -> Shard:
+    """Index `records` (their documents `htmls`) with one Pagefind process; return its bundle."""
     if stopper.stopped:
         raise Cancelled("search indexing stopped")
     service = FastService()
@@ -281,8 +284,10 @@ async def _index_shard(records: list[SearchRecord], language: str, stopper: Stop
                 raise Cancelled("search indexing stopped")
             await asyncio.gather(
                 *(
-                    index.add_html_file(content=record_html(record, language), url=record.url)
-                    for record in records[start : start + WINDOW]
+                    index.add_html_file(content=html, url=record.url)
+                    for record, html in zip(
+                        records[start : start + WINDOW], htmls[start : start + WINDOW], strict=True
+                    )
                 )
             )
         # In memory, not written by the binary: see builder.search.service on why.

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from builder.search.records import SearchRecord, record_html
+from builder.search.records import SearchRecord
 from builder.search.shards import Shard
 
 log = logging.getLogger(__name__)
@@ -60,13 +60,13 @@ def _cuts_after(record: SearchRecord) -> bool:
     return int.from_bytes(digest[:8], "big") % SHARD_AVERAGE == 0
 
 
-def shard_key(records: Sequence[SearchRecord], language: str) -> str:
-    """What a shard's bundle is made from: its records as Pagefind is given them, the language,
-    and Pagefind's version."""
+def shard_key(records: Sequence[SearchRecord], htmls: Sequence[str], language: str) -> str:
+    """What a shard's bundle is made from: its records as Pagefind is given them (`htmls`, each
+    record's document), the language, and Pagefind's version."""
     digest = hashlib.sha256(f"{STORE_FORMAT}\0{language}\0{_pagefind_version()}".encode())
-    for record in records:
+    for record, html in zip(records, htmls, strict=True):
         sorts = json.dumps(dict(record.sorts), sort_keys=True)
-        for part in (record.url, record_html(record, language), sorts):
+        for part in (record.url, html, sorts):
             data = part.encode("utf-8")
             digest.update(len(data).to_bytes(8, "little"))
             digest.update(data)
@@ -86,7 +86,6 @@ class ShardStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
-        self.hits = 0
 
     def get(self, key: str) -> Shard | None:
         """The shard kept under `key`, if it is there and checks out."""
@@ -109,7 +108,6 @@ class ShardStore:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             log.warning("%s: %s; indexing that shard again", path, exc)
             return None
-        self.hits += 1
         return Shard(files=files, sorts=sorts)
 
     def put(self, key: str, shard: Shard) -> None:
