@@ -33,14 +33,14 @@ log = logging.getLogger(__name__)
 
 
 def record_state(
-    site: Site, options: BuildOptions, pages: dict[str, str], outputs: dict[str, str], manifest: str
+    config_path: Path, pages: dict[str, str], outputs: dict[str, str], manifest: str
 ) -> SiteState:
     """What the site about to be built is made from (its files are added once it is staged).
 
-    Its frame is what every page's HTML depends on besides its Markdown: MkDocs' settings and
-    engine, and Briefdesk's own code, whose theme overrides and assets are on every page.
+    Its frame is what every page's HTML depends on besides its Markdown: MkDocs' settings
+    (`config_path`, as `prepare_mkdocs` wrote them) and engine, and Briefdesk's own code, whose
+    theme overrides and assets are on every page.
     """
-    config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
     frame = digest_of(code_fingerprint(), mkdocs.frame_fingerprint(config_path))
     return SiteState(manifest, frame, pages, outputs)
 
@@ -77,12 +77,13 @@ def build_html(
     options: BuildOptions,
     diagnostics: Diagnostics,
     report: BuildReport,
+    config_path: Path,
     state: SiteState,
     change: increment.Plan | None = None,
-    previous: SiteState | None = None,
     ahead: search.IndexJob | None = None,
 ) -> None:
-    """Build the HTML site in a staging folder and swap it in only if every stage succeeded.
+    """Build the HTML site with MkDocs' settings at `config_path` in a staging folder, and swap
+    it in only if every stage succeeded.
 
     With a `change` (see `builder.build.increment`), the staging folder starts from the previous
     site and only what changed is made again; otherwise everything is. `ahead` is the search
@@ -98,9 +99,9 @@ def build_html(
         (ahead or search.IndexJob(site, _shard_store(options))) if reindex else None
     )  # beside MkDocs, on the other core
     try:
-        if change is not None and previous is not None:
+        if change is not None:
             try:
-                _changed_pages_and_feeds(site, options, diagnostics, report, staged, change, previous)
+                _changed_pages_and_feeds(site, options, diagnostics, report, config_path, staged, change)
             except FileNotFoundError as missing:  # the previous site was changed by hand since
                 log.warning("%s: the previous site lacks a file (%s); building it whole", target, missing)
                 shutil.rmtree(staged)
@@ -109,7 +110,7 @@ def build_html(
                 if indexing is None:
                     indexing = search.IndexJob(site, _shard_store(options))
         if change is None:
-            _pages_and_feeds(site, options, diagnostics, report, staged)
+            _pages_and_feeds(site, options, diagnostics, report, config_path, staged)
         if options.pdf:
             _pdfs(site, report, staged, change)
         if indexing is not None:
@@ -133,14 +134,13 @@ def _changed_pages_and_feeds(
     options: BuildOptions,
     diagnostics: Diagnostics,
     report: BuildReport,
+    config_path: Path,
     out: Path,
     change: increment.Plan,
-    previous: SiteState,
 ) -> None:
     """Stage the previous site into `out`, then render the changed pages and write the changed feeds."""
     with report.stage("mkdocs"):
-        kept = increment.stage_from(options.site_dir, previous.files, out, change.left_out())
-        config_path = options.build_dir / "mkdocs.yml"  # written by record_state
+        kept = increment.stage_from(options.site_dir, change.files, out, change.left_out())
         epoch = mkdocs.source_date_epoch(site.project)
         ok, problems = mkdocs.render_pages(config_path, out, change.render, epoch, options.root)
         diagnostics.extend(problems)
@@ -244,11 +244,15 @@ def update_html(
 
 
 def _pages_and_feeds(
-    site: Site, options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, out: Path
+    site: Site,
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    config_path: Path,
+    out: Path,
 ) -> None:
     """Run MkDocs into `out`, then write the feeds and the sitemap."""
     with report.stage("mkdocs"):
-        config_path = mkdocs.prepare(site, options.build_dir, options.site_dir, pdf=options.pdf)
         epoch = mkdocs.source_date_epoch(site.project)
         ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
         diagnostics.extend(problems)

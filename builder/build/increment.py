@@ -47,6 +47,8 @@ class Plan:
     """Docs paths the previous site had and this one has not."""
     outputs: frozenset[str]
     """Other outputs made again: feed paths, and `SEARCH_BUNDLE` for the search index."""
+    files: tuple[str, ...]
+    """Every file of the previous site (those not `left_out` are taken from it)."""
 
     def left_out(self) -> frozenset[str]:
         """Site-relative paths (files, or folders ending in "/") not to take from the previous site."""
@@ -71,7 +73,7 @@ def plan(
     if len(render) > WHOLE_BUILD_SHARE * len(state.pages):
         return None
     outputs = {name for name, key in state.outputs.items() if previous.outputs.get(name) != key}
-    return Plan(tuple(sorted(render)), tuple(removed), frozenset(outputs))
+    return Plan(tuple(sorted(render)), tuple(removed), frozenset(outputs), tuple(previous.files))
 
 
 def _linking_to(pages: list[tuple[str, str]], changed: Iterable[str], removed: Iterable[str]) -> set[str]:

@@ -118,25 +118,24 @@ def build(
         if site_manifest_of(options.site_dir) == manifest:
             report.up_to_date = True  # same pages, settings and code: the site would come out identical
             return report
-        if options.incremental and site_manifest_of(options.site_dir) is not None:
-            config_path, settings_changed = html.prepare_mkdocs(site, options)
-            if not settings_changed:
-                sitestate.forget(options.build_dir)  # the site changes in place: the record would not fit
-                html.update_html(site, options, diagnostics, report, manifest, config_path, renderer)
-                return report
-            # MkDocs' dirty mode renders changed pages only: new settings need them all.
+        config_path, settings_changed = html.prepare_mkdocs(site, options)
+        if options.incremental and site_manifest_of(options.site_dir) is not None and not settings_changed:
+            # MkDocs' dirty mode renders changed pages only: new settings need them all (below).
+            sitestate.forget(options.build_dir)  # the site changes in place: the record would not fit
+            html.update_html(site, options, diagnostics, report, manifest, config_path, renderer)
+            return report
         digests = page_digests(pages)
         outputs = output_keys(site, page_keys, site_key)
         if options.pdf:
             outputs.update(pdf_keys(site, digests))
-        state = html.record_state(site, options, digests, outputs, manifest)
+        state = html.record_state(config_path, digests, outputs, manifest)
         change = increment.plan(previous, site_manifest_of(options.site_dir), state, pages)
         # The pages are on disk now and MkDocs reads them from there: let go of their text (and of
         # the cache and routes, which hold it too) before MkDocs and Pagefind need the memory. A cache
         # the caller keeps (serve) stays theirs.
         del pages
         cache = None
-        html.build_html(site, options, diagnostics, report, state, change, previous, ahead)
+        html.build_html(site, options, diagnostics, report, config_path, state, change, ahead)
         return report
     finally:
         if ahead is not None:
