@@ -88,7 +88,8 @@ def build(
     # Staged from the previous site, a build after an edit spends most of its time indexing for
     # search, which needs only the site's data: it starts now, beside rendering and MkDocs.
     del routes  # the site holds what it needs of them
-    previous = sitestate.load(options.build_dir) if cache is not None and not options.incremental else None
+    may_stage_from_previous = cache is not None and not options.incremental and not options.markdown_only
+    previous = sitestate.load(options.build_dir) if may_stage_from_previous else None
     ahead = html.search_ahead(site, options, previous)
     try:
         with report.stage("render"):

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -60,9 +61,9 @@ def feed_inputs(site: Site) -> dict[str, tuple[object, ...]]:
 
 
 def _feeds(site: Site) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    yield "feed.xml", lambda: site_feed(site)
+    yield "feed.xml", partial(site_feed, site)
     for brief in site.briefs:
-        yield f"feeds/{brief.topic.id}.xml", lambda brief=brief: topic_feed(site, brief)  # type: ignore[misc]
+        yield f"feeds/{brief.topic.id}.xml", partial(topic_feed, site, brief)
 
 
 def _timestamp(day: dt.date) -> dt.datetime:
