@@ -35,10 +35,10 @@ def measure_build(root: Path, markdown_only: bool) -> dict[str, Any]:
     started = time.perf_counter()
     # Imported here so the import time counts in `seconds`, as it does for `briefdesk build`.
     import builder
-    from builder.build.options import BuildOptions
-    from builder.build.pipeline import build
     from builder.diagnostics import Diagnostics
     from builder.errors import BriefdeskError
+    from builder.pipeline.options import BuildOptions
+    from builder.pipeline.pipeline import build
 
     diagnostics = Diagnostics()
     imported = time.perf_counter()

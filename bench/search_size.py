@@ -222,9 +222,9 @@ def reindex(project: Path) -> dict[str, Any]:
     """Index the built project again on its own (the search stage alone) and put that index in
     its site: time, Pagefind's peak memory, records."""
     from builder.briefs.assembly import assemble
-    from builder.build.pipeline import route_articles
     from builder.content.project import load_project
     from builder.diagnostics import Diagnostics
+    from builder.pipeline.pipeline import route_articles
     from builder.search.index import index_site
 
     loaded = load_project(project, Diagnostics())
@@ -420,9 +420,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         project = (args.workdir or Path(tempfile.mkdtemp(prefix="briefdesk-search-size-"))) / "project"
         _log(f"generating and building {args.articles:,} articles in {project}")
         generate(args.articles, project)
-        from builder.build.options import BuildOptions
-        from builder.build.pipeline import build
         from builder.diagnostics import Diagnostics
+        from builder.pipeline.options import BuildOptions
+        from builder.pipeline.pipeline import build
 
         build(BuildOptions(root=project), Diagnostics())
         projects.append(project)

@@ -66,7 +66,7 @@ class Article:
     """File line of each front-matter key, for diagnostics raised after validation."""
     digest: str = ""
     """SHA-256 of the file's bytes, which the article is made from (with Briefdesk's code): what
-    page keys stand on for the whole article (`builder.build.keys`). Empty for an article made
+    page keys stand on for the whole article (`builder.pipeline.keys`). Empty for an article made
     without a file."""
 
     @property

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.briefs.rendering import relative_link
-from builder.build.cache import CACHE_FILE, BuildCache
+from builder.pipeline.cache import CACHE_FILE, BuildCache
 from tests.conftest import ProjectFactory, run
 from tests.sitecheck import tree_hashes
 
@@ -294,9 +294,9 @@ def test_an_overview_a_template_leaves_off_the_page_still_reaches_the_search_ind
 
 
 def test_every_article_of_the_demo_survives_the_cache_unchanged(caplog: pytest.LogCaptureFixture) -> None:
-    from builder.build import plaindata
     from builder.content.project import load_project
     from builder.diagnostics import Diagnostics
+    from builder.pipeline import plaindata
     from tests.conftest import REPO
 
     project = load_project(REPO, Diagnostics())

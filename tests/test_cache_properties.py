@@ -21,10 +21,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.build.options import BuildOptions
-from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.pipeline import build
 from builder.serve.livebuild import LiveBuilder
 from tests.conftest import run
 from tests.sitecheck import tree_hashes

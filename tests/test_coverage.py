@@ -45,9 +45,9 @@ def test_charts_drawn_side_by_side_can_share_the_sites_time_axis() -> None:
 
 def test_the_home_pages_sparklines_share_one_time_axis() -> None:
     from builder.briefs.assembly import assemble
-    from builder.build.pipeline import route_articles
     from builder.content.project import load_project
     from builder.diagnostics import Diagnostics
+    from builder.pipeline.pipeline import route_articles
     from tests.conftest import REPO
 
     project = load_project(REPO, Diagnostics())

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import sitestate
-from builder.build.options import BuildOptions
-from builder.build.output import TEMP_PREFIX
-from builder.build.pipeline import build
-from builder.build.report import BuildReport
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError
+from builder.pipeline import sitestate
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.output import TEMP_PREFIX
+from builder.pipeline.pipeline import build
+from builder.pipeline.report import BuildReport
 from tests.conftest import copy_demo
 from tests.sitecheck import tree_hashes
 
@@ -322,7 +322,7 @@ def test_a_new_briefdesk_or_theme_version_builds_the_whole_site(
     built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Our theme overrides and Material's templates are on every page, whatever its Markdown."""
-    from builder.build import html
+    from builder.pipeline import html
     from builder.site import mkdocs
 
     root = _copy(built_demo, tmp_path / "desk")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.build.options import BuildOptions
-from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.pipeline import build
 from builder.serve.livebuild import LiveBuilder
 from tests.conftest import ProjectFactory
 from tests.test_search import pagefind_children

@@ -12,9 +12,9 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from builder.build.options import BuildOptions
-from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.pipeline import build
 from tests.conftest import ProjectFactory, copy_demo, run, run_without
 from tests.sitecheck import tree_hashes
 

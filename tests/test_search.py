@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from builder.briefs.assembly import Site, assemble
-from builder.build.pipeline import route_articles
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
+from builder.pipeline.pipeline import route_articles
 from builder.search.bundle import SIGNATURE, decode, encode, normalise, pack, pagefind_hash, unpack
 from builder.search.index import (
     BUNDLE,

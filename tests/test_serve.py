@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.build.cache import CACHE_FILE
+from builder.pipeline.cache import CACHE_FILE
 from tests.conftest import ProjectFactory
 
 pytestmark = pytest.mark.slow

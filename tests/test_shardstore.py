@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.build.html import SHARDS
-from builder.build.options import BuildOptions
-from builder.build.pipeline import build
 from builder.diagnostics import Diagnostics
+from builder.pipeline.html import SHARDS
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.pipeline import build
 from builder.search.records import SearchPassage, SearchRecord
 from builder.search.shardstore import ShardStore, shard_groups
 from tests.conftest import copy_demo

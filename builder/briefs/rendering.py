@@ -113,7 +113,7 @@ class PageSpec:
     """Docs-relative path."""
     template: str
     context: Mapping[str, Any]
-    """The template's variables, `page_path` included; `builder.build.keys` keys the page on them."""
+    """The template's variables, `page_path` included; `builder.pipeline.keys` keys the page on them."""
 
 
 def site_page_specs(site: Site) -> list[PageSpec]:

@@ -75,10 +75,10 @@ def build(
     project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool, pdf: bool
 ) -> None:
     """Write the Markdown pages, then the HTML site."""
-    from builder.build.options import BuildOptions
-    from builder.build.pipeline import build as run_build
     from builder.console import StageDisplay
     from builder.errors import BuildError, ContentError, UsageError
+    from builder.pipeline.options import BuildOptions
+    from builder.pipeline.pipeline import build as run_build
 
     if pdf and markdown_only:
         raise UsageError("--pdf prints the HTML site's briefs, which --markdown-only does not build")

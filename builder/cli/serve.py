@@ -21,7 +21,7 @@ from builder.cli.common import print_diagnostics, project_option, reporting_erro
 @reporting_errors
 def serve(project: Path, port: int) -> None:
     """Build, serve on 127.0.0.1, and rebuild when content, templates or config change."""
-    from builder.build.options import BuildOptions
+    from builder.pipeline.options import BuildOptions
     from builder.serve.session import serve_project
 
     serve_project(

@@ -6,14 +6,14 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder.build.cache import BuildCache
-from builder.build.keys import digest_of
 from builder.content.loading import SourceFile, discover, read_config, read_document
 from builder.content.sourcefiles import SourceProblem, read_bytes
 from builder.content.validation import cross_check, validate_config, validate_document
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.model import Actor, Article, Project, Topic
 from builder.parallel import map_files
+from builder.pipeline.cache import BuildCache
+from builder.pipeline.keys import digest_of
 
 
 def load_project(

@@ -22,15 +22,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from builder.briefs.assembly import Site
-from builder.build.cache import BuildCache
-from builder.build.html import catch_up
-from builder.build.keys import digest_of
-from builder.build.options import BuildOptions
-from builder.build.output import update_page
-from builder.build.pipeline import build
-from builder.build.report import BuildReport
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError
+from builder.pipeline.cache import BuildCache
+from builder.pipeline.html import catch_up
+from builder.pipeline.keys import digest_of
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.output import update_page
+from builder.pipeline.pipeline import build
+from builder.pipeline.report import BuildReport
 from builder.search.index import Cancelled, Stopper
 from builder.serve.preview import ArticlePreview
 from builder.site import mkdocs

@@ -10,9 +10,9 @@ import threading
 from collections.abc import Callable
 
 from builder.briefs.rendering import count
-from builder.build.options import BuildOptions
 from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError, ContentError, UsageError
+from builder.pipeline.options import BuildOptions
 from builder.serve import server as serving
 from builder.serve.livebuild import LiveBuilder
 

@@ -8,12 +8,12 @@ names everything it depends on:
   actor's aliases, the routing settings).
 
 Rendered pages (articles, briefs, actors, timeline, home) are kept by docs path under the key
-`builder.build.keys` gives them: everything their template could read.
+`builder.pipeline.keys` gives them: everything their template could read.
 
 The whole cache is also tied to a fingerprint of Briefdesk's own code, so upgrading or editing
 Briefdesk starts from scratch: a cache may be slow to fill, but it can never serve stale output.
 
-The file is plain data: gzip'd lines of JSON (`builder.build.plaindata`), each entry behind the
+The file is plain data: gzip'd lines of JSON (`builder.pipeline.plaindata`), each entry behind the
 SHA-256 of its own text. Reading it runs no code, so a cache that travels (restored by a CI's
 cache action, copied with the project) is safe to read and needs no key; an entry whose hash
 does not match, a truncated file or one in another format is ignored with a warning and the build
@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from builder.build import plaindata
-from builder.build.keys import CACHE_FORMAT, code_fingerprint
 from builder.diagnostics import Diagnostic
 from builder.model import Article, Passage
+from builder.pipeline import plaindata
+from builder.pipeline.keys import CACHE_FORMAT, code_fingerprint
 from builder.routing.router import ArticleRoutes
 
 log = logging.getLogger(__name__)

@@ -10,11 +10,17 @@ from jinja2 import Environment
 
 from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
-from builder.build import html, increment, sitestate
-from builder.build.cache import BuildCache
-from builder.build.keys import PageKeys, inputs_digest, output_keys, pdf_keys, routing_key, site_manifest
-from builder.build.options import BuildOptions
-from builder.build.output import (
+from builder.content.project import load_project
+from builder.diagnostics import Diagnostics
+from builder.errors import ContentError
+from builder.model import Article, Project
+from builder.parallel import map_files
+from builder.pdf import documents as pdf
+from builder.pipeline import html, increment, sitestate
+from builder.pipeline.cache import BuildCache
+from builder.pipeline.keys import PageKeys, inputs_digest, output_keys, pdf_keys, routing_key, site_manifest
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.output import (
     check_output_folder,
     read_manifest,
     recover,
@@ -25,14 +31,8 @@ from builder.build.output import (
     write_manifest,
     write_pages,
 )
-from builder.build.report import BuildReport, PageRenderer, StageWatcher
-from builder.build.sitestate import page_digests
-from builder.content.project import load_project
-from builder.diagnostics import Diagnostics
-from builder.errors import ContentError
-from builder.model import Article, Project
-from builder.parallel import map_files
-from builder.pdf import documents as pdf
+from builder.pipeline.report import BuildReport, PageRenderer, StageWatcher
+from builder.pipeline.sitestate import page_digests
 from builder.routing.router import ArticleRoutes, Router
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def render_markdown(
     """Every page's Markdown, and the keys it was rendered under (which key other outputs too).
 
     With a cache, a page whose key is unchanged is taken from it. Keys come from
-    `builder.build.keys` (everything the page's template could read). Site pages are rendered
+    `builder.pipeline.keys` (everything the page's template could read). Site pages are rendered
     here while workers render the article pages.
     """
     env = environment(root)

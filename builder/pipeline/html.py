@@ -1,6 +1,6 @@
 """The HTML stage: MkDocs' site, the feeds, the sitemap and the search index, staged and swapped in.
 
-`build_html` makes a whole site or, given a plan (`builder.build.increment`), only what changed
+`build_html` makes a whole site or, given a plan (`builder.pipeline.increment`), only what changed
 since the previous one; either way into a staging folder swapped in at the end, so readers never
 see a partial site. `update_html` and `catch_up` are serve's: they update the served site in place.
 """
@@ -13,18 +13,25 @@ from pathlib import Path
 
 from builder.briefs.assembly import Site
 from builder.briefs.rendering import count
-from builder.build import increment, sitestate
-from builder.build.cache import BuildCache
-from builder.build.keys import code_fingerprint, digest_of
-from builder.build.options import BuildOptions
-from builder.build.output import mark_as_site, recover, remove_pages, site_manifest_of, staging_dir, swap_in
-from builder.build.report import BuildReport, PageRenderer
-from builder.build.sitestate import SiteState
 from builder.diagnostics import Diagnostics
 from builder.errors import BuildError
 from builder.feeds import atom as feeds
 from builder.feeds import sitemap
 from builder.pdf import documents as pdf
+from builder.pipeline import increment, sitestate
+from builder.pipeline.cache import BuildCache
+from builder.pipeline.keys import code_fingerprint, digest_of
+from builder.pipeline.options import BuildOptions
+from builder.pipeline.output import (
+    mark_as_site,
+    recover,
+    remove_pages,
+    site_manifest_of,
+    staging_dir,
+    swap_in,
+)
+from builder.pipeline.report import BuildReport, PageRenderer
+from builder.pipeline.sitestate import SiteState
 from builder.search import index as search
 from builder.site import mkdocs
 from builder.urls import page_url
@@ -85,7 +92,7 @@ def build_html(
     """Build the HTML site with MkDocs' settings at `config_path` in a staging folder, and swap
     it in only if every stage succeeded.
 
-    With a `change` (see `builder.build.increment`), the staging folder starts from the previous
+    With a `change` (see `builder.pipeline.increment`), the staging folder starts from the previous
     site and only what changed is made again; otherwise everything is. `ahead` is the search
     index, if it was started early (see `search_ahead`).
     """

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.build.output import MARKER
-from builder.build.sitestate import SiteState
+from builder.pipeline.output import MARKER
+from builder.pipeline.sitestate import SiteState
 from builder.urls import page_url
 
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", MARKER)
