@@ -427,12 +427,22 @@ def test_deeply_nested_lists_are_refused_with_the_limit(make_project: ProjectFac
                      "(the limit): flatten it"]
 
 
-def test_placeholder_source_is_flagged_once_published(make_project: ProjectFactory) -> None:
+def test_placeholder_source_is_an_error_once_published(make_project: ProjectFactory) -> None:
     draft = article("title: T\ndate: 2021-03-22\nsource: TODO\ndraft: true")
-    assert check(make_project({ARTICLE: draft})) == (0, [])
-    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
-    assert check(make_project({ARTICLE: published})) == (0, [
+    assert check(make_project({ARTICLE: draft})) == (0, [
         f"{ARTICLE}:4: warning: 'source' is still the placeholder 'TODO': name the publisher before publishing"])
+    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
+    root = make_project({ARTICLE: published})
+    expected = (f"{ARTICLE}:4: error: 'source' is the placeholder 'TODO' in a published article: "
+                "name the publisher, or mark the article 'draft: true' until you can")
+    assert check(root) == (1, [expected])
+    # The build refuses it too, so "TODO" never reaches a brief.
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert not (root / "build/docs/articles/2021/talks.md").exists()
+    lower = article("title: T\ndate: 2021-03-22\nsource: tbd")
+    assert check(make_project({ARTICLE: lower}))[0] == 1
 
 
 def test_relative_links_are_resolved_against_the_original_or_dropped(make_project: ProjectFactory) -> None:

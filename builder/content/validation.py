@@ -135,16 +135,8 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
             )
     if not isinstance(meta, schema.ArticleMeta) or not slug:
         return None
-    if not meta.draft and meta.source.strip().upper() in _PLACEHOLDERS:
-        problems.append(
-            Diagnostic(
-                path,
-                raw.meta.line_of("source"),
-                "warning",
-                "placeholder",
-                f"'source' is still the placeholder '{meta.source}': name the publisher before publishing",
-            )
-        )
+    if meta.source.strip().upper() in _PLACEHOLDERS:
+        problems.append(_placeholder_source(path, raw.meta.line_of("source"), meta.source, draft=meta.draft))
     passages, blocks = split_passages(raw.body, raw.body_first_line)
     passages, blocks = _sanitised(path, passages, blocks, meta.url, problems)
     for passage in passages:
@@ -177,6 +169,22 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         blocks=blocks,
         key_lines=_key_lines(raw.meta),
     )
+
+
+def _placeholder_source(path: str, line: int, source: str, *, draft: bool) -> Diagnostic:
+    """Flag a placeholder publisher: an error once published, a warning while still a draft.
+
+    `import` writes 'source: TODO' when it finds no publisher; a published article would then
+    print "TODO" as its source in every brief that quotes it, so only a draft may carry it.
+    """
+    if draft:
+        message = f"'source' is still the placeholder '{source}': name the publisher before publishing"
+        return Diagnostic(path, line, "warning", "placeholder", message)
+    message = (
+        f"'source' is the placeholder '{source}' in a published article: name the publisher, "
+        "or mark the article 'draft: true' until you can"
+    )
+    return Diagnostic(path, line, "error", "placeholder", message)
 
 
 def _sanitised(
