@@ -39,8 +39,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "malformed yaml",
         article("title: Talks\ndate: 2021-03-22\nsource: [CGTN"),
         [
-            f"{ARTICLE}:5: error: malformed YAML: did not find expected ',' or ']'; "
-            "while parsing a flow sequence"
+            f"{ARTICLE}:4: error: the list opened with '[' on this line is never closed: end it with ']' "
+            "on the same line"
         ],
     ),
     (
@@ -192,8 +192,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "unclosed front matter",
         "---\ntitle: Talks\n",
         [
-            f"{ARTICLE}:1: error: front matter opened on line 1 is never closed: add a line of three "
-            "dashes (---) after the last key"
+            f"{ARTICLE}:2: error: front matter opened on line 1 is never closed: add a line of three "
+            "dashes (---) after line 2, its last key"
         ],
     ),
 ]
@@ -395,6 +395,55 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     result = run("check", "--format", "xml")
     assert result.exit_code == 2
+
+
+YAML_SLIPS = [
+    ('title: "Iran talks\ndate: 2021-03-22\nsource: "X"',
+     "2: error: the double quote that opens this value is never closed: end the value with \" on this line "
+     '(a " inside it is written \\")'),
+    ("title: 'Iran talks\ndate: 2021-03-22\nsource: X",
+     "2: error: the single quote that opens this value is never closed: end the value with ' on this line "
+     "(a ' inside it is written '')"),
+    ("title: Iran: what next\ndate: 2021-03-22\nsource: X",
+     "2: error: a value that contains ': ' must be quoted: title: \"Iran: what next\""),
+    ('date: 2021-03-22\nsource: X\ntitle: Iran: "maximum pressure" ends',
+     "4: error: a value that contains ': ' must be quoted: title: 'Iran: \"maximum pressure\" ends'"),
+    ("title: T\ndate: 2021-03-22\nsource: X\ntopics:\n\t- afghanistan",
+     "6: error: this line is indented with a tab; YAML allows only spaces for indentation: "
+     "replace the tab with spaces"),
+    ("title: T\ndate: 2021-03-22\ntopics:\n  - afghanistan\n  myanmar\nsource: X",
+     "6: error: this line is among the items of a list but has no dash: write it as '  - myanmar'"),
+    ("title: T\ndate: 2021-03-22\nsource: X\n  slug: t",
+     "5: error: this key is indented under a key that already has a value: indent it like the keys above it"),
+]
+
+
+@pytest.mark.parametrize(("front", "expected"), YAML_SLIPS)
+def test_yaml_slips_are_reported_where_they_start_with_what_to_write(
+    make_project: ProjectFactory, front: str, expected: str
+) -> None:
+    root = make_project({ARTICLE: article(front)})
+    assert check(root) == (1, [f"{ARTICLE}:{expected}"])
+
+
+def test_a_missing_closing_line_is_reported_after_the_last_key(make_project: ProjectFactory) -> None:
+    # The body's own rule (---) closes the front matter too early: the prose is read as YAML.
+    body = "The talks opened on Monday, officials said.\n\n---\n\nMore text.\n"
+    root = make_project({ARTICLE: "---\ntitle: T\ndate: 2021-03-22\nsource: X\n\n" + body})
+    assert check(root) == (1, [
+        f"{ARTICLE}:6: error: this line is not 'key: value': if the front matter ends above it, the "
+        "closing line of three dashes (---) is missing; add it before this line"])
+    # With no later rule, the file never closes it: the message names the last key's line.
+    root = make_project({ARTICLE: "---\ntitle: T\ndate: 2021-03-22\nsource: X\n\nThe talks opened.\n"})
+    assert check(root) == (1, [
+        f"{ARTICLE}:4: error: front matter opened on line 1 is never closed: add a line of three dashes "
+        "(---) after line 4, its last key"])
+
+
+def test_site_config_yaml_slips_are_explained_too(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Desk: Asia\nsite_url: https://example.org/\n"})
+    assert check(root) == (1, [
+        "site_config.yml:1: error: a value that contains ': ' must be quoted: site_name: \"Desk: Asia\""])
 
 
 def test_drafts_are_validated(make_project: ProjectFactory) -> None:
