@@ -157,6 +157,8 @@ class SiteConfig:
     copyright: str | None = None
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     briefs: BriefSettings = field(default_factory=BriefSettings)
+    pdf: bool = False
+    """Write each brief's PDF in every build and under `serve`, as `build --pdf` does."""
     theme: Mapping[str, Any] = field(default_factory=dict)
     """Passed through to Material's theme options (palette, features, font, ...)."""
 

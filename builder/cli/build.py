@@ -99,6 +99,8 @@ def build(
         print_diagnostics(diagnostics, "text", err=True)
         raise
     print_diagnostics(diagnostics, "text", err=True)
+    for note in report.notes:
+        click.echo(note, err=True)
     where = options.docs_dir if markdown_only else options.site_dir
     if report.up_to_date:
         click.echo(

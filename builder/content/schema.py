@@ -160,6 +160,7 @@ class ConfigMeta(_Strict):
     copyright: Text | None = None
     routing: RoutingMeta = Field(default_factory=RoutingMeta)
     briefs: BriefsMeta = Field(default_factory=BriefsMeta)
+    pdf: bool = False
     theme: Annotated[dict[str, Any], BeforeValidator(_none_as_empty_mapping)] = Field(default_factory=dict)
 
 

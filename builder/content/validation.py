@@ -316,6 +316,7 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         copyright=checked.copyright,
         routing=RoutingSettings(**checked.routing.model_dump()),
         briefs=BriefSettings(**checked.briefs.model_dump()),
+        pdf=checked.pdf,
         theme=checked.theme,
     ), problems
 

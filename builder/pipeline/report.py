@@ -54,6 +54,8 @@ class BuildReport:
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
     """What each stage handled, e.g. "1,004 files", for the progress display."""
+    notes: list[str] = field(default_factory=list)
+    """What the editor should hear about this build, one line each (PDFs it removed, say)."""
     watcher: StageWatcher | None = None
 
     began: float = field(default_factory=time.perf_counter)
