@@ -210,3 +210,18 @@ def test_a_build_without_a_terminal_prints_a_line_per_stage(make_project: Projec
     assert lines["load"] == "1 article, 2 topics, 1 actor"
     assert lines["write"] == f"{len(list((root / 'build/docs').rglob('*.md')))} Markdown pages written, 0 unchanged"
     assert "search records" in lines["search"]
+
+
+def test_the_yearly_archive_links_each_passage_by_its_opening_words(demo: Path) -> None:
+    page = lxml_html.parse(str(demo / "site/topics/myanmar/2021/index.html"))
+    guilin = page.xpath("//li[a[contains(@href, 'guilin-wang-yi-lavrov-talks')]]")[0]
+    (passage,) = guilin.xpath("./ul/li")
+    link = passage.xpath("./a")[0]
+    assert " ".join(passage.text_content().split()) == (
+        "¶ 6 On Myanmar, where security forces had killed more than 200 protesters since…"
+    )
+    assert link.get("href") == "../../../articles/2021/guilin-wang-yi-lavrov-talks/#p-6"
+    # The words are the passage's own: its text starts with them.
+    article = lxml_html.parse(str(demo / "site/articles/2021/guilin-wang-yi-lavrov-talks/index.html"))
+    text = " ".join(article.xpath("//div[@id='p-6']")[0].text_content().split())
+    assert text.startswith(link.text_content().removesuffix("…"))

@@ -53,6 +53,7 @@ def environment(project_root: Path) -> Environment:
         blockquote=markup.blockquote,
         indent_block=markup.indent,
         long_date=long_date,
+        opening_words=opening_words,
         month=lambda d: Markup(f"{d:%B} {d.year}"),
         count=count,
         block=lambda md: Markup(md),
@@ -62,6 +63,12 @@ def environment(project_root: Path) -> Environment:
     )
     env.globals.update(link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))))
     return env
+
+
+def opening_words(text: str, words: int = 12) -> str:
+    """The first `words` words of a passage's text, with an ellipsis when there is more."""
+    split = text.split()
+    return " ".join(split) if len(split) <= words else " ".join(split[:words]).rstrip(",;:") + "…"
 
 
 def long_date(value: dt.date | None) -> str:
