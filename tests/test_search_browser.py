@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -458,3 +459,30 @@ def test_pagefind_js_api_gives_the_paragraph_as_a_sub_result(page: Any, base_url
     exact = page.evaluate(PAGEFIND_SEARCH, [base_url + "pagefind/", f'"{PHRASE}"'])
     assert [result["url"] for result in exact] == [article]
     assert [sub["url"] for sub in exact[0]["sub"]] == [passage]
+
+
+def test_the_phone_header_shows_an_svg_magnifier_named_search(browser: Any, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_selector(".bd-search--ready", timeout=TIMEOUT)
+    button = page.get_by_role("button", name="Search", exact=True)
+    assert button.is_visible()
+    icon = button.locator("svg")
+    assert icon.count() == 1 and icon.locator("path").get_attribute("d")
+    box = icon.bounding_box()
+    assert box is not None and box["width"] >= 20 and box["height"] >= 20  # drawn, not an empty box
+    assert button.locator(".bd-search__icon").get_attribute("aria-hidden") == "true"
+    # No character left for a font to draw: the label is hidden text, the icon an SVG.
+    content = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.bd-search__trigger-label'), '::before').content"
+    )
+    assert content in ("none", "normal")
+    label = button.locator(".bd-search__trigger-label").bounding_box()
+    assert label is not None and label["width"] <= 1
+    folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.locator(".md-header").screenshot(path=str(folder / "phone-header.png"))
+    button.click()
+    page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
+    context.close()
