@@ -74,6 +74,8 @@ def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory
     archive = records["/topics/myanmar/2021/"]  # a yearly archive: found by its title, filtered by year
     assert (archive.title, archive.meta) == ("Myanmar: 2021", {"kind": "archive", "date": "2021-03-22"})
     assert archive.filters == {"topic": ("Myanmar",), "year": ("2021",)}
+    brief = records["/topics/myanmar/"]  # counted under each year it has articles of
+    assert brief.filters == {"topic": ("Myanmar",), "year": ("2021",)}
     article = records["/articles/2021/talks/"]
     assert article.title == "Talks in Guilin"
     assert article.meta == {"kind": "article", "date": "2021-03-22", "source": "CGTN"}
@@ -85,7 +87,7 @@ def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory
     brief = records["/topics/afghanistan/"]
     assert brief.title == "Afghanistan"
     assert brief.meta == {"kind": "brief", "date": "2021-03-22"}
-    assert brief.filters == {"topic": ("Afghanistan",)}
+    assert brief.filters == {"topic": ("Afghanistan",), "year": ("2021",)}
     assert brief.passages == ()
     assert "The Afghan peace process." in brief.lead  # the overview
 

@@ -486,3 +486,50 @@ def test_the_phone_header_shows_an_svg_magnifier_named_search(browser: Any, base
     button.click()
     page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
     context.close()
+
+
+def test_results_print_dates_as_the_pages_do(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, PHRASE)
+    meta = page.inner_text(".bd-search__results > li .bd-result__meta")
+    assert meta == "Xinhua \u00b7 22 March 2021"
+
+
+def test_a_year_counts_every_result_a_brief_included(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "Myanmar")
+    everything = result_count(page)
+    kinds = page.eval_on_selector_all(".bd-result__kind", "spans => spans.map(s => s.textContent)")
+    assert "Brief" in kinds  # the case the count used to miss
+    open_facets(page)
+    assert query_facet_counts(page, "year", everything) == {"2021": everything}
+    page.check('.bd-facet[data-filter-name="year"] input[value="2021"]')
+    wait_for_count(page, everything)
+
+
+def test_the_dialog_shows_keyboard_hints_on_a_desktop_but_not_on_a_phone(
+    browser: Any, base_url: str, tmp_path: Path
+) -> None:
+    shown = {}
+    for device, options in {
+        "desktop": {"viewport": {"width": 1280, "height": 900}},
+        "phone": {"viewport": {"width": 375, "height": 740}, "has_touch": True, "is_mobile": True},
+    }.items():
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(base_url)
+        page.wait_for_selector(".bd-search--ready", timeout=TIMEOUT)
+        page.click(".bd-search__trigger")
+        page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
+        type_search(page, "Taliban")
+        shown[device] = page.inner_text(".bd-search__hints")
+        folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"search-dialog-{device}.png"))
+        context.close()
+    assert shown == {
+        "desktop": "\u2191 \u2193 move \u00b7 Enter open \u00b7 Esc close \u00b7 \"quotes\" for an exact phrase",
+        "phone": "\"quotes\" for an exact phrase",
+    }

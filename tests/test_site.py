@@ -225,3 +225,17 @@ def test_the_yearly_archive_links_each_passage_by_its_opening_words(demo: Path) 
     article = lxml_html.parse(str(demo / "site/articles/2021/guilin-wang-yi-lavrov-talks/index.html"))
     text = " ".join(article.xpath("//div[@id='p-6']")[0].text_content().split())
     assert text.startswith(link.text_content().removesuffix("…"))
+
+
+def test_the_build_log_says_how_many_drafts_were_left_out(make_project: ProjectFactory) -> None:
+    draft = "---\ntitle: Unfinished\ndate: 2021-03-23\nsource: CGTN\ndraft: true\n---\nOn Afghanistan.\n"
+    root = make_project({"content/articles/2021/unfinished.md": draft})
+    result = run("build", "--project", root, "--markdown-only")
+    assert result.exit_code == 0, result.output
+    lines = {m.group(1): m.group(2) for m in re.finditer(r"^  (\w+) +\d+\.\d\d s: (.+)$", result.stderr, re.M)}
+    assert lines["load"] == "2 articles (1 draft, not published), 2 topics, 1 actor"
+    summary = result.stderr.splitlines()[-1]
+    assert re.fullmatch(
+        r"built \d+ pages \(2 briefs, 1 article; 1 draft left out\) in \d+\.\d\d s with 0 warnings: build/docs/",
+        summary,
+    ), summary

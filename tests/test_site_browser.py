@@ -236,13 +236,38 @@ def test_article_passages_show_their_numbers_in_the_margin(
     # Each passage shows the number of its anchor, the one briefs cite ("¶ 5" links to #p-5),
     # at its first line and left of its text: in the margin, or in the gutter on a phone.
     assert [label for label, _ in numbers] == [f"¶\u00a0{i}" for i in range(1, 8)]
-    for passage, (label, (x, y, w, h)) in zip(passages, numbers, strict=True):
+    for passage, (label, (x, y, w, _)) in zip(passages, numbers, strict=True):
         assert passage["top"] - 1 <= y < passage["top"] + 40, (label, y, passage)
-        assert 0 <= x and x + w <= passage["text"], (label, x + w, passage["text"])
+        assert x >= 0 and x + w <= passage["text"], (label, x + w, passage["text"])
     folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     page.locator("#p-4").scroll_into_view_if_needed()
     page.screenshot(path=str(folder / f"article-numbers-{medium}.png"))
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the article scrolls sideways ({overflow}px)"
+    page.close()
+
+
+_VISIBLE_NAMES = """name => [...document.querySelectorAll('body *')].filter(e => {
+  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() === name);
+  if (!own) return false;
+  const box = e.getBoundingClientRect();
+  const style = getComputedStyle(e);
+  const onScreen = box.right > 0 && box.left < innerWidth;  // not in the closed drawer
+  return box.width > 0 && box.height > 0 && onScreen && style.visibility === 'visible' && e.checkVisibility();
+}).map(e => e.tagName.toLowerCase())"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_home_page_names_the_site_once(site_url: str, browser: object, width: int) -> None:
+    name = next(
+        line.split(":", 1)[1].strip() for line in (REPO / "site_config.yml").read_text().splitlines()
+        if line.startswith("site_name:")
+    )
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.goto(site_url)
+    assert page.evaluate(_VISIBLE_NAMES, name) == ["h1"]
+    # Other pages keep the name in the header, where it links home.
+    page.goto(site_url + PAGES["brief"])
+    assert page.locator(".md-header__title").evaluate("e => getComputedStyle(e).visibility") == "visible"
     page.close()

@@ -112,9 +112,10 @@ def build(
         if report.html_rendered is not None
         else ""
     )
+    drafts = f"; {plural(report.drafts, 'draft')} left out" if report.drafts else ""
     click.echo(
         f"built {plural(report.pages, 'page')} ({plural(report.briefs, 'brief')}, "
-        f"{plural(report.articles, 'article')}{reused}) in {report.seconds:.2f} s with "
+        f"{plural(report.articles, 'article')}{drafts}{reused}) in {report.seconds:.2f} s with "
         f"{plural(diagnostics.warnings, 'warning')}: {shown(where, options.root)}",
         err=True,
     )

@@ -63,8 +63,10 @@ def build(
     with report.stage("load"):
         project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
         if project is not None:
+            report.drafts = len(project.articles) - len(project.published)
+            drafts = f" ({count(report.drafts, 'draft')}, not published)" if report.drafts else ""
             report.details["load"] = ", ".join(
-                count(len(items), word)
+                count(len(items), word) + (drafts if word == "article" else "")
                 for items, word in (
                     (project.articles, "article"),
                     (project.topics, "topic"),

@@ -35,6 +35,9 @@ class BuildReport:
     """What a build did, for the console summary and the benchmarks."""
 
     articles: int = 0
+    """Published articles (each has its page)."""
+    drafts: int = 0
+    """Drafts loaded and checked, but left out of the site."""
     briefs: int = 0
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)

@@ -116,7 +116,10 @@ def _brief_record(brief: Brief) -> SearchRecord:
         lead=_texts([_plain(topic.summary), _plain(topic.overview)]),
         passages=(),
         meta={"kind": "brief"} | ({"date": last} if last else {}),
-        filters={"topic": (topic.title,)},
+        # A brief covers every year it has articles of: counted under each, as an article with
+        # several topics is under each, so a year's count never leaves out a brief in the results.
+        filters={"topic": (topic.title,)}
+        | ({"year": tuple(f"{year:04d}" for year, _ in sorted(brief.years))} if brief.years else {}),
         title_weight=BRIEF_TITLE_WEIGHT,
     )
 
