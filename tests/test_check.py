@@ -526,3 +526,52 @@ def test_retired_brief_setting_says_what_replaced_it(make_project: ProjectFactor
     (problem,) = json.loads(result.stdout)
     assert (problem["path"], problem["line"], problem["code"]) == ("site_config.yml", 4, "retired-key")
     assert "'briefs.max_positions'" in problem["message"] and "ignored" in problem["message"]
+
+
+REGISTRY = "site_name: Test desk\nsources:\n  Xinhua: {kind: state media, country: China}\n  Reuters: {kind: wire}\n"
+
+
+def test_sources_used_but_not_described_are_listed_once_the_registry_exists(make_project: ProjectFactory) -> None:
+    other = article("title: More\ndate: 2021-03-23\nsource: CGTN")
+    third = article("title: Again\ndate: 2021-03-24\nsource: CGTN")
+    typo = article("title: Wire\ndate: 2021-03-25\nsource: Reuter")
+    files = {
+        "content/articles/2021/more.md": other,
+        "content/articles/2021/again.md": third,
+        "content/articles/2021/wire.md": typo,
+    }
+    # No registry: nothing to say.
+    assert check(make_project(files)) == (0, [])
+    root = make_project({"site_config.yml": REGISTRY, **files})
+    assert check(root) == (0, [
+        "content/articles/2021/again.md:4: warning: source 'CGTN' (and 2 more articles) is not described "
+        "under 'sources' in site_config.yml. Add 'CGTN: {kind: …}' there, with a kind from: wire, newspaper, "
+        "broadcaster, public broadcaster, state media, government, international organisation, think tank, NGO.",
+        "content/articles/2021/wire.md:4: warning: source 'Reuter' is not described under 'sources' in "
+        "site_config.yml. Did you mean 'Reuters'?",
+    ])
+
+
+def test_a_source_kind_outside_the_list_is_an_error_on_its_line(make_project: ProjectFactory) -> None:
+    config = "site_name: Test desk\nsources:\n  CGTN:\n    kind: state-run\n"
+    assert check(make_project({"site_config.yml": config})) == (1, [
+        "site_config.yml:4: error: 'sources.CGTN.kind': expected one of 'wire', 'newspaper', 'broadcaster', "
+        "'public broadcaster', 'state media', 'government', 'international organisation', 'think tank', 'NGO', "
+        "found 'state-run'"
+    ])
+
+
+def test_briefs_and_article_pages_show_the_kind_beside_the_source(make_project: ProjectFactory) -> None:
+    config = "site_name: Test desk\nsources:\n  CGTN: {kind: state media, country: China}\n"
+    root = make_project({"site_config.yml": config})
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 0, result.output
+    page = (root / "build/docs/articles/2021/talks.md").read_text()
+    assert "**22 March 2021** · CGTN (state media, China) · [Original report at CGTN]" in page
+    brief = (root / "build/docs/topics/afghanistan.md").read_text()
+    assert "**22 March 2021** · CGTN (state media, China) · [Talks in Guilin]" in brief
+    assert "[Talks in Guilin](../articles/2021/talks.md), CGTN (state media, China), 22 March 2021" in brief
+    # Without a registry the source stands alone.
+    plain = make_project()
+    assert run("build", "--markdown-only", "--project", plain).exit_code == 0
+    assert "· CGTN · [Original report at CGTN]" in (plain / "build/docs/articles/2021/talks.md").read_text()

@@ -62,6 +62,15 @@ def by_url(records: Iterable[SearchRecord]) -> dict[str, SearchRecord]:
 # --- Records: pure, no Pagefind -----------------------------------------------------------------
 
 
+def test_source_kind_is_a_filter_only_when_the_registry_exists(make_project: ProjectFactory) -> None:
+    plain = by_url(search_records(assembled(make_project())))
+    assert "source_kind" not in plain["/articles/2021/talks/"].filters
+    config = "site_name: Test desk\nsources:\n  CGTN: {kind: state media, country: China}\n"
+    described = by_url(search_records(assembled(make_project({"site_config.yml": config}))))
+    assert described["/articles/2021/talks/"].filters["source_kind"] == ("state media",)
+    assert "source_kind" not in described["/topics/afghanistan/"].filters
+
+
 def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory) -> None:
     records = by_url(search_records(assembled(make_project())))
     assert sorted(records) == [
@@ -394,7 +403,8 @@ def test_filters_are_exactly_the_contract(demo_builds: tuple[Path, Path]) -> Non
     root = demo_builds[0]
     site = assembled(root)
     values = filter_values(root / "site" / "pagefind")
-    assert sorted(values) == ["actor", "source", "topic", "year"]
+    assert sorted(values) == ["actor", "source", "source_kind", "topic", "year"]  # the demo keeps a registry
+    assert set(values["source_kind"]) == {site.project.config.sources[p.article.source].kind for p in site.articles}
     assert set(values["topic"]) == {brief.topic.title for brief in site.briefs}
     assert set(values["actor"]) <= {actor.name for actor in site.project.actors.values()}
     assert set(values["source"]) == {page.article.source for page in site.articles}

@@ -533,3 +533,21 @@ def test_the_dialog_shows_keyboard_hints_on_a_desktop_but_not_on_a_phone(
         "desktop": "\u2191 \u2193 move \u00b7 Enter open \u00b7 Esc close \u00b7 \"quotes\" for an exact phrase",
         "phone": "\"quotes\" for an exact phrase",
     }
+
+
+def test_the_kind_of_source_filters_the_results(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "Taliban")
+    everything = result_count(page)
+    open_facets(page)
+    kinds = query_facet_counts(page, "source_kind", everything)
+    legend = page.inner_text('.bd-facet[data-filter-name="source_kind"] legend')
+    assert legend == "Kind of source"
+    assert set(kinds) <= {"wire", "public broadcaster", "state media", "government", "broadcaster",
+                          "international organisation"} and kinds.get("government", 0) > 0
+    page.check('.bd-facet[data-filter-name="source_kind"] input[value="government"]')
+    wait_for_count(page, kinds["government"])
+    assert query_of(page.url) == {"q": ["Taliban"], "source_kind": ["government"]}
+    assert all(meta.startswith(("Ministry of Foreign Affairs of the PRC", "The White House"))
+               for meta in page.eval_on_selector_all(".bd-result__meta", "ps => ps.map(p => p.textContent)"))

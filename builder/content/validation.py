@@ -23,6 +23,7 @@ from builder.model import (
     Passage,
     RoutingSettings,
     SiteConfig,
+    SourceInfo,
     Topic,
 )
 
@@ -30,7 +31,8 @@ MAX_NESTING = 8
 """Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
 Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
 
-_PLACEHOLDERS = {"TODO", "TBD", "FIXME", "XXX", "?"}
+PLACEHOLDERS = frozenset({"TODO", "TBD", "FIXME", "XXX", "?"})
+"""Sources an editor writes while the publisher is still unknown (`import` writes TODO)."""
 
 _REQUIRED = {
     "article": "title, date and source",
@@ -135,7 +137,7 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
             )
     if not isinstance(meta, schema.ArticleMeta) or not slug:
         return None
-    if meta.source.strip().upper() in _PLACEHOLDERS:
+    if meta.source.strip().upper() in PLACEHOLDERS:
         problems.append(_placeholder_source(path, raw.meta.line_of("source"), meta.source, draft=meta.draft))
     passages, blocks = split_passages(raw.body, raw.body_first_line)
     passages, blocks = _sanitised(path, passages, blocks, meta.url, problems)
@@ -317,6 +319,10 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         routing=RoutingSettings(**checked.routing.model_dump()),
         briefs=BriefSettings(**checked.briefs.model_dump()),
         pdf=checked.pdf,
+        sources={
+            name: SourceInfo(kind=meta.kind, country=meta.country)
+            for name, meta in sorted(checked.sources.items())
+        },
         theme=checked.theme,
     ), problems
 

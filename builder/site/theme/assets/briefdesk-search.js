@@ -25,8 +25,8 @@
 (function () {
   "use strict";
 
-  var FILTERS = ["topic", "actor", "source", "year"];
-  var FILTER_LABELS = { topic: "Topic", actor: "Actor", source: "Source", year: "Year" };
+  var FILTERS = ["topic", "actor", "source", "source_kind", "year"];
+  var FILTER_LABELS = { topic: "Topic", actor: "Actor", source: "Source", source_kind: "Kind of source", year: "Year" };
   var QUERY = "q";
   // Results whose text is fetched at a time: a screenful. Each is a fragment of its own (a few KB),
   // and a first query should fetch little; more follow as the reader scrolls to the end.
