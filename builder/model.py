@@ -190,6 +190,9 @@ class SiteConfig:
     briefs: BriefSettings = field(default_factory=BriefSettings)
     pdf: bool = False
     """Write each brief's PDF in every build and under `serve`, as `build --pdf` does."""
+    desk_summaries: bool = False
+    """Every article is the desk's own summary of the report it cites, unless it says otherwise
+    (`extra: {desk_summary: false}`): shown as the desk's words, never as the publisher's."""
     sources: Mapping[str, SourceInfo] = field(default_factory=dict)
     """The desk's sources registry, by source name as articles write it (empty: none kept)."""
     theme: Mapping[str, Any] = field(default_factory=dict)

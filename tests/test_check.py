@@ -575,3 +575,35 @@ def test_briefs_and_article_pages_show_the_kind_beside_the_source(make_project: 
     plain = make_project()
     assert run("build", "--markdown-only", "--project", plain).exit_code == 0
     assert "· CGTN · [Original report at CGTN]" in (plain / "build/docs/articles/2021/talks.md").read_text()
+
+
+def test_desk_summaries_are_shown_as_the_desks_words(make_project: ProjectFactory) -> None:
+    note = "*Summary written by the desk of a report by CGTN: the words are the desk's, not the publisher's.*"
+    lead = "*In the desk's words, summarising a report by CGTN:*"
+    root = make_project({ARTICLE.replace("talks", "more"): article(
+        "title: More\ndate: 2021-03-23\nsource: CGTN\nextra: {desk_summary: true}", "On Afghanistan, more.\n")})
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    docs = root / "build/docs"
+    assert note in (docs / "articles/2021/more.md").read_text()
+    assert note not in (docs / "articles/2021/talks.md").read_text()  # the publisher's own text
+    brief = (docs / "topics/afghanistan.md").read_text()
+    assert brief.count(lead) == 1
+    assert "[More](../articles/2021/more.md), CGTN, 23 March 2021, summarised by the desk" in brief
+    assert ("*An article marked as the desk's summary here is the desk's own summary of the report it "
+            "cites") in (docs / "index.md").read_text()
+    # Site-wide, with one article opting out; a site_author names the desk.
+    config = "site_name: Test desk\nsite_author: The Example desk\ndesk_summaries: true\n"
+    own = article("title: Own\ndate: 2021-03-24\nsource: CGTN\nextra:\n  desk_summary: false")
+    root = make_project({"site_config.yml": config, "content/articles/2021/own.md": own})
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    docs = root / "build/docs"
+    assert "*Summary written by The Example desk of a report by CGTN: the words" in (
+        docs / "articles/2021/talks.md").read_text()
+    assert "Summary written by" not in (docs / "articles/2021/own.md").read_text()
+    assert "*Every article here is the desk's own summary" in (docs / "index.md").read_text()
+
+
+def test_a_desk_summary_flag_that_is_not_a_boolean_is_a_warning(make_project: ProjectFactory) -> None:
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X\nextra:\n  desk_summary: yes")})
+    assert check(root) == (0, [
+        f"{ARTICLE}:6: warning: 'extra.desk_summary': expected true or false, found the text 'yes'; it is ignored"])

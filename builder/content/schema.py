@@ -174,6 +174,7 @@ class ConfigMeta(_Strict):
     routing: RoutingMeta = Field(default_factory=RoutingMeta)
     briefs: BriefsMeta = Field(default_factory=BriefsMeta)
     pdf: bool = False
+    desk_summaries: bool = False
     sources: Annotated[dict[str, SourceMeta], BeforeValidator(_none_as_empty_mapping)] = Field(
         default_factory=dict
     )

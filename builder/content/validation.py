@@ -139,6 +139,17 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         return None
     if meta.source.strip().upper() in PLACEHOLDERS:
         problems.append(_placeholder_source(path, raw.meta.line_of("source"), meta.source, draft=meta.draft))
+    flag = meta.extra.get("desk_summary")
+    if flag is not None and not isinstance(flag, bool):
+        problems.append(
+            Diagnostic(
+                path,
+                raw.meta.line_of("extra", "desk_summary"),
+                "warning",
+                "invalid-value",
+                f"'extra.desk_summary': expected true or false, found {describe(flag)}; it is ignored",
+            )
+        )
     passages, blocks = split_passages(raw.body, raw.body_first_line)
     passages, blocks = _sanitised(path, passages, blocks, meta.url, problems)
     for passage in passages:
@@ -319,6 +330,7 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         routing=RoutingSettings(**checked.routing.model_dump()),
         briefs=BriefSettings(**checked.briefs.model_dump()),
         pdf=checked.pdf,
+        desk_summaries=checked.desk_summaries,
         sources={
             name: SourceInfo(kind=meta.kind, country=meta.country)
             for name, meta in sorted(checked.sources.items())
