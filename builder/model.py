@@ -143,6 +143,37 @@ class BriefSettings:
     """Articles listed on the home page."""
 
 
+SOURCE_KINDS = (
+    "wire",
+    "newspaper",
+    "broadcaster",
+    "public broadcaster",
+    "state media",
+    "government",
+    "international organisation",
+    "think tank",
+    "NGO",
+)
+"""What a source can be (site_config.yml's `sources`): a news agency (wire), a private newspaper
+or broadcaster, a publicly funded but independent broadcaster, media a state controls, a
+government body, an international organisation, a research institute, a non-governmental
+organisation. A short fixed list, so that kinds group and filter alike on every desk."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What the desk says about one source (publisher) in site_config.yml's `sources`."""
+
+    kind: str
+    """One of SOURCE_KINDS."""
+    country: str | None = None
+
+    @property
+    def label(self) -> str:
+        """"state media, China": the words shown beside the source's name."""
+        return ", ".join(part for part in (self.kind, self.country) if part)
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site_config.yml, validated."""
@@ -157,6 +188,13 @@ class SiteConfig:
     copyright: str | None = None
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     briefs: BriefSettings = field(default_factory=BriefSettings)
+    pdf: bool = False
+    """Write each brief's PDF in every build and under `serve`, as `build --pdf` does."""
+    desk_summaries: bool = False
+    """Every article is the desk's own summary of the report it cites, unless it says otherwise
+    (`extra: {desk_summary: false}`): shown as the desk's words, never as the publisher's."""
+    sources: Mapping[str, SourceInfo] = field(default_factory=dict)
+    """The desk's sources registry, by source name as articles write it (empty: none kept)."""
     theme: Mapping[str, Any] = field(default_factory=dict)
     """Passed through to Material's theme options (palette, features, font, ...)."""
 

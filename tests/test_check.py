@@ -39,8 +39,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "malformed yaml",
         article("title: Talks\ndate: 2021-03-22\nsource: [CGTN"),
         [
-            f"{ARTICLE}:5: error: malformed YAML: did not find expected ',' or ']'; "
-            "while parsing a flow sequence"
+            f"{ARTICLE}:4: error: the list opened with '[' on this line is never closed: end it with ']' "
+            "on the same line"
         ],
     ),
     (
@@ -192,8 +192,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "unclosed front matter",
         "---\ntitle: Talks\n",
         [
-            f"{ARTICLE}:1: error: front matter opened on line 1 is never closed: add a line of three "
-            "dashes (---) after the last key"
+            f"{ARTICLE}:2: error: front matter opened on line 1 is never closed: add a line of three "
+            "dashes (---) after line 2, its last key"
         ],
     ),
 ]
@@ -397,6 +397,55 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+YAML_SLIPS = [
+    ('title: "Iran talks\ndate: 2021-03-22\nsource: "X"',
+     "2: error: the double quote that opens this value is never closed: end the value with \" on this line "
+     '(a " inside it is written \\")'),
+    ("title: 'Iran talks\ndate: 2021-03-22\nsource: X",
+     "2: error: the single quote that opens this value is never closed: end the value with ' on this line "
+     "(a ' inside it is written '')"),
+    ("title: Iran: what next\ndate: 2021-03-22\nsource: X",
+     "2: error: a value that contains ': ' must be quoted: title: \"Iran: what next\""),
+    ('date: 2021-03-22\nsource: X\ntitle: Iran: "maximum pressure" ends',
+     "4: error: a value that contains ': ' must be quoted: title: 'Iran: \"maximum pressure\" ends'"),
+    ("title: T\ndate: 2021-03-22\nsource: X\ntopics:\n\t- afghanistan",
+     "6: error: this line is indented with a tab; YAML allows only spaces for indentation: "
+     "replace the tab with spaces"),
+    ("title: T\ndate: 2021-03-22\ntopics:\n  - afghanistan\n  myanmar\nsource: X",
+     "6: error: this line is among the items of a list but has no dash: write it as '  - myanmar'"),
+    ("title: T\ndate: 2021-03-22\nsource: X\n  slug: t",
+     "5: error: this key is indented under a key that already has a value: indent it like the keys above it"),
+]
+
+
+@pytest.mark.parametrize(("front", "expected"), YAML_SLIPS)
+def test_yaml_slips_are_reported_where_they_start_with_what_to_write(
+    make_project: ProjectFactory, front: str, expected: str
+) -> None:
+    root = make_project({ARTICLE: article(front)})
+    assert check(root) == (1, [f"{ARTICLE}:{expected}"])
+
+
+def test_a_missing_closing_line_is_reported_after_the_last_key(make_project: ProjectFactory) -> None:
+    # The body's own rule (---) closes the front matter too early: the prose is read as YAML.
+    body = "The talks opened on Monday, officials said.\n\n---\n\nMore text.\n"
+    root = make_project({ARTICLE: "---\ntitle: T\ndate: 2021-03-22\nsource: X\n\n" + body})
+    assert check(root) == (1, [
+        f"{ARTICLE}:6: error: this line is not 'key: value': if the front matter ends above it, the "
+        "closing line of three dashes (---) is missing; add it before this line"])
+    # With no later rule, the file never closes it: the message names the last key's line.
+    root = make_project({ARTICLE: "---\ntitle: T\ndate: 2021-03-22\nsource: X\n\nThe talks opened.\n"})
+    assert check(root) == (1, [
+        f"{ARTICLE}:4: error: front matter opened on line 1 is never closed: add a line of three dashes "
+        "(---) after line 4, its last key"])
+
+
+def test_site_config_yaml_slips_are_explained_too(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Desk: Asia\nsite_url: https://example.org/\n"})
+    assert check(root) == (1, [
+        "site_config.yml:1: error: a value that contains ': ' must be quoted: site_name: \"Desk: Asia\""])
+
+
 def test_drafts_are_validated(make_project: ProjectFactory) -> None:
     root = make_project({ARTICLE: article("title: T\ndate: 2021-02-30\nsource: X\ndraft: true")})
     assert check(root)[0] == 1
@@ -427,12 +476,22 @@ def test_deeply_nested_lists_are_refused_with_the_limit(make_project: ProjectFac
                      "(the limit): flatten it"]
 
 
-def test_placeholder_source_is_flagged_once_published(make_project: ProjectFactory) -> None:
+def test_placeholder_source_is_an_error_once_published(make_project: ProjectFactory) -> None:
     draft = article("title: T\ndate: 2021-03-22\nsource: TODO\ndraft: true")
-    assert check(make_project({ARTICLE: draft})) == (0, [])
-    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
-    assert check(make_project({ARTICLE: published})) == (0, [
+    assert check(make_project({ARTICLE: draft})) == (0, [
         f"{ARTICLE}:4: warning: 'source' is still the placeholder 'TODO': name the publisher before publishing"])
+    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
+    root = make_project({ARTICLE: published})
+    expected = (f"{ARTICLE}:4: error: 'source' is the placeholder 'TODO' in a published article: "
+                "name the publisher, or mark the article 'draft: true' until you can")
+    assert check(root) == (1, [expected])
+    # The build refuses it too, so "TODO" never reaches a brief.
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert not (root / "build/docs/articles/2021/talks.md").exists()
+    lower = article("title: T\ndate: 2021-03-22\nsource: tbd")
+    assert check(make_project({ARTICLE: lower}))[0] == 1
 
 
 def test_relative_links_are_resolved_against_the_original_or_dropped(make_project: ProjectFactory) -> None:
@@ -467,3 +526,84 @@ def test_retired_brief_setting_says_what_replaced_it(make_project: ProjectFactor
     (problem,) = json.loads(result.stdout)
     assert (problem["path"], problem["line"], problem["code"]) == ("site_config.yml", 4, "retired-key")
     assert "'briefs.max_positions'" in problem["message"] and "ignored" in problem["message"]
+
+
+REGISTRY = "site_name: Test desk\nsources:\n  Xinhua: {kind: state media, country: China}\n  Reuters: {kind: wire}\n"
+
+
+def test_sources_used_but_not_described_are_listed_once_the_registry_exists(make_project: ProjectFactory) -> None:
+    other = article("title: More\ndate: 2021-03-23\nsource: CGTN")
+    third = article("title: Again\ndate: 2021-03-24\nsource: CGTN")
+    typo = article("title: Wire\ndate: 2021-03-25\nsource: Reuter")
+    files = {
+        "content/articles/2021/more.md": other,
+        "content/articles/2021/again.md": third,
+        "content/articles/2021/wire.md": typo,
+    }
+    # No registry: nothing to say.
+    assert check(make_project(files)) == (0, [])
+    root = make_project({"site_config.yml": REGISTRY, **files})
+    assert check(root) == (0, [
+        "content/articles/2021/again.md:4: warning: source 'CGTN' (and 2 more articles) is not described "
+        "under 'sources' in site_config.yml. Add 'CGTN: {kind: …}' there, with a kind from: wire, newspaper, "
+        "broadcaster, public broadcaster, state media, government, international organisation, think tank, NGO.",
+        "content/articles/2021/wire.md:4: warning: source 'Reuter' is not described under 'sources' in "
+        "site_config.yml. Did you mean 'Reuters'?",
+    ])
+
+
+def test_a_source_kind_outside_the_list_is_an_error_on_its_line(make_project: ProjectFactory) -> None:
+    config = "site_name: Test desk\nsources:\n  CGTN:\n    kind: state-run\n"
+    assert check(make_project({"site_config.yml": config})) == (1, [
+        "site_config.yml:4: error: 'sources.CGTN.kind': expected one of 'wire', 'newspaper', 'broadcaster', "
+        "'public broadcaster', 'state media', 'government', 'international organisation', 'think tank', 'NGO', "
+        "found 'state-run'"
+    ])
+
+
+def test_briefs_and_article_pages_show_the_kind_beside_the_source(make_project: ProjectFactory) -> None:
+    config = "site_name: Test desk\nsources:\n  CGTN: {kind: state media, country: China}\n"
+    root = make_project({"site_config.yml": config})
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 0, result.output
+    page = (root / "build/docs/articles/2021/talks.md").read_text()
+    assert "**22 March 2021** · CGTN (state media, China) · [Original report at CGTN]" in page
+    brief = (root / "build/docs/topics/afghanistan.md").read_text()
+    assert "**22 March 2021** · CGTN (state media, China) · [Talks in Guilin]" in brief
+    assert "[Talks in Guilin](../articles/2021/talks.md), CGTN (state media, China), 22 March 2021" in brief
+    # Without a registry the source stands alone.
+    plain = make_project()
+    assert run("build", "--markdown-only", "--project", plain).exit_code == 0
+    assert "· CGTN · [Original report at CGTN]" in (plain / "build/docs/articles/2021/talks.md").read_text()
+
+
+def test_desk_summaries_are_shown_as_the_desks_words(make_project: ProjectFactory) -> None:
+    note = "*Summary written by the desk of a report by CGTN: the words are the desk's, not the publisher's.*"
+    lead = "*In the desk's words, summarising a report by CGTN:*"
+    root = make_project({ARTICLE.replace("talks", "more"): article(
+        "title: More\ndate: 2021-03-23\nsource: CGTN\nextra: {desk_summary: true}", "On Afghanistan, more.\n")})
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    docs = root / "build/docs"
+    assert note in (docs / "articles/2021/more.md").read_text()
+    assert note not in (docs / "articles/2021/talks.md").read_text()  # the publisher's own text
+    brief = (docs / "topics/afghanistan.md").read_text()
+    assert brief.count(lead) == 1
+    assert "[More](../articles/2021/more.md), CGTN, 23 March 2021, summarised by the desk" in brief
+    assert ("*An article marked as the desk's summary here is the desk's own summary of the report it "
+            "cites") in (docs / "index.md").read_text()
+    # Site-wide, with one article opting out; a site_author names the desk.
+    config = "site_name: Test desk\nsite_author: The Example desk\ndesk_summaries: true\n"
+    own = article("title: Own\ndate: 2021-03-24\nsource: CGTN\nextra:\n  desk_summary: false")
+    root = make_project({"site_config.yml": config, "content/articles/2021/own.md": own})
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    docs = root / "build/docs"
+    assert "*Summary written by The Example desk of a report by CGTN: the words" in (
+        docs / "articles/2021/talks.md").read_text()
+    assert "Summary written by" not in (docs / "articles/2021/own.md").read_text()
+    assert "*Every article here is the desk's own summary" in (docs / "index.md").read_text()
+
+
+def test_a_desk_summary_flag_that_is_not_a_boolean_is_a_warning(make_project: ProjectFactory) -> None:
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X\nextra:\n  desk_summary: yes")})
+    assert check(root) == (0, [
+        f"{ARTICLE}:6: warning: 'extra.desk_summary': expected true or false, found the text 'yes'; it is ignored"])

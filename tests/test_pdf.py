@@ -5,7 +5,13 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
+import sys
+import threading
+import time
 import unicodedata
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -221,3 +227,77 @@ def test_without_the_extra_pdf_is_one_line_and_the_last_site_stays(make_project:
         "(pip install 'briefdesk[pdf]', or pip install -e '.[pdf]' in its folder)"
     )
     assert tree_hashes(root / "site") == before
+
+
+def test_pdf_true_in_site_config_makes_every_build_print_and_dropping_it_says_so(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (root / "site/pdf").iterdir()) == ["afghanistan.pdf", "myanmar.pdf"]
+    assert b"application/pdf" in (root / "site/topics/afghanistan/index.html").read_bytes()
+    assert "removed" not in result.stderr
+    # A plain build after the setting is gone drops the PDFs, and says so in one line.
+    (root / "site_config.yml").write_text("site_name: Test desk\n")
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert not (root / "site/pdf").exists()
+    notes = [line for line in result.stderr.splitlines() if "PDF" in line]
+    assert notes == [
+        "removed the 2 PDFs of briefs that an earlier build wrote to pdf/: this build made none "
+        "(build --pdf, or 'pdf: true' in site_config.yml, keeps them)"
+    ]
+    # Said once: the next build has nothing to remove.
+    (root / "content/articles/2021/talks.md").write_text(
+        (root / "content/articles/2021/talks.md").read_text().replace("Myanmar.", "Burma.")
+    )
+    result = run("build", "--project", root)
+    assert result.exit_code == 0 and "PDF" not in result.stderr, result.output
+    # `pdf: true` under --markdown-only is no usage error: that build makes no HTML to print.
+    (root / "site_config.yml").write_text("site_name: Test desk\npdf: true\n")
+    assert run("build", "--project", root, "--markdown-only").exit_code == 0
+
+
+def test_pdf_true_without_the_extra_names_the_setting(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
+    result = run_without("weasyprint", "build", "--project", root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "error: pdf: true in site_config.yml needs the Python package 'weasyprint', which cannot be "
+        "imported (No module named 'weasyprint'); install Briefdesk with its 'pdf' extra "
+        "(pip install 'briefdesk[pdf]', or pip install -e '.[pdf]' in its folder)"
+    )
+
+
+def test_serve_honours_pdf_true_and_prints_an_edited_brief_again(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--project", str(root), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    lines: list[str] = []
+    assert process.stderr is not None
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
+    reader.start()
+
+    def wait(condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 120
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}: {lines}"
+            time.sleep(0.2)
+
+    try:
+        wait(lambda: any("serving http://127.0.0.1:" in line for line in lines), "the server")
+        port = re.search(r"127\.0\.0\.1:(\d+)/", next(x for x in lines if "serving" in x))[1]  # type: ignore[index]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pdf/myanmar.pdf", timeout=10) as response:
+            assert response.status == 200 and response.read().startswith(b"%PDF")
+        assert "Myanmar" in pdf_text(root / "site/pdf/myanmar.pdf")
+        article = root / "content/articles/2021/talks.md"
+        article.write_text(article.read_text().replace("They also discussed Myanmar.", "They also discussed Burma's junta."))
+        wait(lambda: "junta" in pdf_text(root / "site/pdf/myanmar.pdf"), "the brief's PDF printed again")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        reader.join(timeout=5)
+        process.stderr.close()

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from builder.briefs import charts, markup
 from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArchiveYear
-from builder.model import SiteConfig
+from builder.model import Article, SiteConfig
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 DEFAULT_TEMPLATES = (
@@ -53,6 +53,7 @@ def environment(project_root: Path) -> Environment:
         blockquote=markup.blockquote,
         indent_block=markup.indent,
         long_date=long_date,
+        opening_words=opening_words,
         month=lambda d: Markup(f"{d:%B} {d.year}"),
         count=count,
         block=lambda md: Markup(md),
@@ -60,8 +61,27 @@ def environment(project_root: Path) -> Environment:
         chart=charts.coverage_chart,
         sparkline=charts.sparkline,
     )
-    env.globals.update(link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))))
+    env.globals.update(
+        link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))), desk_summary=desk_summary
+    )
     return env
+
+
+def desk_summary(article: Article, config: SiteConfig) -> bool:
+    """Whether the article's text is the desk's own summary of its report, not the publisher's words:
+    its `extra: {desk_summary: ...}` when it says, else site_config.yml's `desk_summaries`."""
+    own = article.extra.get(DESK_SUMMARY)
+    return own if isinstance(own, bool) else config.desk_summaries
+
+
+DESK_SUMMARY = "desk_summary"
+"""The `extra` key that marks one article as the desk's summary (false: the publisher's own text)."""
+
+
+def opening_words(text: str, words: int = 12) -> str:
+    """The first `words` words of a passage's text, with an ellipsis when there is more."""
+    split = text.split()
+    return " ".join(split) if len(split) <= words else " ".join(split[:words]).rstrip(",;:") + "…"
 
 
 def long_date(value: dt.date | None) -> str:

@@ -99,6 +99,8 @@ def build(
         print_diagnostics(diagnostics, "text", err=True)
         raise
     print_diagnostics(diagnostics, "text", err=True)
+    for note in report.notes:
+        click.echo(note, err=True)
     where = options.docs_dir if markdown_only else options.site_dir
     if report.up_to_date:
         click.echo(
@@ -110,9 +112,10 @@ def build(
         if report.html_rendered is not None
         else ""
     )
+    drafts = f"; {plural(report.drafts, 'draft')} left out" if report.drafts else ""
     click.echo(
         f"built {plural(report.pages, 'page')} ({plural(report.briefs, 'brief')}, "
-        f"{plural(report.articles, 'article')}{reused}) in {report.seconds:.2f} s with "
+        f"{plural(report.articles, 'article')}{drafts}{reused}) in {report.seconds:.2f} s with "
         f"{plural(diagnostics.warnings, 'warning')}: {shown(where, options.root)}",
         err=True,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from builder.content.loading import SourceFile, discover, read_config, read_document
 from builder.content.sourcefiles import SourceProblem, read_bytes
+from builder.content.sourcekinds import undescribed_sources
 from builder.content.validation import cross_check, validate_config, validate_document
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.model import Actor, Article, Project, Topic
@@ -53,6 +54,7 @@ def load_project(
     diagnostics.extend(cross_check(articles, topics, topic_ids, actor_ids))
     if config is None:
         return None
+    diagnostics.extend(undescribed_sources(articles, config.sources))
     return Project(
         root=str(root),
         config=config,

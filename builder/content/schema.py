@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from builder.diagnostics import describe
+from builder.model import SOURCE_KINDS
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -76,6 +77,13 @@ def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty")
     return value.strip()
+
+
+def _source_kind(value: str) -> str:
+    if value not in SOURCE_KINDS:
+        listed = ", ".join(f"'{kind}'" for kind in SOURCE_KINDS)
+        raise ValueError(f"expected one of {listed}, found '{value}'")
+    return value
 
 
 def _none_as_empty(value: Any) -> Any:
@@ -149,6 +157,11 @@ class BriefsMeta(_Strict):
     latest_articles: Annotated[int, Field(ge=0, le=1_000)] = 10
 
 
+class SourceMeta(_Strict):
+    kind: Annotated[str, AfterValidator(_source_kind)]
+    country: Text | None = None
+
+
 class ConfigMeta(_Strict):
     site_name: Text
     site_url: HttpUrl | None = None
@@ -160,6 +173,11 @@ class ConfigMeta(_Strict):
     copyright: Text | None = None
     routing: RoutingMeta = Field(default_factory=RoutingMeta)
     briefs: BriefsMeta = Field(default_factory=BriefsMeta)
+    pdf: bool = False
+    desk_summaries: bool = False
+    sources: Annotated[dict[str, SourceMeta], BeforeValidator(_none_as_empty_mapping)] = Field(
+        default_factory=dict
+    )
     theme: Annotated[dict[str, Any], BeforeValidator(_none_as_empty_mapping)] = Field(default_factory=dict)
 
 

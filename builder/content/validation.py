@@ -23,6 +23,7 @@ from builder.model import (
     Passage,
     RoutingSettings,
     SiteConfig,
+    SourceInfo,
     Topic,
 )
 
@@ -30,7 +31,8 @@ MAX_NESTING = 8
 """Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
 Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
 
-_PLACEHOLDERS = {"TODO", "TBD", "FIXME", "XXX", "?"}
+PLACEHOLDERS = frozenset({"TODO", "TBD", "FIXME", "XXX", "?"})
+"""Sources an editor writes while the publisher is still unknown (`import` writes TODO)."""
 
 _REQUIRED = {
     "article": "title, date and source",
@@ -135,14 +137,17 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
             )
     if not isinstance(meta, schema.ArticleMeta) or not slug:
         return None
-    if not meta.draft and meta.source.strip().upper() in _PLACEHOLDERS:
+    if meta.source.strip().upper() in PLACEHOLDERS:
+        problems.append(_placeholder_source(path, raw.meta.line_of("source"), meta.source, draft=meta.draft))
+    flag = meta.extra.get("desk_summary")
+    if flag is not None and not isinstance(flag, bool):
         problems.append(
             Diagnostic(
                 path,
-                raw.meta.line_of("source"),
+                raw.meta.line_of("extra", "desk_summary"),
                 "warning",
-                "placeholder",
-                f"'source' is still the placeholder '{meta.source}': name the publisher before publishing",
+                "invalid-value",
+                f"'extra.desk_summary': expected true or false, found {describe(flag)}; it is ignored",
             )
         )
     passages, blocks = split_passages(raw.body, raw.body_first_line)
@@ -177,6 +182,22 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         blocks=blocks,
         key_lines=_key_lines(raw.meta),
     )
+
+
+def _placeholder_source(path: str, line: int, source: str, *, draft: bool) -> Diagnostic:
+    """Flag a placeholder publisher: an error once published, a warning while still a draft.
+
+    `import` writes 'source: TODO' when it finds no publisher; a published article would then
+    print "TODO" as its source in every brief that quotes it, so only a draft may carry it.
+    """
+    if draft:
+        message = f"'source' is still the placeholder '{source}': name the publisher before publishing"
+        return Diagnostic(path, line, "warning", "placeholder", message)
+    message = (
+        f"'source' is the placeholder '{source}' in a published article: name the publisher, "
+        "or mark the article 'draft: true' until you can"
+    )
+    return Diagnostic(path, line, "error", "placeholder", message)
 
 
 def _sanitised(
@@ -308,6 +329,12 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         copyright=checked.copyright,
         routing=RoutingSettings(**checked.routing.model_dump()),
         briefs=BriefSettings(**checked.briefs.model_dump()),
+        pdf=checked.pdf,
+        desk_summaries=checked.desk_summaries,
+        sources={
+            name: SourceInfo(kind=meta.kind, country=meta.country)
+            for name, meta in sorted(checked.sources.items())
+        },
         theme=checked.theme,
     ), problems
 

@@ -42,9 +42,9 @@ CHART_STYLE = ".bd-chart__bar{fill:#666}.bd-chart__axis{stroke:#999;stroke-width
 """The chart's colours, set inside the SVG: WeasyPrint styles inline SVG from its own <style>."""
 
 
-def require() -> ModuleType:
-    """WeasyPrint, or a one-line DependencyError naming the `pdf` extra."""
-    return optional_module("weasyprint", "briefdesk build --pdf", extra="pdf")
+def require(wanted_by: str = "briefdesk build --pdf") -> ModuleType:
+    """WeasyPrint, or a one-line DependencyError naming the `pdf` extra and what asked for it."""
+    return optional_module("weasyprint", wanted_by, extra="pdf")
 
 
 @dataclass(frozen=True, slots=True)

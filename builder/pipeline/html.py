@@ -127,7 +127,14 @@ def build_html(
                 report.details["search"] = f"{records:,} search records, built alongside MkDocs"
         mark_as_site(staged, state.marker)
         state.files = increment.site_files(staged)
+        dropped = [] if options.pdf else sorted((target / pdf.FOLDER).glob("*.pdf"))
         swap_in(staged, target)
+        if dropped:
+            report.notes.append(
+                f"removed the {count(len(dropped), 'PDF')} of briefs that an earlier build wrote to "
+                f"{pdf.FOLDER}/: this build made none (build --pdf, or 'pdf: true' in site_config.yml, "
+                "keeps them)"
+            )
     except BaseException:
         if indexing is not None:
             indexing.cancel()
@@ -242,6 +249,11 @@ def update_html(
             diagnostics.extend(problems)
             if not ok:
                 raise BuildError("MkDocs could not update the site")
+    if options.pdf:  # the briefs whose page changed are printed again, in place
+        urls = {page_url(path) + "index.html" for path in changed}
+        briefs = [brief for brief in pdf.briefs_to_print(site) if brief.page in urls]
+        with report.stage("pdf"):
+            report.details["pdf"] = f"{count(pdf.write_pdfs(options.site_dir, briefs), 'PDF')} of briefs"
     # MkDocs writes pages, it never deletes one: the HTML of a page that is gone (a deleted,
     # re-dated or renamed article) goes here, as a whole build would not have it.
     remove_pages(

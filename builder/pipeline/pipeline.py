@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 from pathlib import Path
@@ -62,8 +63,10 @@ def build(
     with report.stage("load"):
         project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
         if project is not None:
+            report.drafts = len(project.articles) - len(project.published)
+            drafts = f" ({count(report.drafts, 'draft')}, not published)" if report.drafts else ""
             report.details["load"] = ", ".join(
-                count(len(items), word)
+                count(len(items), word) + (drafts if word == "article" else "")
                 for items, word in (
                     (project.articles, "article"),
                     (project.topics, "topic"),
@@ -73,6 +76,9 @@ def build(
     _stop_if_failed(diagnostics, options.strict, "content")
     assert project is not None  # load_project returns None only with an error reported
     report.project = project
+    if project.config.pdf and not options.pdf and not options.markdown_only:
+        options = dataclasses.replace(options, pdf=True)  # `pdf: true` in site_config.yml
+        pdf.require("pdf: true in site_config.yml")
     keep = cache is not None and not options.incremental
     inputs = inputs_digest(project, root, options.outputs) if keep else None
     if inputs is not None and _unchanged(inputs, options):

@@ -35,6 +35,9 @@ class BuildReport:
     """What a build did, for the console summary and the benchmarks."""
 
     articles: int = 0
+    """Published articles (each has its page)."""
+    drafts: int = 0
+    """Drafts loaded and checked, but left out of the site."""
     briefs: int = 0
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
@@ -54,6 +57,8 @@ class BuildReport:
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
     """What each stage handled, e.g. "1,004 files", for the progress display."""
+    notes: list[str] = field(default_factory=list)
+    """What the editor should hear about this build, one line each (PDFs it removed, say)."""
     watcher: StageWatcher | None = None
 
     began: float = field(default_factory=time.perf_counter)

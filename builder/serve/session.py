@@ -35,6 +35,8 @@ def serve_project(
             say(f"error: {exc}; still serving the last good site")
             return False
         show(diagnostics)
+        for note in report.notes:
+            say(note)
         if report.up_to_date:
             say("nothing changed since the last build: site/ is up to date")
         else:
