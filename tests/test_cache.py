@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from builder.briefs.rendering import relative_link
 from builder.pipeline.cache import CACHE_FILE, BuildCache
+from builder.pipeline.cachekey import cache_key
 from tests.conftest import ProjectFactory, run
 from tests.sitecheck import tree_hashes
 
@@ -114,13 +114,13 @@ def _altered(root: Path) -> str:
     index = next(i for i, line in enumerate(lines) if '"article"' in line and "talks.md" in line)
     lines[index] = lines[index].replace("They also discussed Myanmar.", "They also discussed Mars.")
     _write_cache_lines(root, lines)
-    return "does not match its hash"
+    return "entry 2 does not check out (it was altered after it was written); building without the cache"
 
 
 def _rehashed_with_a_foreign_kind(root: Path) -> str:
-    # A well-formed, correctly hashed line that names a type the cache never holds.
+    # A well-formed line, signed with this machine's key, that names a type the cache never holds.
     text = '["article","content/articles/2021/talks.md","x",[{"$":"Popen","v":["touch x"]},[]],"",null]'
-    _write_cache_lines(root, [*_cache_lines(root), f"{hashlib.sha256(text.encode()).hexdigest()} {text}\n"])
+    _write_cache_lines(root, [*_cache_lines(root), f"{cache_key().sign(text.encode())} {text}\n"])
     return "is not cache data"
 
 
