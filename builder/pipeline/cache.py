@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from builder.diagnostics import Diagnostic
 from builder.markdown.pagecheck import page_is_safe, passages_are_clean
@@ -95,14 +95,17 @@ class BuildCache:
             if first is None:
                 return cache
             if not cache.key.checks(first[2], first[1]):
-                log.info("%s: made with another cache key (%s here); starting afresh", cache.path, cache.key.origin)
+                origin = cache.key.origin
+                log.info("%s: made with another cache key (%s here); starting afresh", cache.path, origin)
                 return cache
             if _value(first[2]) != ["briefdesk-cache", CACHE_FORMAT, code_fingerprint()]:
                 log.info("cache made by other code; starting afresh")
                 return cache
             for number, signature, text in lines:
                 if not cache.key.checks(text, signature):
-                    raise _Unreadable(f"entry {number} does not check out (it was altered after it was written)")
+                    raise _Unreadable(
+                        f"entry {number} does not check out (it was altered after it was written)"
+                    )
                 value = _value(text)
                 if value is None:
                     raise _Unreadable(f"entry {number} is not cache data")
@@ -149,7 +152,8 @@ class BuildCache:
         self, path: str, digest: str, article: Article | None, diagnostics: tuple[Diagnostic, ...]
     ) -> None:
         refused = self._refused.pop(path, None)
-        if refused is not None and refused != "\0".join(b.markdown for b in (article.blocks if article else ())):
+        fresh = "\0".join(block.markdown for block in (article.blocks if article else ()))
+        if refused is not None and refused != fresh:
             log.warning("%s: the cached %s held text its file does not; parsed afresh", self.path, path)
         self.entries[path] = _Entry(digest, article, diagnostics)
         self.changed = True
@@ -182,7 +186,8 @@ class BuildCache:
     def put_page(self, path: str, key: str, page: str) -> None:
         refused = self._refused.pop(path, None)
         if refused is not None and refused != page:
-            log.warning("%s: the cached page %s held what Briefdesk never writes there; rendered afresh", self.path, path)
+            what = "held what Briefdesk never writes there; rendered afresh"
+            log.warning("%s: the cached page %s %s", self.path, path, what)
         if self.pages.get(path) != (key, page):
             self.pages[path] = (key, page)
             self._page_lines.pop(path, None)
@@ -232,14 +237,14 @@ class BuildCache:
             raise
         self.changed = False
 
-    def _write_line(self, stream: BinaryIO, value: object) -> str:
+    def _write_line(self, stream: IO[bytes], value: object) -> str:
         """Write `value` as one line behind its signature; return the signature."""
         text = plaindata.dumps(value).encode("utf-8")
         signature = self.key.sign(text)
         stream.write(signature.encode("ascii") + b" " + text + b"\n")
         return signature
 
-    def _copy_lines(self, wanted: set[str], stream: BinaryIO) -> set[str]:
+    def _copy_lines(self, wanted: set[str], stream: IO[bytes]) -> set[str]:
         """Copy the lines of the old file whose signature is `wanted` (and still checks out); return
         the signatures copied. What cannot be read is not copied: those entries are encoded."""
         copied: set[str] = set()
@@ -302,7 +307,8 @@ def _signed_lines(path: Path) -> Iterator[tuple[int, str, bytes]]:
     cannot be read or exceeds a bound raises _Unreadable, so a hostile file costs little."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _Unreadable(f"the file is {size / 1024**2:,.0f} MiB, over the {MAX_FILE_BYTES // 1024**2:,} MiB limit")
+        limit = MAX_FILE_BYTES // 1024**2
+        raise _Unreadable(f"the file is {size / 1024**2:,.0f} MiB, over the {limit:,} MiB limit")
     allowed = max(MAX_ENTRY_BYTES, size * MAX_RATIO)
     total = 0
     try:

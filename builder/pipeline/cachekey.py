@@ -54,7 +54,8 @@ def cache_key() -> CacheKey:
     """The key of this run: from the environment, else this machine's, else this process's."""
     given = os.environ.get(ENVIRONMENT, "")
     if given.strip():
-        return CacheKey(hashlib.sha256(b"briefdesk-cache-key\0" + given.strip().encode()).digest(), ENVIRONMENT)
+        secret = hashlib.sha256(b"briefdesk-cache-key\0" + given.strip().encode()).digest()
+        return CacheKey(secret, ENVIRONMENT)
     path = key_file()
     try:
         return CacheKey(_read_or_make(path), str(path))
