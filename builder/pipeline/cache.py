@@ -34,7 +34,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from builder.diagnostics import Diagnostic
 from builder.markdown.pagecheck import page_is_safe, passages_are_clean
@@ -237,14 +236,14 @@ class BuildCache:
             raise
         self.changed = False
 
-    def _write_line(self, stream: IO[bytes], value: object) -> str:
+    def _write_line(self, stream: gzip.GzipFile, value: object) -> str:
         """Write `value` as one line behind its signature; return the signature."""
         text = plaindata.dumps(value).encode("utf-8")
         signature = self.key.sign(text)
         stream.write(signature.encode("ascii") + b" " + text + b"\n")
         return signature
 
-    def _copy_lines(self, wanted: set[str], stream: IO[bytes]) -> set[str]:
+    def _copy_lines(self, wanted: set[str], stream: gzip.GzipFile) -> set[str]:
         """Copy the lines of the old file whose signature is `wanted` (and still checks out); return
         the signatures copied. What cannot be read is not copied: those entries are encoded."""
         copied: set[str] = set()
