@@ -160,7 +160,7 @@ def make_project(tmp_path: Path) -> ProjectFactory:
 
 @pytest.fixture(scope="session", autouse=True)
 def _own_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keep the machine's cache key (builder.pipeline.cachekey) of the test run out of the home
+    """Keep the machine's cache key (builder.cachekey) of the test run out of the home
     folder, and out of any BRIEFDESK_CACHE_KEY the shell has: tests that need one set it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from builder.briefs.rendering import relative_link
+from builder.cachekey import cache_key
 from builder.pipeline.cache import CACHE_FILE, BuildCache
-from builder.pipeline.cachekey import cache_key
 from tests.conftest import ProjectFactory, run
 from tests.sitecheck import tree_hashes
 

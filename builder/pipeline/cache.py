@@ -14,7 +14,7 @@ The whole cache is also tied to a fingerprint of Briefdesk's own code, so upgrad
 Briefdesk starts from scratch: a cache may be slow to fill, but it can never serve stale output.
 
 The file is plain data: gzip'd lines of JSON (`builder.pipeline.plaindata`), each behind the
-HMAC-SHA256 of its text under the cache key (`builder.pipeline.cachekey`: a CI secret, or a key
+HMAC-SHA256 of its text under the cache key (`builder.cachekey`: a CI secret, or a key
 kept for this user on this machine, never in the cache). Reading it runs no code; a cache made
 with another key (restored from elsewhere) is made afresh, and one that does not check out (an
 altered or unknown entry, a truncated file, another format) or exceeds the bounds below is given
@@ -35,11 +35,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.cachekey import CacheKey, cache_key
 from builder.diagnostics import Diagnostic
 from builder.markdown.pagecheck import page_is_safe, passages_are_clean
 from builder.model import Article, Passage
 from builder.pipeline import plaindata
-from builder.pipeline.cachekey import CacheKey, cache_key
 from builder.pipeline.keys import CACHE_FORMAT, code_fingerprint
 from builder.routing.router import ArticleRoutes
 
