@@ -36,9 +36,14 @@ def page_is_safe(markdown: str) -> bool:
     return not (("](" in markdown or "]:" in markdown) and sanitise.unsafe_link_schemes(markdown))
 
 
-def passages_are_clean(blocks: Iterable[Passage | Heading]) -> bool:
-    """Tell whether every block is its own sanitised form (as the parser keeps every block)."""
-    return all(sanitise.sanitise_markdown(block.markdown).markdown == block.markdown for block in blocks)
+def passages_are_clean(blocks: Iterable[Passage | Heading], base_url: str | None) -> bool:
+    """Tell whether every block is its own sanitised form, as the parser keeps every block of an
+    article clipped from `base_url` (relative links resolved against it)."""
+    return all(
+        sanitise.sanitise_markdown(block.markdown, resolve_relative=True, base_url=base_url).markdown
+        == block.markdown
+        for block in blocks
+    )
 
 
 def _tags_are_allowed(text: str) -> bool:

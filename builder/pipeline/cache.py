@@ -38,7 +38,7 @@ from pathlib import Path
 from builder.cachekey import CacheKey, cache_key
 from builder.diagnostics import Diagnostic
 from builder.markdown.pagecheck import page_is_safe, passages_are_clean
-from builder.model import Article, Passage
+from builder.model import Article, Passage, Project
 from builder.pipeline import plaindata
 from builder.pipeline.keys import CACHE_FORMAT, code_fingerprint
 from builder.routing.router import ArticleRoutes
@@ -142,7 +142,7 @@ class BuildCache:
         entry = self.entries.get(path)
         if entry is None or entry.digest != digest:
             return None
-        if entry.article is not None and not passages_are_clean(entry.article.blocks):
+        if entry.article is not None and not passages_are_clean(entry.article.blocks, entry.article.url):
             self._refused[path] = "\0".join(block.markdown for block in entry.article.blocks)
             return None
         return entry.article, entry.diagnostics
@@ -157,9 +157,19 @@ class BuildCache:
         self.entries[path] = _Entry(digest, article, diagnostics)
         self.changed = True
 
-    def routes(self, path: str, key: str) -> ArticleRoutes | None:
+    def routes(self, path: str, key: str, project: Project | None = None) -> ArticleRoutes | None:
+        """The article's routes under routing `key`, if kept; given the `project`, only routes that
+        name its own passages, topics and actors (anything else was not made by the router)."""
         entry = self.entries.get(path)
-        return entry.routes if entry is not None and entry.routes_key == key else None
+        if entry is None or entry.routes_key != key or entry.routes is None:
+            return None
+        if project is not None and not _routes_fit(entry.routes, entry.article, project):
+            what = "name what the project does not have; routing it afresh"
+            log.warning("%s: the cached routes of %s %s", self.path, path, what)
+            entry.routes_key, entry.routes, entry.line = "", None, ""
+            self.changed = True
+            return None
+        return entry.routes
 
     def put_routes(self, path: str, key: str, routes: ArticleRoutes) -> None:
         entry = self.entries.get(path)
@@ -255,6 +265,19 @@ class BuildCache:
         except (OSError, _Unreadable):
             pass  # what was not copied is written from memory
         return copied
+
+
+def _routes_fit(routes: ArticleRoutes, article: Article | None, project: Project) -> bool:
+    """Tell whether `routes` name only the article's passages and the project's topics and actors."""
+    if article is None or routes.slug != article.slug:
+        return False
+    numbers = {passage.number for passage in article.passages}
+    topics = set(routes.fallback)
+    for route in routes.passages:
+        if route.number not in numbers or not set(route.actors) <= project.actors.keys():
+            return False
+        topics.update(route.mentioned, route.developments, route.listed)
+    return topics <= project.topics.keys()
 
 
 def remove_leftovers(path: Path) -> None:
