@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -272,6 +273,49 @@ def test_symlinked_folder_leaving_project_is_refused(make_project: ProjectFactor
     code, lines = check(root)
     assert code == 1
     assert lines[0].startswith("content/articles/more:1: error: symlink points outside the project")
+
+
+@pytest.mark.parametrize("folder", ["content/articles", "content/topics", "content"])
+def test_a_symlinked_content_folder_must_resolve_inside_the_project(
+    make_project: ProjectFactory, tmp_path: Path, folder: str
+) -> None:
+    root = make_project()
+    outside = tmp_path / "outside"
+    shutil.move(root / folder, outside)  # the folder's files now live outside, behind a symlink
+    os.symlink(outside, root / folder)
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{folder}/articles:1: error: symlink points outside the project (to {outside.resolve()}/articles); " \
+            "refusing to read it" in shown if folder == "content" else \
+            f"{folder}:1: error: symlink points outside the project (to {outside.resolve()}); refusing to read it" \
+            in shown, shown
+    assert not (root / "site").exists()
+
+
+def test_a_symlinked_folder_inside_the_project_is_read(make_project: ProjectFactory) -> None:
+    root = make_project()
+    shutil.move(root / "content/articles", root / "kept-articles")
+    os.symlink(root / "kept-articles", root / "content/articles")
+    code, lines = check(root)
+    assert (code, lines) == (0, [])
+
+
+@pytest.mark.parametrize("where", ["content/articles/2021/loop", "content/articles/loop.md", "content/articles"])
+def test_a_symlink_loop_under_content_is_one_line(make_project: ProjectFactory, where: str) -> None:
+    root = make_project()
+    if where == "content/articles":
+        shutil.rmtree(root / where)
+    os.symlink(root / f"{where}-2", root / where)
+    os.symlink(root / where, root / f"{where}-2")
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{where}:1: error: symlink loop: it leads back to itself; remove it or point it at a file" \
+            in shown, shown
+        assert "Traceback" not in result.output
 
 
 def test_symlink_inside_project_is_read(make_project: ProjectFactory) -> None:
