@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ProjectFactory, run
+from tests.conftest import ProjectFactory, run, write_files
 
 ARTICLE = "content/articles/2021/talks.md"
 
@@ -511,3 +511,42 @@ def test_retired_brief_setting_says_what_replaced_it(make_project: ProjectFactor
     (problem,) = json.loads(result.stdout)
     assert (problem["path"], problem["line"], problem["code"]) == ("site_config.yml", 4, "retired-key")
     assert "'briefs.max_positions'" in problem["message"] and "ignored" in problem["message"]
+
+
+def test_names_windows_reserves_are_a_warning(make_project: ProjectFactory) -> None:
+    root = make_project({
+        "content/topics/con.md": "---\ntitle: Con\n---\n",
+        "content/actors/com1.md": "---\nname: Com\n---\n",
+        "content/articles/2021/aux.md": article("title: A\ndate: 2021-03-22\nsource: X"),
+        "content/articles/2021/b.md": article("title: B\ndate: 2021-03-22\nsource: X\nslug: nul"),
+    })
+    code, lines = check(root)
+    why = "a name Windows reserves (CON, PRN, AUX, NUL, COM0-9, LPT0-9): the project and its site cannot be " \
+        "checked out on Windows"
+    assert (code, lines) == (0, [
+        f"content/actors/com1.md:1: warning: actor id 'com1' is {why}; rename the file",
+        f"content/articles/2021/aux.md:1: warning: slug 'aux' is {why}; give the article another 'slug:'",
+        f"content/articles/2021/b.md:5: warning: slug 'nul' is {why}; give the article another 'slug:'",
+        f"content/topics/con.md:1: warning: topic id 'con' is {why}; rename the file",
+    ])
+    assert check(root, "--strict")[0] == 1
+
+
+def test_a_date_far_outside_the_archive_is_a_warning_and_the_home_page_stays_small(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    assert run("build", "--project", root).exit_code == 0
+    home_before = (root / "site/index.html").stat().st_size
+    brief_before = (root / "build/docs/topics/afghanistan.md").stat().st_size
+    write_files(root, {"content/articles/2021/far.md": article(
+        "title: Far\ndate: 9999-12-31\nsource: X\ntopics: [afghanistan]", "Afghanistan, much later.\n")})
+    code, lines = check(root)
+    assert (code, lines) == (0, [
+        "content/articles/2021/far.md:3: warning: date 9999-12-31 is 7,978 years after the rest of the archive "
+        "(2021-03-22 to 2021-03-22): check it (the charts stay bounded, but span those years)"
+    ])
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert (root / "site/index.html").stat().st_size < 2 * home_before
+    assert (root / "build/docs/topics/afghanistan.md").stat().st_size < brief_before + 10_000  # 32 bars, not 7,979
