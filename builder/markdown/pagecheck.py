@@ -10,6 +10,7 @@ A cached passage must come out of the sanitiser unchanged, as every passage the 
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -18,6 +19,18 @@ from builder.markdown import sanitise
 from builder.model import Heading, Passage
 
 _OPENS_TAG = re.compile(r"<[A-Za-z/]")
+_PLAIN_DESTINATION = re.compile(
+    r"\]\((?:[./#?]|https?://|mailto:|[A-Za-z0-9_-]*[/#?]|[A-Za-z0-9_.-]*\))", re.IGNORECASE
+)
+"""A link destination that cannot carry a scheme: a path (a `/`, `#` or `?` before any colon, or
+no colon at all), a fragment, an http(s) or mailto URL."""
+_SIMPLE_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*(?:=\"[^\"<]*\")?)*)\s*/?>"
+)
+"""A tag as the templates and the sanitiser write them (double-quoted values, no `<` inside):
+read this way, its attributes are exactly the ones a browser sees."""
+_OPENING = re.compile(r"<(?=[A-Za-z/])")
+_TOKEN = re.compile(r"<[A-Za-z/][^<>]*>")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"'`]*>", re.IGNORECASE)
 
 PAGE_TAGS = sanitise.TAGS | frozenset("svg rect line title desc g text path".split())
@@ -33,7 +46,15 @@ def page_is_safe(markdown: str) -> bool:
     """Tell whether a page's Markdown holds only allowed tags, attributes, URLs and link schemes."""
     if "<" in markdown and not _tags_are_allowed(markdown):
         return False
-    return not (("](" in markdown or "]:" in markdown) and sanitise.unsafe_link_schemes(markdown))
+    return not (("](" in markdown or "]:" in markdown) and _has_unsafe_link(markdown))
+
+
+def _has_unsafe_link(text: str) -> bool:
+    # The templates' links are relative paths or http(s) URLs: counted at C speed, the common
+    # case needs none of the sanitiser's decoding of each destination.
+    if "]:" not in text and text.count("](") == len(_PLAIN_DESTINATION.findall(text)):
+        return False
+    return bool(sanitise.unsafe_link_schemes(text))
 
 
 def passages_are_clean(blocks: Iterable[Passage | Heading], base_url: str | None) -> bool:
@@ -47,32 +68,51 @@ def passages_are_clean(blocks: Iterable[Passage | Heading], base_url: str | None
 
 
 def _tags_are_allowed(text: str) -> bool:
-    """Every `<` that could open a tag, outside code, opens an allowed tag, a comment or an autolink."""
-    code = sanitise.code_regions(text)
-    starts = [region[0] for region in code]
+    """Every `<` that could open a tag opens an allowed tag, a comment or an autolink, or stands in
+    code (which Python-Markdown shows as text). Every `<` is looked at, inside attribute values
+    too: no quoted value can hide a tag from the check."""
+    # The common case at C speed: every `<` that opens a tag is closed before the next `<`, and
+    # each distinct tag (the templates repeat theirs) is a simple one, allowed.
+    found = _TOKEN.findall(text)
+    if len(found) == len(_OPENING.findall(text)) and all(_simple_and_allowed(token) for token in set(found)):
+        return True
+    return _every_tag_allowed(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _simple_and_allowed(token: str) -> bool:
+    tag = _SIMPLE_TAG.fullmatch(token)
+    return tag is not None and _allowed(tag[0], tag[2], tag[3])
+
+
+def _every_tag_allowed(text: str) -> bool:
+    """`_tags_are_allowed`, one `<` at a time."""
+    refused: list[int] = []
     found = text.find("<")
     while found != -1:
-        index = bisect.bisect_right(starts, found) - 1
-        if index >= 0 and found < code[index][1]:
-            found = text.find("<", code[index][1])
-            continue
-        end = found + 1
-        if text.startswith(("<!", "<?"), found) or not _OPENS_TAG.match(text, found):
-            pass  # comments and declarations are inert; a `<` before anything else is text
-        elif link := _AUTOLINK.match(text, found):
-            end = link.end()
-        elif (tag := sanitise.TAG_PATTERN.match(text, found)) is not None and _allowed(tag):
-            end = tag.end()
-        else:
+        # Comments and declarations are inert, and a `<` before anything else is text.
+        opens = _OPENS_TAG.match(text, found) and not text.startswith(("<!", "<?"), found)
+        if opens and not _AUTOLINK.match(text, found):
+            tag = sanitise.TAG_PATTERN.match(text, found)
+            if tag is None or not _allowed(tag[0], tag[2], tag[3]):
+                refused.append(found)
+        found = text.find("<", found + 1)
+    if not refused:
+        return True
+    code = sanitise.code_regions(text)  # only now: finding them costs more than the scan
+    starts = [region[0] for region in code]
+    for offset in refused:
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0 or offset >= code[index][1]:
             return False
-        found = text.find("<", end)
     return True
 
 
-def _allowed(tag: re.Match[str]) -> bool:
-    if tag[2].lower() not in PAGE_TAGS:
+def _allowed(whole: str, name: str, attributes: str) -> bool:
+    """Tell whether a tag (`whole`, its `name` and `attributes` text) is one a page may hold."""
+    if name.lower() not in PAGE_TAGS:
         return False
-    for attribute in sanitise.ATTRIBUTE_PATTERN.finditer(tag[3]):
+    for attribute in sanitise.ATTRIBUTE_PATTERN.finditer(attributes):
         name, raw = attribute[1].lower(), attribute[2]
         if name not in PAGE_ATTRIBUTES:
             return False
