@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.cachekey import CacheKey, cache_key
+from builder.cachekey import ENVIRONMENT, CacheKey, cache_key
 from builder.diagnostics import Diagnostic
 from builder.markdown.pagecheck import page_is_safe, passages_are_clean
 from builder.model import Article, Passage, Project
@@ -94,8 +94,15 @@ class BuildCache:
             if first is None:
                 return cache
             if not cache.key.checks(first[2], first[1]):
-                origin = cache.key.origin
-                log.info("%s: made with another cache key (%s here); starting afresh", cache.path, origin)
+                # Expected where a cache travels without its key (a CI job without the secret):
+                # said once, since it explains a slower build, and nothing of it is used.
+                hint = (
+                    f"{ENVIRONMENT} differs from the one it was made with"
+                    if cache.key.origin == ENVIRONMENT
+                    else f"set {ENVIRONMENT} to reuse a cache made elsewhere"
+                )
+                what = "made with another cache key (or altered); starting afresh"
+                log.warning("%s: %s (%s)", cache.path, what, hint)
                 return cache
             if _value(first[2]) != ["briefdesk-cache", CACHE_FORMAT, code_fingerprint()]:
                 log.info("cache made by other code; starting afresh")
