@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ProjectFactory, run
+from tests.conftest import ProjectFactory, run, write_files
 
 ARTICLE = "content/articles/2021/talks.md"
 
@@ -272,6 +273,49 @@ def test_symlinked_folder_leaving_project_is_refused(make_project: ProjectFactor
     code, lines = check(root)
     assert code == 1
     assert lines[0].startswith("content/articles/more:1: error: symlink points outside the project")
+
+
+@pytest.mark.parametrize("folder", ["content/articles", "content/topics", "content"])
+def test_a_symlinked_content_folder_must_resolve_inside_the_project(
+    make_project: ProjectFactory, tmp_path: Path, folder: str
+) -> None:
+    root = make_project()
+    outside = tmp_path / "outside"
+    shutil.move(root / folder, outside)  # the folder's files now live outside, behind a symlink
+    os.symlink(outside, root / folder)
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{folder}/articles:1: error: symlink points outside the project (to {outside.resolve()}/articles); " \
+            "refusing to read it" in shown if folder == "content" else \
+            f"{folder}:1: error: symlink points outside the project (to {outside.resolve()}); refusing to read it" \
+            in shown, shown
+    assert not (root / "site").exists()
+
+
+def test_a_symlinked_folder_inside_the_project_is_read(make_project: ProjectFactory) -> None:
+    root = make_project()
+    shutil.move(root / "content/articles", root / "kept-articles")
+    os.symlink(root / "kept-articles", root / "content/articles")
+    code, lines = check(root)
+    assert (code, lines) == (0, [])
+
+
+@pytest.mark.parametrize("where", ["content/articles/2021/loop", "content/articles/loop.md", "content/articles"])
+def test_a_symlink_loop_under_content_is_one_line(make_project: ProjectFactory, where: str) -> None:
+    root = make_project()
+    if where == "content/articles":
+        shutil.rmtree(root / where)
+    os.symlink(root / f"{where}-2", root / where)
+    os.symlink(root / where, root / f"{where}-2")
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{where}:1: error: symlink loop: it leads back to itself; remove it or point it at a file" \
+            in shown, shown
+        assert "Traceback" not in result.output
 
 
 def test_symlink_inside_project_is_read(make_project: ProjectFactory) -> None:
@@ -607,3 +651,42 @@ def test_a_desk_summary_flag_that_is_not_a_boolean_is_a_warning(make_project: Pr
     root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X\nextra:\n  desk_summary: yes")})
     assert check(root) == (0, [
         f"{ARTICLE}:6: warning: 'extra.desk_summary': expected true or false, found the text 'yes'; it is ignored"])
+
+
+def test_names_windows_reserves_are_a_warning(make_project: ProjectFactory) -> None:
+    root = make_project({
+        "content/topics/con.md": "---\ntitle: Con\n---\n",
+        "content/actors/com1.md": "---\nname: Com\n---\n",
+        "content/articles/2021/aux.md": article("title: A\ndate: 2021-03-22\nsource: X"),
+        "content/articles/2021/b.md": article("title: B\ndate: 2021-03-22\nsource: X\nslug: nul"),
+    })
+    code, lines = check(root)
+    why = "a name Windows reserves (CON, PRN, AUX, NUL, COM0-9, LPT0-9): the project and its site cannot be " \
+        "checked out on Windows"
+    assert (code, lines) == (0, [
+        f"content/actors/com1.md:1: warning: actor id 'com1' is {why}; rename the file",
+        f"content/articles/2021/aux.md:1: warning: slug 'aux' is {why}; give the article another 'slug:'",
+        f"content/articles/2021/b.md:5: warning: slug 'nul' is {why}; give the article another 'slug:'",
+        f"content/topics/con.md:1: warning: topic id 'con' is {why}; rename the file",
+    ])
+    assert check(root, "--strict")[0] == 1
+
+
+def test_a_date_far_outside_the_archive_is_a_warning_and_the_home_page_stays_small(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    assert run("build", "--project", root).exit_code == 0
+    home_before = (root / "site/index.html").stat().st_size
+    brief_before = (root / "build/docs/topics/afghanistan.md").stat().st_size
+    write_files(root, {"content/articles/2021/far.md": article(
+        "title: Far\ndate: 9999-12-31\nsource: X\ntopics: [afghanistan]", "Afghanistan, much later.\n")})
+    code, lines = check(root)
+    assert (code, lines) == (0, [
+        "content/articles/2021/far.md:3: warning: date 9999-12-31 is 7,978 years after the rest of the archive "
+        "(2021-03-22 to 2021-03-22): check it (the charts stay bounded, but span those years)"
+    ])
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert (root / "site/index.html").stat().st_size < 2 * home_before
+    assert (root / "build/docs/topics/afghanistan.md").stat().st_size < brief_before + 10_000  # 32 bars, not 7,979

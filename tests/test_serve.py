@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import http.client
+import os
 import re
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -93,3 +97,68 @@ def test_serve_rebuilds_on_change_and_keeps_last_good_site(served: tuple[Path, s
 def _cache_text(root: Path) -> str:
     with gzip.open(root / "build" / CACHE_FILE, "rt", encoding="utf-8") as stream:
         return stream.read()
+
+
+def _request(url: str, path: str, host: str | None = None) -> tuple[int, bytes]:
+    """One bounded request, with the Host header as given (None: the URL's own)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read(1_000_000)
+    finally:
+        connection.close()
+
+
+def test_serve_answers_only_loopback_names_inside_the_site(
+    served: tuple[Path, str, list[str]], tmp_path: Path
+) -> None:
+    root, url, lines = served
+    port = urllib.parse.urlsplit(url).port
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the desk's secret\n")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets/index.html").write_text("<p>the desk's secret</p>\n")
+    os.symlink(secret, root / "site/leak.html")
+    os.symlink(secret, root / "site/leak.txt")
+    os.symlink(tmp_path / "secrets", root / "site/leaked")
+    os.symlink(root / "site/index.html", root / "site/inside.html")  # inside the site: served
+    for path in ("/leak.html", "/leak.txt", "/leaked/", "/leaked/index.html"):
+        status, body = _request(url, path)
+        assert status == 404 and b"secret" not in body, (path, status)
+    assert _request(url, "/inside.html")[0] == 200
+    # DNS rebinding: a page of evil.example, its name now pointing at 127.0.0.1, sends its own Host.
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example", "localhost.evil.example"):
+        status, body = _request(url, "/", host)
+        assert status == 403 and body == b"this preview answers only to 127.0.0.1 and localhost\n", host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "LOCALHOST", "127.0.0.1"):
+        assert _request(url, "/", host)[0] == 200, host
+    # An overlong path: 414 at once, and nothing in the console.
+    status, _ = _request(url, "/" + "a" * 8000)
+    assert status == 414
+    status, _ = _request(url, "/" + "a/" * 1000 + "b" * 250)
+    assert status in (404, 414)
+    assert _request(url, "/" + "x" * 300 + ".html")[0] == 404  # one name over the file system's limit
+    time.sleep(0.5)
+    assert not any("Traceback" in line or "Errno" in line for line in lines), lines
+
+
+def test_serve_says_the_port_is_taken_before_building(make_project: ProjectFactory) -> None:
+    root = make_project()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "builder", "serve", "--project", str(root), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert not (root / "site").exists() and not (root / "build").exists()  # nothing was built
+    assert time.monotonic() - started < 30

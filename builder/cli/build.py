@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from builder.cli.common import plural, print_diagnostics, project_option, reporting_errors, shown
+from builder.cli.common import (
+    counting_warnings,
+    plural,
+    print_diagnostics,
+    project_option,
+    reporting_errors,
+    shown,
+)
 from builder.diagnostics import Diagnostics
 
 
@@ -93,7 +100,7 @@ def build(
         pdf=pdf,
     )
     try:
-        with StageDisplay() as display:
+        with StageDisplay() as display, counting_warnings() as logged:
             report = run_build(options, diagnostics, display)
     except (ContentError, BuildError):
         print_diagnostics(diagnostics, "text", err=True)
@@ -116,6 +123,6 @@ def build(
     click.echo(
         f"built {plural(report.pages, 'page')} ({plural(report.briefs, 'brief')}, "
         f"{plural(report.articles, 'article')}{drafts}{reused}) in {report.seconds:.2f} s with "
-        f"{plural(diagnostics.warnings, 'warning')}: {shown(where, options.root)}",
+        f"{plural(diagnostics.warnings + logged.count, 'warning')}: {shown(where, options.root)}",
         err=True,
     )

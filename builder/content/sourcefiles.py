@@ -79,7 +79,10 @@ def read_source(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> s
 
 def read_bytes(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read `path` (inside `root`) as bytes, refusing symlinks that leave the project and big files."""
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except RuntimeError:  # Python 3.11 and 3.12 raise it for a symlink loop
+        raise SourceProblem(1, "symlink", "symlink loop: it leads back to itself; remove it") from None
     if path.is_symlink() and not real.is_relative_to(root.resolve()):
         raise SourceProblem(
             1, "symlink", f"symlink points outside the project (to {real}); refusing to read it"

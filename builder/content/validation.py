@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
@@ -420,7 +421,7 @@ def _shared_aliases(topics: Mapping[str, Topic]) -> Iterable[Diagnostic]:
     owners: dict[str, list[Topic]] = defaultdict(list)
     for topic in topics.values():
         for alias in topic.aliases:
-            owners[" ".join(alias.casefold().split())].append(topic)
+            owners[" ".join(unicodedata.normalize("NFC", alias).casefold().split())].append(topic)
     for alias, claimed in sorted(owners.items()):
         if len(claimed) > 1:
             for topic in claimed:

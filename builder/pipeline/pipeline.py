@@ -157,7 +157,7 @@ def route_articles(
     routes: dict[str, ArticleRoutes] = {}
     missing: list[Article] = []
     for article in project.published:
-        cached = cache.routes(article.path, key) if cache else None
+        cached = cache.routes(article.path, key, project) if cache else None
         if cached is not None:
             routes[article.slug] = cached
         else:

@@ -24,6 +24,11 @@ def serve_project(
     show: Callable[[Diagnostics], None],
 ) -> None:
     """Serve the project on 127.0.0.1:`port` until interrupted; `say` prints a line, `show` diagnostics."""
+    counter = serving.BuildCounter()
+    try:  # before anything else: a port in use is said at once, not after building the site
+        server = serving.make_server(options.site_dir, port, counter)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     builder = LiveBuilder(options, announce=say)
 
     def rebuild() -> bool:
@@ -49,13 +54,8 @@ def serve_project(
 
     if not rebuild() and not (options.site_dir / "index.html").is_file():
         builder.close()
+        server.server_close()
         raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")
-    counter = serving.BuildCounter()
-    try:
-        server = serving.make_server(options.site_dir, port, counter)
-    except OSError as exc:
-        builder.close()
-        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     stop = threading.Event()
     watcher = threading.Thread(
         target=serving.watch_and_rebuild,
