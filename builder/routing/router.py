@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from builder.model import Actor, Article, RoutingSettings, Topic
+from builder.routing.attribution import Attributor, Statement
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
@@ -24,6 +25,10 @@ class PassageRoute:
     """Topics the passage only names in a list ("Also discussed")."""
     actors: tuple[str, ...]
     """Actors (from the article's `actors`) whose position the passage reports."""
+    statements: tuple[Statement, ...] = ()
+    """The passage's sentences that an actor speaks (`builder.routing.attribution`)."""
+    named: tuple[str, ...] = ()
+    """Every actor the passage names, sorted by id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class Router:
             {t.id: t.aliases for t in topics.values()}, {t.id: t.exclude for t in topics.values()}
         )
         self.actors = PhraseMatcher({a.id: a.aliases for a in actors.values()})
+        self.attributor = Attributor(actors)
 
     def route(self, article: Article) -> ArticleRoutes:
         """Route every passage of `article`."""
@@ -63,7 +69,8 @@ class Router:
         routes: list[PassageRoute] = []
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
-        for passage in article.passages:
+        statements = self.attributor.statements([p.text for p in article.passages], article.speaker)
+        for passage, spoken in zip(article.passages, statements, strict=True):
             speakers = self._speakers(article, passage.text, speakers)
             mentions = self.topics.mentions(passage.text)
             if not mentions:
@@ -83,6 +90,8 @@ class Router:
                     developments=tuple(sorted(mentioned - listed)),
                     listed=tuple(sorted(listed)),
                     actors=speakers,
+                    statements=spoken,
+                    named=self.attributor.named(passage.text),
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)

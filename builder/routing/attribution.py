@@ -1,0 +1,363 @@
+"""Find who says what: the speaker of each sentence of an article, by rules over its text.
+
+A sentence is a **statement** when it reports what someone said, and its **speaker** is the
+source of that report. The rules, in the order they are tried on each sentence:
+
+1. `speaker:` front matter: every sentence of the article is that actor's.
+2. A verb of saying (REPORTING_VERBS: "said", "told", "urged", "called for", "warned", "accused",
+   "announced", "denied", "was quoted as saying", …). Its source is
+   - after it when inverted behind a quote or comma (`“…,” said Lavrov`, `, says the ministry`);
+   - otherwise the subject just before it, skipping auxiliaries and adverbs ("has also said",
+     "said on Monday" needs nothing skipped), an appositive between commas ("Lavrov, the foreign
+     minister, said") and a coordinated list ("Russia, China and Pakistan called on …": each of
+     them). The actor named after the verb, as object or addressee ("urged the Taliban to",
+     "called on Iran", "told Reuters"), is never the source.
+3. "according to X": X, unless a verb of saying in the same sentence has a source of its own
+   ("According to the ministry, Baradar said …" is Baradar's statement, reported by the ministry).
+4. A sentence inside a direct quotation whose speaker is given before or after it (`X said: “A.
+   B.”`) is X's; a sentence that is only a quotation, right after a statement of the same
+   passage, continues that statement's speaker.
+
+The source (a noun phrase) resolves to a speaker thus: the head of the phrase when it is an
+actor's name or alias ("Russian Foreign Minister Sergei Lavrov" is Lavrov); someone speaking for
+an actor ("a Taliban spokesman", "China's foreign ministry", "the Kremlin") is that actor; a
+pronoun ("he", "she", "they") or a description ("the minister", "the spokeswoman") continues the
+article's last named speaker; a person's name that is no actor's is a named speaker of its own
+(`import` lists those), and a different first name before an actor's surname ("Veronica Cruz"
+is not Ted Cruz) is such a person, not the actor. A source that resolves to nobody (an unnamed
+"officials said") gives no statement: no line beats a wrong line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from builder.model import Actor
+from builder.routing.matching import Mention, PhraseMatcher
+from builder.routing.sentences import sentence_spans
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One sentence of a passage and the actor who speaks it."""
+
+    actor: str
+    """The speaker's actor id."""
+    start: int
+    """Offsets of the sentence in the passage's plain text."""
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """One sentence with its speaker, actor or not (what `import` counts)."""
+
+    passage: int
+    """Index of the passage in the texts given to `Attributor.attribute`."""
+    start: int
+    end: int
+    actors: tuple[str, ...]
+    """The speakers' actor ids; empty when the speaker is no actor."""
+    name: str
+    """The speaker as named ("Mullah Abdul Ghani Baradar"); empty for an actor without its name."""
+
+
+_VERBS = (
+    "say|says|said|tell|tells|told|add|adds|added|state|states|stated|announce|announces|announced"
+    "|urge|urges|urged|warn|warns|warned|insist|insists|insisted|argue|argues|argued|pledge|pledges"
+    "|pledged|vow|vows|vowed|reject|rejects|rejected|accuse|accuses|accused|demand|demands|demanded"
+    "|declare|declares|declared|affirm|affirms|affirmed|reaffirm|reaffirms|reaffirmed|reiterate"
+    "|reiterates|reiterated|stress|stresses|stressed|welcome|welcomes|welcomed|condemn|condemns"
+    "|condemned|criticise|criticises|criticised|criticize|criticizes|criticized|propose|proposes"
+    "|proposed|promise|promises|promised|deny|denies|denied|note|notes|noted|explain|explains"
+    "|explained|write|writes|wrote|tweet|tweets|tweeted|ask|asks|asked|reply|replies|replied"
+    "|responds|responded|claim|claims|claimed|suggest|suggests|suggested|acknowledge"
+    "|acknowledges|acknowledged|admit|admits|admitted|confirm|confirms|confirmed|emphasise|emphasises"
+    "|emphasised|emphasize|emphasizes|emphasized|maintain|maintains|maintained|predict|predicts"
+    "|predicted|contend|contends|contended|recall|recalls|recalled|complain|complains|complained"
+    "|charge|charges|charged|boast|boasts|boasted|concede|concedes|conceded|describe|describes"
+    "|described|dismiss|dismisses|dismissed|praise|praises|praised|blame|blames|blamed|believe"
+    "|believes|believed|think|thinks|thought|hope|hopes|hoped|expect|expects|expected"
+    "|voice|voices|voiced|made\\s+clear|make\\s+clear|makes\\s+clear"
+    "|call(?:s|ed)?\\s+(?:for|on|upon)|point(?:s|ed)?\\s+out|quoted\\s+as\\s+saying"
+)
+REPORTING_VERBS = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])")
+"""Verbs of saying: the cue of a reported statement."""
+_INVERTIBLE = frozenset(
+    "say says said add adds added ask asks asked write writes wrote explain explains explained note notes"
+    " noted continue continues continued reply replies replied".split()
+)
+_CUE = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])|according to|[“\"]")
+_ACCORDING = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
+_OPEN, _CLOSE = '“"', '”"'
+# Words between a subject and its verb: "has also said", "would later tell", "said on Monday".
+_SKIPPED = re.compile(
+    r"(?:\s+(?:has|have|had|also|later|again|then|previously|repeatedly|once|would|will|did|does"
+    r"|do|is|was|were|are|been|being|reportedly|publicly|recently|earlier|further|separately"
+    r"|strongly|firmly|flatly|openly|privately|frequently|often|never|not|still|already|even"
+    r"|just|quickly|sharply|bluntly|simply|immediately|now|today|yesterday|all|both|too|first"
+    r"|on\s+(?:\w+day|\d{1,2}\s+\w+|\w+\s+\d{1,2})|last\s+\w+"
+    r"|this\s+(?:week|month|year|morning)|in\s+a\s+(?:joint\s+)?(?:statement|speech|interview)))+$",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(
+    r"[;:(“”\"—–]|,|\s(?:that|who|which|whom|whose|but|while|because|as|when|after|before|if"
+    r"|although|though|since|where|and\s+then|so|what|whether|than|until|unless)\s",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset("he she they we it".split())
+_DESCRIPTION = re.compile(
+    r"^(?:the|this|that|a|an|his|her|their)\s+(?:\w+\s+){0,3}?(?:minister|spokesman|spokeswoman"
+    r"|spokesperson|president|senator|candidate|governor|official|leader|secretary|diplomat"
+    r"|envoy|ambassador|chief|prime\s+minister|general|chancellor|chairman|chairwoman|businessman"
+    r"|congressman|congresswoman|lawmaker|mogul|nominee|frontrunner|front-runner|billionaire"
+    r"|ministry|government|administration|campaign|group|organisation|organization|agency|office"
+    r"|statement|king|queen|prince|envoy|ruler|regime|junta|party|committee|council|team|former"
+    r"\s+\w+)$",
+    re.IGNORECASE,
+)
+# Someone who speaks for the actor named beside them ("Kremlin spokesman Dmitry Peskov").
+_FOR_ACTOR = re.compile(
+    r"\b(?:spokes(?:man|woman|person|people)|ministry|ministries|office|government|embassy"
+    r"|mission|delegation|administration|campaign|department|council|press\s+secretary|aide|aides"
+    r"|representative|statement|officials?|diplomats?|envoy|ambassador|agency|news\s+agency)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|de|van|von|der|la|ul))*")
+_TITLES = frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. sen sen. gov gov. rep rep. gen gen. president senator governor"
+    " secretary minister foreign prime vice former state chancellor king queen prince general leader"
+    " supreme chairman mayor speaker ambassador envoy representative candidate republican democrat"
+    " democratic presidential nominee businessman congressman congresswoman chief deputy mullah sheikh"
+    " ayatollah premier counselor councilor spokesman spokeswoman the a an of for and".split()
+)
+_NOT_NAMES = frozenset(
+    "officials analysts experts critics sources reports witnesses residents police observers"
+    " diplomats protesters activists voters supporters opponents others many some most few both"
+    " it this that these those there here who which what people lawmakers democrats republicans"
+    " polls surveys aides advisers".split()
+)
+_LEADING = re.compile(r"^(?:and|or|but|so|then|now|also|meanwhile|however|instead)\s+", re.IGNORECASE)
+
+
+class Attributor:
+    """Find the statements of an article's passages, with one compiled matcher for actor names."""
+
+    def __init__(self, actors: Mapping[str, Actor]) -> None:
+        self._actors = actors
+        self._matcher = PhraseMatcher({a.id: {a.name, *a.aliases} for a in actors.values()})
+        # An actor's one-word aliases that are surnames: a different first name before one of
+        # them names someone else ("Karen Flynn" for Michael Flynn).
+        self._surnames: dict[str, set[str]] = {}
+        for actor in actors.values():
+            if actor.kind == "person" and len(actor.name.split()) > 1:
+                self._surnames.setdefault(actor.name.split()[-1].casefold(), set()).add(actor.id)
+        self._given: dict[str, frozenset[str]] = {
+            a.id: frozenset(w.casefold() for alias in (a.name, *a.aliases) for w in alias.split()[:-1])
+            for a in actors.values()
+            if a.kind == "person"
+        }
+
+    def named(self, text: str) -> tuple[str, ...]:
+        """Every actor `text` names, sorted by id."""
+        return tuple(sorted(self._matcher.owners_in(text)))
+
+    def statements(
+        self, texts: Sequence[str], speaker: str | None = None
+    ) -> tuple[tuple[Statement, ...], ...]:
+        """The actors' statements in each passage of one article (`speaker`: its front matter)."""
+        if speaker is not None:
+            return tuple(tuple(Statement(speaker, s, e) for s, e in _spans(text)) for text in texts)
+        found: list[list[Statement]] = [[] for _ in texts]
+        for spoken in self.attribute(texts):
+            found[spoken.passage].extend(Statement(a, spoken.start, spoken.end) for a in spoken.actors)
+        return tuple(tuple(f) for f in found)
+
+    def attribute(self, texts: Sequence[str]) -> list[Spoken]:
+        """Every sentence of the article's passages that has a speaker, in order."""
+        spoken: list[Spoken] = []
+        last: tuple[tuple[str, ...], str] | None = None  # the last named speaker
+        mentioned: frozenset[str] = frozenset()  # person actors the article has named so far
+        for index, text in enumerate(texts):
+            if self._surnames:
+                mentioned |= {a for a in self._matcher.owners_in(text) if a in self._given}
+            if not _CUE.search(text):
+                continue  # no verb of saying, "according to" or quotation: nothing to attribute
+            spans = _spans(text)
+            quoted = _quotations(text)
+            attributed: dict[int, tuple[tuple[str, ...], str]] = {}
+            for number, (start, end) in enumerate(spans):
+                result = self._sentence(text[start:end], last, mentioned)
+                if result is not None:
+                    who, named = result
+                    if named:
+                        last = who
+                    attributed[number] = who
+            # Rule 4: a quotation's sentences share its speaker; a bare quote continues the last.
+            for q_start, q_end in quoted:
+                inside = [n for n, (s, e) in enumerate(spans) if s < q_end and e > q_start]
+                quoter = next((attributed[n] for n in inside if n in attributed), None)
+                if (
+                    quoter is None
+                    and inside
+                    and inside[0] > 0
+                    and _starts_with_quote(text, spans[inside[0]][0])
+                ):
+                    quoter = attributed.get(inside[0] - 1)
+                if quoter is not None:
+                    for n in inside:
+                        attributed.setdefault(n, quoter)
+            for number, (start, end) in enumerate(spans):
+                if number in attributed:
+                    actors, name = attributed[number]
+                    spoken.append(Spoken(index, start, end, actors, name))
+        return spoken
+
+    def _sentence(
+        self, sentence: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
+    ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
+        """The speaker of one sentence and whether it was named there, or None."""
+        according: tuple[tuple[tuple[str, ...], str], bool] | None = None
+        for cue in REPORTING_VERBS.finditer(sentence):
+            source = self._verb_source(sentence, cue)
+            if source is None:
+                continue
+            who = self._resolve(source, last, mentioned)
+            if who is not None:
+                return who
+        for cue in _ACCORDING.finditer(sentence):
+            phrase = _clause(sentence[cue.end() :], forward=True)
+            according = self._resolve(phrase, last, mentioned)
+            if according is not None:
+                return according
+        return None
+
+    def _verb_source(self, sentence: str, cue: re.Match[str]) -> str | None:
+        """The noun phrase that is the source of the verb of saying `cue`, or None."""
+        before = sentence[: cue.start()]
+        verb = cue.group().split()[0].casefold()
+        if verb in _INVERTIBLE and re.search(r"[,”\"]\s*$", before):
+            rest = sentence[cue.end() :]
+            after = _clause(rest, forward=True)
+            ends = rest[len(after) : len(after) + 1] in ("", ",", ".", ";")
+            if after.strip() and ends and not re.match(r"\s*(?:that|it|to|in|on|of|at)\b", after, re.I):
+                return after
+        if re.search(r"\b(?:was|were|been|being|is|are)\s*$", before) and verb != "quoted":
+            return None  # passive: "Iran was urged to …" names the addressee
+        if re.search(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$", before):
+            return None  # "they would respond", "refused to say": no statement reported
+        stripped = _SKIPPED.sub("", before.rstrip()) if before.strip() else ""
+        stripped = re.sub(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$", "", stripped).rstrip(" ,")
+        return _subject(stripped)
+
+    def _resolve(
+        self, phrase: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str] = frozenset()
+    ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
+        """Who the noun phrase `phrase` is: (actor ids, name) and whether it names them."""
+        phrase = _LEADING.sub("", phrase.strip(" ,.")).strip()
+        if not phrase:
+            return None
+        mentions = [m for m in self._matcher.mentions(phrase) if self._is_actor(phrase, m)]
+        names = [m for m in _NAME.finditer(phrase) if _is_person_name(m.group())]
+        head = names[-1] if names else None
+        if not mentions and (phrase.casefold() in _PRONOUNS or _DESCRIPTION.match(phrase)):
+            return (last, False) if last is not None else None
+        if mentions:
+            listed = _is_list(phrase)
+            if listed:
+                owners = tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners)))
+                return (owners, ""), True
+            final = mentions[-1]
+            if head is not None and head.end() > final.end and not _FOR_ACTOR.search(phrase):
+                return ((), head.group()), True  # "Trump adviser Jane Doe": the adviser speaks
+            for mention in mentions:
+                if mention.end >= len(phrase.rstrip(" '’s")) or _FOR_ACTOR.search(phrase):
+                    return (tuple(sorted(mention.owners)), ""), True
+            return (tuple(sorted(final.owners)), ""), True
+        if head is not None and head.end() >= len(phrase) - 3:
+            return ((), head.group()), True
+        if re.fullmatch(r"[A-Z][\w'’-]+", phrase) and phrase.casefold() not in _NOT_NAMES:
+            # A surname alone: the actor's when the article has named that person ("Wang said"
+            # after "Foreign Minister Wang Yi"), else someone else ("Baradar said").
+            known = tuple(sorted(a for a in self._surnames.get(phrase.casefold(), ()) if a in mentioned))
+            return (known, "" if known else phrase), True
+        return None
+
+    def _is_actor(self, phrase: str, mention: Mention) -> bool:
+        """False when a different first name stands before an actor's surname ("Karen Flynn")."""
+        words = phrase[: mention.start].split()
+        if not words:
+            return True
+        before = words[-1]
+        if not before[:1].isupper() or before.casefold() in _TITLES or before.endswith(("'s", "’s")):
+            return True
+        given = set().union(*(self._given.get(o, frozenset()) for o in mention.owners))
+        people = [o for o in mention.owners if o in self._given]
+        return not people or before.casefold() in given
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    return sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
+
+
+def _clause(text: str, forward: bool) -> str:
+    """The first clause of `text` (forward) or its last one: up to the nearest boundary."""
+    if forward:
+        stop = _BOUNDARY.search(text)
+        return text[: stop.start()] if stop else text.rstrip('.!?”" ')
+    return text
+
+
+def _subject(before: str) -> str | None:
+    """The noun phrase ending `before` (the text before a verb): its last clause, lists kept."""
+    if not before:
+        return None
+    # An appositive between commas: "Lavrov, the foreign minister, said".
+    appositive = re.search(r",\s*(?:the|a|an|who|which|[a-z][\w'’-]*\s+of)\b[^,]{0,60},?$", before)
+    if appositive and "," in before[: appositive.start()] + ",":
+        before = before[: appositive.start()]
+    cuts = list(_BOUNDARY.finditer(before))
+    if not cuts:
+        return before.strip()
+    chunk_start = cuts[-1].end()
+    chunk = before[chunk_start:]
+    if re.search(r"\band\b", chunk, re.IGNORECASE):  # a list: "Russia, the United States, China and …"
+        for cut in reversed(cuts):
+            piece = before[: cut.start()].rsplit(",", 1)[-1] if cut.group() == "," else ""
+            if cut.group() != "," or not re.match(r"\s*(?:the\s+)?[A-Z]", piece) or len(piece.split()) > 4:
+                break
+            chunk_start = cut.start() - len(piece)
+        chunk = before[chunk_start:]
+    return chunk.strip() or None
+
+
+def _is_list(phrase: str) -> bool:
+    return bool(re.search(r"(?:,|\band\b)", phrase)) and not re.search(r"\b(?:of|for)\b", phrase)
+
+
+def _is_person_name(name: str) -> bool:
+    words = [w for w in name.split() if w.casefold() not in _TITLES]
+    return len(words) >= 2 and all(w[:1].isupper() or w in {"al", "bin", "de", "van", "von"} for w in words)
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of direct quotations (“…” or "…") of the text."""
+    found: list[tuple[int, int]] = []
+    for match in re.finditer(r"“[^”]{2,}”|\"[^\"]{2,}\"", text):
+        found.append((match.start(), match.end()))
+    return found
+
+
+def _starts_with_quote(text: str, start: int) -> bool:
+    return text[start : start + 1] in _OPEN
+
+
+def named_speakers(spoken: Iterable[Spoken]) -> dict[str, int]:
+    """Speakers who are no actor, by name, with how many sentences they speak."""
+    counts: dict[str, int] = {}
+    for item in spoken:
+        if not item.actors and item.name:
+            counts[item.name] = counts.get(item.name, 0) + 1
+    return counts
