@@ -64,24 +64,17 @@ class Spoken:
     """The speaker as named ("Mullah Abdul Ghani Baradar"); empty for an actor without its name."""
 
 
+# Base forms that double as nouns ("these states", "his claims") are left out; "say" and a few
+# others stay for plural subjects ("they say").
 _VERBS = (
-    "say|says|said|tell|tells|told|add|adds|added|state|states|stated|announce|announces|announced"
-    "|urge|urges|urged|warn|warns|warned|insist|insists|insisted|argue|argues|argued|pledge|pledges"
-    "|pledged|vow|vows|vowed|reject|rejects|rejected|accuse|accuses|accused|demand|demands|demanded"
-    "|declare|declares|declared|affirm|affirms|affirmed|reaffirm|reaffirms|reaffirmed|reiterate"
-    "|reiterates|reiterated|stress|stresses|stressed|welcome|welcomes|welcomed|condemn|condemns"
-    "|condemned|criticise|criticises|criticised|criticize|criticizes|criticized|propose|proposes"
-    "|proposed|promise|promises|promised|deny|denies|denied|note|notes|noted|explain|explains"
-    "|explained|write|writes|wrote|tweet|tweets|tweeted|ask|asks|asked|reply|replies|replied"
-    "|responds|responded|claim|claims|claimed|suggest|suggests|suggested|acknowledge"
-    "|acknowledges|acknowledged|admit|admits|admitted|confirm|confirms|confirmed|emphasise|emphasises"
-    "|emphasised|emphasize|emphasizes|emphasized|maintain|maintains|maintained|predict|predicts"
-    "|predicted|contend|contends|contended|recall|recalls|recalled|complain|complains|complained"
-    "|charge|charges|charged|boast|boasts|boasted|concede|concedes|conceded|describe|describes"
-    "|described|dismiss|dismisses|dismissed|praise|praises|praised|blame|blames|blamed|believe"
-    "|believes|believed|think|thinks|thought|hope|hopes|hoped|expect|expects|expected"
-    "|voice|voices|voiced|made\\s+clear|make\\s+clear|makes\\s+clear"
-    "|call(?:s|ed)?\\s+(?:for|on|upon)|point(?:s|ed)?\\s+out|quoted\\s+as\\s+saying"
+    "say|says|said|tells|told|adds|added|stated|announces|announced|urge|urges|urged|warn|warns"
+    "|warned|insist|insists|insisted|argue|argues|argued|pledged|vowed|accuses|accused|demanded"
+    "|declared|affirmed|reaffirmed|reiterated|stressed|condemned|criticised|criticized|proposed"
+    "|promised|denies|denied|noted|explained|wrote|tweeted|asked|replied|responded|claimed"
+    "|suggested|acknowledged|admitted|confirmed|emphasised|emphasized|maintained|predicted"
+    "|contends|contended|recalled|complained|boasted|conceded|dismissed|believe|believes"
+    "|voiced|made\\s+clear|makes\\s+clear|call(?:s|ed)?\\s+(?:for|on|upon)|point(?:s|ed)?\\s+out"
+    "|quoted\\s+as\\s+saying"
 )
 REPORTING_VERBS = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])")
 """Verbs of saying: the cue of a reported statement."""
@@ -125,6 +118,11 @@ _FOR_ACTOR = re.compile(
     r"|representative|statement|officials?|diplomats?|envoy|ambassador|agency|news\s+agency)\b",
     re.IGNORECASE,
 )
+_SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press\s+secretary)\b", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ing|ed)\b|\b(?:about|against|with|to|by|from|on|at|over)\s")
+_OPENING = re.compile(
+    r"(?:(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*)\s+){0,4}[A-Z][\w'’-]+(?=\s+(?:[a-z]|,|\())"
+)
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|de|van|von|der|la|ul))*")
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. sen sen. gov gov. rep rep. gen gen. president senator governor"
@@ -138,6 +136,19 @@ _NOT_NAMES = frozenset(
     " diplomats protesters activists voters supporters opponents others many some most few both"
     " it this that these those there here who which what people lawmakers democrats republicans"
     " polls surveys aides advisers".split()
+)
+_NOT_INVERTED = re.compile(r"\s*(?:that|it|to|in|on|of|at)\b", re.IGNORECASE)
+MAX_SOURCE_WORDS = 10
+"""A subject longer than this is a clause, not someone speaking."""
+_NOUN_BEFORE = re.compile(
+    r"\b(?:the|a|an|these|those|this|his|her|their|its|our|my|your|of|in|for|with|such|new|many)\s*$",
+    re.IGNORECASE,
+)
+# Words that open a phrase set off by commas before the verb, not its subject: "Rubio, appearing
+# on Fox News, said", "Sullivan, in an attempt to …, wrote".
+_NOT_SUBJECT = re.compile(
+    r"^\s*(?:in|on|at|for|with|after|before|during|from|to|by|despite|amid|like|unlike|as|while"
+    r"|[a-z]+ing|[a-z]+ed|[A-Z]-[A-Z][a-z]+\.?|\d[\w ]*)\b"
 )
 _LEADING = re.compile(r"^(?:and|or|but|so|then|now|also|meanwhile|however|instead)\s+", re.IGNORECASE)
 
@@ -183,12 +194,15 @@ class Attributor:
         for index, text in enumerate(texts):
             if self._surnames:
                 mentioned |= {a for a in self._matcher.owners_in(text) if a in self._given}
-            if not _CUE.search(text):
-                continue  # no verb of saying, "according to" or quotation: nothing to attribute
             spans = _spans(text)
+            if not _CUE.search(text):  # no verb of saying, "according to" or quotation
+                for start, _ in spans:
+                    last = self._opening(text, start, last, mentioned)
+                continue
             quoted = _quotations(text)
             attributed: dict[int, tuple[tuple[str, ...], str]] = {}
             for number, (start, end) in enumerate(spans):
+                last = self._opening(text, start, last, mentioned)
                 result = self._sentence(text[start:end], last, mentioned)
                 if result is not None:
                     who, named = result
@@ -214,6 +228,20 @@ class Attributor:
                     actors, name = attributed[number]
                     spoken.append(Spoken(index, start, end, actors, name))
         return spoken
+
+    def _opening(
+        self, text: str, start: int, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
+    ) -> tuple[tuple[str, ...], str] | None:
+        """The referent a pronoun now continues: a person who opens the sentence, else `last`.
+
+        "Raynard Jackson, a consultant, … “…,” he said": the "he" is Jackson, not the speaker
+        quoted before him.
+        """
+        opening = _OPENING.match(text, start)
+        if opening is None:
+            return last
+        who = self._resolve(opening.group(), None, mentioned)
+        return who[0] if who is not None and who[1] else last
 
     def _sentence(
         self, sentence: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
@@ -242,15 +270,25 @@ class Attributor:
             rest = sentence[cue.end() :]
             after = _clause(rest, forward=True)
             ends = rest[len(after) : len(after) + 1] in ("", ",", ".", ";")
-            if after.strip() and ends and not re.match(r"\s*(?:that|it|to|in|on|of|at)\b", after, re.I):
+            short = len(after.split()) <= MAX_SOURCE_WORDS // 2
+            if after.strip() and ends and short and not _NOT_INVERTED.match(after):
                 return after
         if re.search(r"\b(?:was|were|been|being|is|are)\s*$", before) and verb != "quoted":
             return None  # passive: "Iran was urged to …" names the addressee
         if re.search(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$", before):
             return None  # "they would respond", "refused to say": no statement reported
+        if _NOUN_BEFORE.search(before):
+            return None  # "these claims", "his calls for": a noun, not a verb
         stripped = _SKIPPED.sub("", before.rstrip()) if before.strip() else ""
         stripped = re.sub(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$", "", stripped).rstrip(" ,")
-        return _subject(stripped)
+        subject = _subject(stripped)
+        # Walk back over phrases set off by commas that cannot be the subject.
+        while subject is not None and _NOT_SUBJECT.match(subject) and "," in stripped:
+            stripped = stripped[: stripped.rindex(",")].rstrip(" ,")
+            subject = _subject(stripped)
+        if subject is not None and len(subject.split()) > MAX_SOURCE_WORDS:
+            return None
+        return subject
 
     def _resolve(
         self, phrase: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str] = frozenset()
@@ -259,7 +297,11 @@ class Attributor:
         phrase = _LEADING.sub("", phrase.strip(" ,.")).strip()
         if not phrase:
             return None
-        mentions = [m for m in self._matcher.mentions(phrase) if self._is_actor(phrase, m)]
+        mentions = [
+            m
+            for m in self._matcher.mentions(phrase)
+            if self._is_actor(phrase, m) and not _PARTICIPLE.search(phrase[: m.start])
+        ]
         names = [m for m in _NAME.finditer(phrase) if _is_person_name(m.group())]
         head = names[-1] if names else None
         if not mentions and (phrase.casefold() in _PRONOUNS or _DESCRIPTION.match(phrase)):
@@ -270,7 +312,7 @@ class Attributor:
                 owners = tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners)))
                 return (owners, ""), True
             final = mentions[-1]
-            if head is not None and head.end() > final.end and not _FOR_ACTOR.search(phrase):
+            if head is not None and head.end() > final.end and not _SPOKESPERSON.search(phrase[final.end :]):
                 return ((), head.group()), True  # "Trump adviser Jane Doe": the adviser speaks
             for mention in mentions:
                 if mention.end >= len(phrase.rstrip(" '’s")) or _FOR_ACTOR.search(phrase):
