@@ -447,7 +447,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     result["articles"] = sum(1 for k in index if "#" not in k)
     summary = (
         f"{result['articles']} articles, {len(ACTORS)} actors, {len(TOPICS)} topics: "
-        f"{result['right']} of {result['lines']} position lines right ({100 * float(result['precision']):.1f} %); "
+        f"{result['right']} of {result['lines']} position lines right "
+        f"({100 * float(result['precision']):.1f} %); "
         f"{result['wrong_speaker']} quote someone else's statement, {result['nobody']} nobody's, "
         f"{result['unlocated']} not found in the text; recall {result['pairs_right']} of {result['pairs']} "
         f"(topic, actor) pairs ({100 * float(result['recall']):.1f} %)"
