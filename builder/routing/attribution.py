@@ -120,9 +120,7 @@ _FOR_ACTOR = re.compile(
 )
 _SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press\s+secretary)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ing|ed)\b|\b(?:about|against|with|to|by|from|on|at|over)\s")
-_OPENING = re.compile(
-    r"(?:(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*)\s+){0,4}[A-Z][\w'’-]+(?=\s+(?:[a-z]|,|\())"
-)
+_OPENING = re.compile(r"(?:(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*)\s+){0,4}[A-Z][\w'’-]+(?=\s*[,(]|\s+[a-z])")
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|de|van|von|der|la|ul))*")
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. sen sen. gov gov. rep rep. gen gen. president senator governor"
@@ -138,6 +136,11 @@ _NOT_NAMES = frozenset(
     " polls surveys aides advisers".split()
 )
 _NOT_INVERTED = re.compile(r"\s*(?:that|it|to|in|on|of|at)\b", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|get|got)(?:\s+(?:\w+ly|once|also|later|again|then|never"
+    r"|not|still|already|even|just|first|reportedly))*\s*$",
+    re.IGNORECASE,
+)
 MAX_SOURCE_WORDS = 10
 """A subject longer than this is a clause, not someone speaking."""
 _NOUN_BEFORE = re.compile(
@@ -163,8 +166,11 @@ class Attributor:
         # them names someone else ("Karen Flynn" for Michael Flynn).
         self._surnames: dict[str, set[str]] = {}
         for actor in actors.values():
-            if actor.kind == "person" and len(actor.name.split()) > 1:
-                self._surnames.setdefault(actor.name.split()[-1].casefold(), set()).add(actor.id)
+            words = actor.name.split()
+            if actor.kind == "person" and len(words) > 1:
+                # The family name comes last in most names, first in some ("Wang Yi", "Kim Jong Un").
+                for word in {words[0], words[-1]}:
+                    self._surnames.setdefault(word.casefold(), set()).add(actor.id)
         self._given: dict[str, frozenset[str]] = {
             a.id: frozenset(w.casefold() for alias in (a.name, *a.aliases) for w in alias.split()[:-1])
             for a in actors.values()
@@ -240,7 +246,10 @@ class Attributor:
         opening = _OPENING.match(text, start)
         if opening is None:
             return last
-        who = self._resolve(opening.group(), None, mentioned)
+        phrase = opening.group()
+        if " " not in phrase and not self._matcher.mentions(phrase):
+            return last  # "The", "Meanwhile": no one
+        who = self._resolve(phrase, None, mentioned)
         return who[0] if who is not None and who[1] else last
 
     def _sentence(
@@ -249,12 +258,10 @@ class Attributor:
         """The speaker of one sentence and whether it was named there, or None."""
         according: tuple[tuple[tuple[str, ...], str], bool] | None = None
         for cue in REPORTING_VERBS.finditer(sentence):
-            source = self._verb_source(sentence, cue)
-            if source is None:
-                continue
-            who = self._resolve(source, last, mentioned)
-            if who is not None:
-                return who
+            for source in self._verb_sources(sentence, cue):
+                who = self._resolve(source, last, mentioned)
+                if who is not None:
+                    return who
         for cue in _ACCORDING.finditer(sentence):
             phrase = _clause(sentence[cue.end() :], forward=True)
             according = self._resolve(phrase, last, mentioned)
@@ -262,18 +269,24 @@ class Attributor:
                 return according
         return None
 
-    def _verb_source(self, sentence: str, cue: re.Match[str]) -> str | None:
-        """The noun phrase that is the source of the verb of saying `cue`, or None."""
+    def _verb_sources(self, sentence: str, cue: re.Match[str]) -> list[str]:
+        """The noun phrases that may be the source of the verb of saying `cue`, likeliest first."""
         before = sentence[: cue.start()]
         verb = cue.group().split()[0].casefold()
+        found = []
         if verb in _INVERTIBLE and re.search(r"[,”\"]\s*$", before):
             rest = sentence[cue.end() :]
             after = _clause(rest, forward=True)
             ends = rest[len(after) : len(after) + 1] in ("", ",", ".", ";")
             short = len(after.split()) <= MAX_SOURCE_WORDS // 2
             if after.strip() and ends and short and not _NOT_INVERTED.match(after):
-                return after
-        if re.search(r"\b(?:was|were|been|being|is|are)\s*$", before) and verb != "quoted":
+                found.append(after)
+        subject = self._subject_of(before, verb)
+        return [*found, subject] if subject else found
+
+    def _subject_of(self, before: str, verb: str) -> str | None:
+        """The subject of the verb `before` ends at, or None for a passive, a modal or a noun."""
+        if _PASSIVE.search(before) and verb != "quoted":
             return None  # passive: "Iran was urged to …" names the addressee
         if re.search(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$", before):
             return None  # "they would respond", "refused to say": no statement reported
