@@ -107,7 +107,7 @@ _DESCRIPTION = re.compile(
     r"|envoy|ambassador|chief|prime\s+minister|general|chancellor|chairman|chairwoman|businessman"
     r"|congressman|congresswoman|lawmaker|mogul|nominee|frontrunner|front-runner|billionaire"
     r"|ministry|government|administration|campaign|group|organisation|organization|agency|office"
-    r"|statement|king|queen|prince|envoy|ruler|regime|junta|party|committee|council|team|former"
+    r"|king|queen|prince|envoy|ruler|regime|junta|party|committee|council|team|former"
     r"\s+\w+)$",
     re.IGNORECASE,
 )
@@ -121,10 +121,16 @@ _FOR_ACTOR = re.compile(
 _SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press\s+secretary)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ing|ed)\b|\b(?:about|against|with|to|by|from|on|at|over)\s")
 _OPENING = re.compile(r"(?:(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*)\s+){0,4}[A-Z][\w'’-]+(?=\s*[,(]|\s+[a-z])")
+_INSTITUTION = re.compile(
+    r"['’]s\b|\b(?:Ministry|Office|Department|Council|Committee|Party|Government|House|Commission"
+    r"|Union|Nations|Agency|Assembly|Court|Embassy|Mission|Administration|Organi[sz]ation|Association"
+    r"|Bank|Fund|Group|Forces|Army|Campaign|Times|Post|News|Press|Journal|Institute|University)\b"
+)
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|de|van|von|der|la|ul))*")
 _TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. dr dr. sen sen. gov gov. rep rep. gen gen. president senator governor"
-    " secretary minister foreign prime vice former state chancellor king queen prince general leader"
+    " secretary secretary-general minister foreign prime vice former state chancellor king queen prince"
+    " general leader"
     " supreme chairman mayor speaker ambassador envoy representative candidate republican democrat"
     " democratic presidential nominee businessman congressman congresswoman chief deputy mullah sheikh"
     " ayatollah premier counselor councilor spokesman spokeswoman the a an of for and".split()
@@ -325,7 +331,8 @@ class Attributor:
                 owners = tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners)))
                 return (owners, ""), True
             final = mentions[-1]
-            if head is not None and head.end() > final.end and not _SPOKESPERSON.search(phrase[final.end :]):
+            after_actor = phrase[final.end :]
+            if head is not None and head.start() >= final.end and not _SPOKESPERSON.search(after_actor):
                 return ((), head.group()), True  # "Trump adviser Jane Doe": the adviser speaks
             for mention in mentions:
                 if mention.end >= len(phrase.rstrip(" '’s")) or _FOR_ACTOR.search(phrase):
@@ -343,8 +350,8 @@ class Attributor:
     def _is_actor(self, phrase: str, mention: Mention) -> bool:
         """False when a different first name stands before an actor's surname ("Karen Flynn")."""
         words = phrase[: mention.start].split()
-        if not words:
-            return True
+        if not words or len(phrase[mention.start : mention.end].split()) > 1:
+            return True  # a full name ("António Guterres") is the actor whatever title precedes it
         before = words[-1]
         if not before[:1].isupper() or before.casefold() in _TITLES or before.endswith(("'s", "’s")):
             return True
@@ -393,6 +400,8 @@ def _is_list(phrase: str) -> bool:
 
 
 def _is_person_name(name: str) -> bool:
+    if _INSTITUTION.search(name):
+        return False
     words = [w for w in name.split() if w.casefold() not in _TITLES]
     return len(words) >= 2 and all(w[:1].isupper() or w in {"al", "bin", "de", "van", "von"} for w in words)
 
