@@ -69,7 +69,9 @@ def check_brief(docs: Path, topic: str) -> int:
     repeated = [p for p, n in Counter(quoted_passages(page, text)).items() if n > 1]
     assert not repeated, f"{page} quotes {repeated} twice"
     quotes = [
-        " ".join(line[1:].split()) for line in section(text, "Latest developments").splitlines() if line.startswith(">")
+        " ".join(line[1:].split())
+        for line in section(text, "Latest developments").splitlines()
+        if line.startswith(">")
     ]
     quotes = [_PERMALINK.sub("", q).strip() for q in quotes if q]
     blocks = [q for q, n in Counter(quotes).items() if n > 1 and len(q) > 40]
@@ -88,7 +90,9 @@ def check_brief(docs: Path, topic: str) -> int:
 def reachable(docs: Path, topic: str) -> set[str]:
     """Article pages linked from the brief and its yearly archive pages."""
     linked: set[str] = set()
-    pages = [f"topics/{topic}.md"] + [p.relative_to(docs).as_posix() for p in (docs / "topics" / topic).glob("*.md")]
+    pages = [f"topics/{topic}.md"] + [
+        p.relative_to(docs).as_posix() for p in (docs / "topics" / topic).glob("*.md")
+    ]
     for page in pages:
         text = (docs / page).read_text(encoding="utf-8")
         linked.update(_resolve(page, t) for t in _LINK_TARGET.findall(text) if "articles/" in t)

@@ -169,6 +169,7 @@ def test_a_different_first_name_before_a_shared_surname_is_someone_else() -> Non
         "The junta's claims were rejected by the monitors.",
         "China leads the United States in these states, the survey found.",
         "Russia would respond to any new sanctions.",
+        "In five years Pakistan has added a million jobs.",
     ],
 )
 def test_a_sentence_that_only_names_an_actor_is_nobody_s_statement(sentence: str) -> None:
@@ -188,3 +189,10 @@ def test_named_speakers_that_are_no_actors_are_counted() -> None:
         ["Mullah Abdul Ghani Baradar said the group wanted peace. He added that trade would follow."]
     )
     assert named_speakers(spoken) == {"Mullah Abdul Ghani Baradar": 2}
+
+
+def test_a_person_named_in_apposition_is_the_one_a_pronoun_continues() -> None:
+    attributor = Attributor({**ACTORS, "raisi": actor("raisi", "person", "Ebrahim Raisi", "Raisi")})
+    text = "Iran's new president, Ebrahim Raisi, spoke by video. He said the sanctions had to go."
+    found = attributor.attribute([text])
+    assert [(s.actors, s.explicit) for s in found] == [(("raisi",), False)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
-from builder.briefs.statements import by_speaker
+from builder.briefs.statements import by_speaker, newest
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
 
@@ -155,7 +155,7 @@ def _actor_pages(
     latest: dict[str, dict[tuple[str, int, int], ActorStatement]] = defaultdict(dict)
     for brief in briefs:
         for actor_id, spoken in by_speaker(brief.developments).items():
-            first = spoken[0]
+            first = newest(spoken)
             rows[actor_id].append(ActorTopic(brief.topic, first.excerpt, first.sentence, len(spoken)))
             for item in spoken:
                 key = (

@@ -215,9 +215,7 @@ def brief_of(
         articles=tuple(cited),
         developments=tuple(developments),
         latest=tuple(
-            Development(
-                g.article, number[id(g.article)], chosen[id(g)], len(g.excerpts) - len(chosen[id(g)])
-            )
+            Development(g.article, number[id(g.article)], chosen[id(g)], len(g.excerpts) - len(chosen[id(g)]))
             for g in shown
         ),
         also_discussed=tuple(listed[:ALSO_DISCUSSED_LENGTH]),

@@ -3,8 +3,9 @@
 The speaker of each sentence comes from `builder.routing.attribution` (each passage's route
 carries its statements). An actor's line quotes the newest sentence in which that actor is the
 speaker; a sentence that merely names the actor, or addresses it, is never its position. Actors
-with the most statements on the topic come first. Actors the topic's passages name but never
-quote speaking are listed together, without quotes: a shorter, right section beats a full one.
+with the most statements on the topic come first. Actors the topic's passages name (or their
+articles list in `actors`) but never quote speaking are listed together, without quotes: a
+shorter, right section beats a full one.
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ def cut(sentence: str) -> str:
     return " ".join(words) if len(words) <= MAX_WORDS else " ".join(words[:MAX_WORDS]) + " …"
 
 
+def newest(spoken: Sequence[Spoken]) -> Spoken:
+    """The statement to quote of an actor's (newest article first): from the newest article, the
+    first that names its speaker ("Raisi said"), so the line reads on its own; else its first."""
+    article = spoken[0].excerpt.article
+    same = [s for s in spoken if s.excerpt.article is article]
+    return next((s for s in same if s.statement.explicit), same[0])
+
+
 def by_speaker(excerpts: Sequence[Excerpt]) -> dict[str, list[Spoken]]:
     """Each actor's statements in `excerpts` (newest article first), in the same order."""
     spoken: dict[str, list[Spoken]] = defaultdict(list)
@@ -90,17 +99,22 @@ def positions(
     ranked = sorted(spoken, key=rank)[:limit]
     lines = []
     for actor_id in ranked:
-        newest = spoken[actor_id][0]
+        chosen = newest(spoken[actor_id])
         lines.append(
             Position(
                 actors[actor_id],
-                newest.excerpt,
-                newest.sentence,
+                chosen.excerpt,
+                chosen.sentence,
                 0,
                 len(spoken[actor_id]),
-                id(newest.excerpt) in quoted,
+                id(chosen.excerpt) in quoted,
             )
         )
-    named = {a for excerpt in developments for a in excerpt.named if a in actors and a not in spoken}
+    named = {
+        a
+        for excerpt in developments
+        for a in (*excerpt.named, *(actor.id for actor in excerpt.actors))
+        if a in actors and a not in spoken
+    }
     unheard = sorted((actors[a] for a in named), key=lambda a: a.name.casefold())
     return lines, unheard

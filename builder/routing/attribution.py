@@ -48,6 +48,8 @@ class Statement:
     start: int
     """Offsets of the sentence in the passage's plain text."""
     end: int
+    explicit: bool = True
+    """The sentence names its speaker ("Lavrov said"), not a pronoun or description ("he said")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ class Spoken:
     """The speakers' actor ids; empty when the speaker is no actor."""
     name: str
     """The speaker as named ("Mullah Abdul Ghani Baradar"); empty for an actor without its name."""
+    explicit: bool = True
+    """The sentence names its speaker, rather than continuing one by pronoun or quotation."""
 
 
 # Base forms that double as nouns ("these states", "his claims") are left out; "say" and a few
@@ -83,6 +87,8 @@ _INVERTIBLE = frozenset(
     " noted continue continues continued reply replies replied".split()
 )
 _CUE = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])|according to|[“\"]")
+_ADD = frozenset({"adds", "added"})
+_ADDED_WHAT = re.compile(r"\s*(?:that\b|[,.:;“\"]|$)")
 _ACCORDING = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
 _OPEN, _CLOSE = '“"', '”"'
 # Words between a subject and its verb: "has also said", "would later tell", "said on Monday".
@@ -120,7 +126,12 @@ _FOR_ACTOR = re.compile(
 )
 _SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press\s+secretary)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ing|ed)\b|\b(?:about|against|with|to|by|from|on|at|over)\s")
+_NAMED_APPOSITIVE = re.compile(r"[^,.]{1,50},\s*(?P<name>[A-Z][^,.]{1,40}),")
 _OPENING = re.compile(r"(?:(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*)\s+){0,4}[A-Z][\w'’-]+(?=\s*[,(]|\s+[a-z])")
+_FUNCTION_WORDS = frozenset(
+    "on in at for with after before during from to by as if when while the but and so then this that"
+    " these those it its there here meanwhile however under over since until".split()
+)
 _INSTITUTION = re.compile(
     r"['’]s\b|\b(?:Ministry|Office|Department|Council|Committee|Party|Government|House|Commission"
     r"|Union|Nations|Agency|Assembly|Court|Embassy|Mission|Administration|Organi[sz]ation|Association"
@@ -192,10 +203,12 @@ class Attributor:
     ) -> tuple[tuple[Statement, ...], ...]:
         """The actors' statements in each passage of one article (`speaker`: its front matter)."""
         if speaker is not None:
-            return tuple(tuple(Statement(speaker, s, e) for s, e in _spans(text)) for text in texts)
+            return tuple(tuple(Statement(speaker, s, e, False) for s, e in _spans(text)) for text in texts)
         found: list[list[Statement]] = [[] for _ in texts]
         for spoken in self.attribute(texts):
-            found[spoken.passage].extend(Statement(a, spoken.start, spoken.end) for a in spoken.actors)
+            found[spoken.passage].extend(
+                Statement(a, spoken.start, spoken.end, spoken.explicit) for a in spoken.actors
+            )
         return tuple(tuple(f) for f in found)
 
     def attribute(self, texts: Sequence[str]) -> list[Spoken]:
@@ -213,6 +226,7 @@ class Attributor:
                 continue
             quoted = _quotations(text)
             attributed: dict[int, tuple[tuple[str, ...], str]] = {}
+            explicit: set[int] = set()  # sentences that name their speaker
             for number, (start, end) in enumerate(spans):
                 last = self._opening(text, start, last, mentioned)
                 result = self._sentence(text[start:end], last, mentioned)
@@ -221,6 +235,8 @@ class Attributor:
                     if named:
                         last = who
                     attributed[number] = who
+                    if named:
+                        explicit.add(number)
             # Rule 4: a quotation's sentences share its speaker; a bare quote continues the last.
             for q_start, q_end in quoted:
                 inside = [n for n, (s, e) in enumerate(spans) if s < q_end and e > q_start]
@@ -238,7 +254,7 @@ class Attributor:
             for number, (start, end) in enumerate(spans):
                 if number in attributed:
                     actors, name = attributed[number]
-                    spoken.append(Spoken(index, start, end, actors, name))
+                    spoken.append(Spoken(index, start, end, actors, name, number in explicit))
         return spoken
 
     def _opening(
@@ -249,6 +265,11 @@ class Attributor:
         "Raynard Jackson, a consultant, … “…,” he said": the "he" is Jackson, not the speaker
         quoted before him.
         """
+        named = _NAMED_APPOSITIVE.match(text, start)
+        if named:  # "Iran's new president, Ebrahim Raisi, …": the person, not the state
+            people = [m for m in self._matcher.mentions(named["name"]) if m.owners & self._given.keys()]
+            if people:
+                return tuple(sorted(people[0].owners & self._given.keys())), ""
         opening = _OPENING.match(text, start)
         if opening is None:
             return last
@@ -287,6 +308,8 @@ class Attributor:
             short = len(after.split()) <= MAX_SOURCE_WORDS // 2
             if after.strip() and ends and short and not _NOT_INVERTED.match(after):
                 found.append(after)
+        if verb in _ADD and not found and not _ADDED_WHAT.match(sentence, cue.end()):
+            return found  # "we have added a million jobs": adding, not saying
         subject = self._subject_of(before, verb)
         return [*found, subject] if subject else found
 
@@ -299,11 +322,12 @@ class Attributor:
         if _NOUN_BEFORE.search(before):
             return None  # "these claims", "his calls for": a noun, not a verb
         stripped = _SKIPPED.sub("", before.rstrip()) if before.strip() else ""
-        stripped = re.sub(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$", "", stripped).rstrip(" ,")
+        stripped = re.sub(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$", "", stripped).rstrip(" ")
         subject = _subject(stripped)
         # Walk back over phrases set off by commas that cannot be the subject.
-        while subject is not None and _NOT_SUBJECT.match(subject) and "," in stripped:
-            stripped = stripped[: stripped.rindex(",")].rstrip(" ,")
+        while subject is not None and _NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
+            stripped = stripped.rstrip(" ,")
+            stripped = stripped[: stripped.rindex(",")]
             subject = _subject(stripped)
         if subject is not None and len(subject.split()) > MAX_SOURCE_WORDS:
             return None
@@ -377,9 +401,10 @@ def _subject(before: str) -> str | None:
     if not before:
         return None
     # An appositive between commas: "Lavrov, the foreign minister, said".
-    appositive = re.search(r",\s*(?:the|a|an|who|which|[a-z][\w'’-]*\s+of)\b[^,]{0,60},?$", before)
-    if appositive and "," in before[: appositive.start()] + ",":
+    appositive = re.search(r",\s*(?:the|a|an|who|which|[a-z][\w'’-]*\s+of)\b[^,]{0,60},\s*$", before)
+    if appositive:
         before = before[: appositive.start()]
+    before = before.rstrip(" ,")
     cuts = list(_BOUNDARY.finditer(before))
     if not cuts:
         return before.strip()
@@ -400,7 +425,7 @@ def _is_list(phrase: str) -> bool:
 
 
 def _is_person_name(name: str) -> bool:
-    if _INSTITUTION.search(name):
+    if _INSTITUTION.search(name) or name.split()[0].casefold() in _FUNCTION_WORDS:
         return False
     words = [w for w in name.split() if w.casefold() not in _TITLES]
     return len(words) >= 2 and all(w[:1].isupper() or w in {"al", "bin", "de", "van", "von"} for w in words)
