@@ -4,7 +4,7 @@ A sentence is a **statement** when it reports what someone said, and its **speak
 source of that report. The rules, in the order they are tried on each sentence:
 
 1. `speaker:` front matter: every sentence of the article is that actor's.
-2. A verb of saying (REPORTING_VERBS: "said", "told", "urged", "called for", "warned", "accused",
+2. A verb of saying (VERBS_OF_SAYING: "said", "told", "urged", "called for", "warned", "accused",
    "announced", "denied", "was quoted as saying", …). Its source is
    - after it when inverted behind a quote or comma (`“…,” said Lavrov`, `, says the ministry`);
    - otherwise the subject just before it, skipping auxiliaries and adverbs ("has also said",
@@ -31,11 +31,13 @@ is not Ted Cruz) is such a person, not the actor. A source that resolves to nobo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from builder.model import Actor
-from builder.routing.matching import Mention, PhraseMatcher
+from builder.routing.matching import Mention, PhraseMatcher, _trie_pattern
 from builder.routing.sentences import sentence_spans
 
 
@@ -70,37 +72,62 @@ class Spoken:
 
 # Base forms that double as nouns ("these states", "his claims") are left out; "say" and a few
 # others stay for plural subjects ("they say").
-_VERBS = (
-    "say|says|said|tells|told|adds|added|stated|announces|announced|urge|urges|urged|warn|warns"
-    "|warned|insist|insists|insisted|argue|argues|argued|pledged|vowed|accuses|accused|demanded"
-    "|declared|affirmed|reaffirmed|reiterated|stressed|condemned|criticised|criticized|proposed"
-    "|promised|denies|denied|noted|explained|wrote|tweeted|asked|replied|responded|claimed"
-    "|suggested|acknowledged|admitted|confirmed|emphasised|emphasized|maintained|predicted"
-    "|contends|contended|recalled|complained|boasted|conceded|dismissed|believe|believes"
-    "|voiced|made\\s+clear|makes\\s+clear|call(?:s|ed)?\\s+(?:for|on|upon)|point(?:s|ed)?\\s+out"
-    "|quoted\\s+as\\s+saying"
+VERBS_OF_SAYING = (
+    *"say says said tells told adds added stated announces announced urge urges urged warn warns warned"
+    " insist insists insisted argue argues argued pledged vowed accuses accused demanded declared affirmed"
+    " reaffirmed reiterated stressed condemned criticised criticized proposed promised denies denied"
+    " noted explained wrote tweeted asked replied responded claimed suggested acknowledged admitted"
+    " confirmed emphasised emphasized maintained predicted contends contended recalled complained"
+    " boasted conceded dismissed believe believes voiced".split(),
+    *(f"{verb} {word}" for verb in ("call", "calls", "called") for word in ("for", "on", "upon")),
+    *(f"{verb} clear" for verb in ("make", "makes", "made")),
+    *(f"{verb} out" for verb in ("point", "points", "pointed")),
+    "quoted as saying",
 )
+"""The lexicon of reporting verbs (lower case: "States" and "Says" are no cues)."""
+_VERBS = _trie_pattern(sorted(VERBS_OF_SAYING))
 REPORTING_VERBS = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])")
 """Verbs of saying: the cue of a reported statement."""
 _INVERTIBLE = frozenset(
     "say says said add adds added ask asks asked write writes wrote explain explains explained note notes"
     " noted continue continues continued reply replies replied".split()
 )
-_CUE = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])|according to|[“\"]")
+_CUE = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])|according\s+to|[“\"]")
 _ADD = frozenset({"adds", "added"})
 _ADDED_WHAT = re.compile(r"\s*(?:that\b|[,.:;“\"]|$)")
 _ACCORDING = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
 _OPEN, _CLOSE = '“"', '”"'
 # Words between a subject and its verb: "has also said", "would later tell", "said on Monday".
-_SKIPPED = re.compile(
-    r"(?:\s+(?:has|have|had|also|later|again|then|previously|repeatedly|once|would|will|did|does"
-    r"|do|is|was|were|are|been|being|reportedly|publicly|recently|earlier|further|separately"
-    r"|strongly|firmly|flatly|openly|privately|frequently|often|never|not|still|already|even"
-    r"|just|quickly|sharply|bluntly|simply|immediately|now|today|yesterday|all|both|too|first"
-    r"|on\s+(?:\w+day|\d{1,2}\s+\w+|\w+\s+\d{1,2})|last\s+\w+"
-    r"|this\s+(?:week|month|year|morning)|in\s+a\s+(?:joint\s+)?(?:statement|speech|interview)))+$",
+_SKIPPED_WORDS = frozenset(
+    "has have had also later again then previously repeatedly once would will did does do is was were"
+    " are been being reportedly publicly recently earlier further separately strongly firmly flatly"
+    " openly privately frequently often never not still already even just quickly sharply bluntly"
+    " simply immediately now today yesterday all both too first".split()
+)
+_SKIPPED_PHRASE = re.compile(
+    r"\s+(?:on\s+(?:\w+day|\d{1,2}\s+\w+|\w+\s+\d{1,2})|last\s+\w+|this\s+(?:week|month|year|morning)"
+    r"|in\s+a\s+(?:joint\s+)?(?:statement|speech|interview))$",
     re.IGNORECASE,
 )
+_TAIL = 40
+"""Characters at the end of the text before a verb that its auxiliaries and adverbs can take."""
+
+
+def _skip_to_subject(before: str) -> str:
+    """`before` without the auxiliaries, adverbs and times between a subject and its verb."""
+    text = before.rstrip()
+    while text:
+        cut = text.rfind(" ")
+        if text[cut + 1 :].casefold() in _SKIPPED_WORDS:
+            text = text[: max(cut, 0)].rstrip()
+            continue
+        phrase = _SKIPPED_PHRASE.search(text, max(0, len(text) - _TAIL))
+        if phrase is None:
+            break
+        text = text[: phrase.start()].rstrip()
+    return text
+
+
 _BOUNDARY = re.compile(
     r"[;:(“”\"—–]|,|\s(?:that|who|which|whom|whose|but|while|because|as|when|after|before|if"
     r"|although|though|since|where|and\s+then|so|what|whether|than|until|unless)\s",
@@ -153,11 +180,15 @@ _NOT_NAMES = frozenset(
     " polls surveys aides advisers".split()
 )
 _NOT_INVERTED = re.compile(r"\s*(?:that|it|to|in|on|of|at)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$")
+_TIME = re.compile(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$")
 _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|get|got)(?:\s+(?:\w+ly|once|also|later|again|then|never"
     r"|not|still|already|even|just|first|reportedly))*\s*$",
     re.IGNORECASE,
 )
+LOOK_BACK = 200
+"""Characters before a verb searched for its subject (a subject and an appositive fit well within)."""
 MAX_SOURCE_WORDS = 10
 """A subject longer than this is a clause, not someone speaking."""
 _NOUN_BEFORE = re.compile(
@@ -173,12 +204,22 @@ _NOT_SUBJECT = re.compile(
 _LEADING = re.compile(r"^(?:and|or|but|so|then|now|also|meanwhile|however|instead)\s+", re.IGNORECASE)
 
 
+_UNSEEN: Any = object()
+_CONTINUES = ("continues", "")
+"""A pronoun or description: the speaker is the article's last named one."""
+_SURNAME = "surname"
+
+
 class Attributor:
     """Find the statements of an article's passages, with one compiled matcher for actor names."""
 
     def __init__(self, actors: Mapping[str, Actor]) -> None:
         self._actors = actors
         self._matcher = PhraseMatcher({a.id: {a.name, *a.aliases} for a in actors.values()})
+        self._known: dict[str, Any] = {}  # what each source phrase is (`_identify`)
+        self._single_words = frozenset(
+            alias.casefold() for a in actors.values() for alias in (a.name, *a.aliases) if " " not in alias
+        )
         # An actor's one-word aliases that are surnames: a different first name before one of
         # them names someone else ("Karen Flynn" for Michael Flynn).
         self._surnames: dict[str, set[str]] = {}
@@ -199,27 +240,42 @@ class Attributor:
         return tuple(sorted(self._matcher.owners_in(text)))
 
     def statements(
-        self, texts: Sequence[str], speaker: str | None = None
+        self,
+        texts: Sequence[str],
+        speaker: str | None = None,
+        named: Sequence[Iterable[str]] | None = None,
+        spans: Sequence[list[tuple[int, int]]] | None = None,
     ) -> tuple[tuple[Statement, ...], ...]:
-        """The actors' statements in each passage of one article (`speaker`: its front matter)."""
+        """The actors' statements in each passage of one article (`speaker`: its front matter;
+        `named` and `spans`: what `named` and `sentence_spans` give for each passage, when the
+        caller has them already)."""
         if speaker is not None:
-            return tuple(tuple(Statement(speaker, s, e, False) for s, e in _spans(text)) for text in texts)
+            return tuple(
+                tuple(Statement(speaker, s, e, False) for s, e in _spans(text, spans[i] if spans else None))
+                for i, text in enumerate(texts)
+            )
         found: list[list[Statement]] = [[] for _ in texts]
-        for spoken in self.attribute(texts):
+        for spoken in self.attribute(texts, named, spans):
             found[spoken.passage].extend(
                 Statement(a, spoken.start, spoken.end, spoken.explicit) for a in spoken.actors
             )
         return tuple(tuple(f) for f in found)
 
-    def attribute(self, texts: Sequence[str]) -> list[Spoken]:
+    def attribute(
+        self,
+        texts: Sequence[str],
+        names: Sequence[Iterable[str]] | None = None,
+        sentences: Sequence[list[tuple[int, int]]] | None = None,
+    ) -> list[Spoken]:
         """Every sentence of the article's passages that has a speaker, in order."""
         spoken: list[Spoken] = []
         last: tuple[tuple[str, ...], str] | None = None  # the last named speaker
         mentioned: frozenset[str] = frozenset()  # person actors the article has named so far
         for index, text in enumerate(texts):
             if self._surnames:
-                mentioned |= {a for a in self._matcher.owners_in(text) if a in self._given}
-            spans = _spans(text)
+                owners = names[index] if names is not None else self._matcher.owners_in(text)
+                mentioned |= {a for a in owners if a in self._given}
+            spans = _spans(text, sentences[index] if sentences is not None else None)
             if not _CUE.search(text):  # no verb of saying, "according to" or quotation
                 for start, _ in spans:
                     last = self._opening(text, start, last, mentioned)
@@ -227,8 +283,12 @@ class Attributor:
             quoted = _quotations(text)
             attributed: dict[int, tuple[tuple[str, ...], str]] = {}
             explicit: set[int] = set()  # sentences that name their speaker
+            cues = [m.start() for m in _CUE.finditer(text)]
             for number, (start, end) in enumerate(spans):
                 last = self._opening(text, start, last, mentioned)
+                at = bisect_left(cues, start)
+                if at == len(cues) or cues[at] >= end:
+                    continue  # no cue in this sentence
                 result = self._sentence(text[start:end], last, mentioned)
                 if result is not None:
                     who, named = result
@@ -274,7 +334,7 @@ class Attributor:
         if opening is None:
             return last
         phrase = opening.group()
-        if " " not in phrase and not self._matcher.mentions(phrase):
+        if " " not in phrase and phrase.casefold() not in self._single_words:
             return last  # "The", "Meanwhile": no one
         who = self._resolve(phrase, None, mentioned)
         return who[0] if who is not None and who[1] else last
@@ -298,7 +358,7 @@ class Attributor:
 
     def _verb_sources(self, sentence: str, cue: re.Match[str]) -> list[str]:
         """The noun phrases that may be the source of the verb of saying `cue`, likeliest first."""
-        before = sentence[: cue.start()]
+        before = sentence[max(0, cue.start() - LOOK_BACK) : cue.start()]
         verb = cue.group().split()[0].casefold()
         found = []
         if verb in _INVERTIBLE and re.search(r"[,”\"]\s*$", before):
@@ -315,14 +375,16 @@ class Attributor:
 
     def _subject_of(self, before: str, verb: str) -> str | None:
         """The subject of the verb `before` ends at, or None for a passive, a modal or a noun."""
-        if _PASSIVE.search(before) and verb != "quoted":
+        tail = len(before) - _TAIL if len(before) > _TAIL else 0
+        if verb != "quoted" and _PASSIVE.search(before, tail):
             return None  # passive: "Iran was urged to …" names the addressee
-        if re.search(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$", before):
+        if _MODAL.search(before, tail):
             return None  # "they would respond", "refused to say": no statement reported
-        if _NOUN_BEFORE.search(before):
+        if _NOUN_BEFORE.search(before, tail):
             return None  # "these claims", "his calls for": a noun, not a verb
-        stripped = _SKIPPED.sub("", before.rstrip()) if before.strip() else ""
-        stripped = re.sub(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$", "", stripped).rstrip(" ")
+        stripped = _skip_to_subject(before)
+        time = _TIME.search(stripped, max(0, len(stripped) - 2 * _TAIL))
+        stripped = stripped[: time.start()] if time else stripped
         subject = _subject(stripped)
         # Walk back over phrases set off by commas that cannot be the subject.
         while subject is not None and _NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
@@ -337,6 +399,27 @@ class Attributor:
         self, phrase: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str] = frozenset()
     ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
         """Who the noun phrase `phrase` is: (actor ids, name) and whether it names them."""
+        found = self._known.get(phrase, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._known[phrase] = self._identify(phrase)
+        if found is None:
+            return None
+        if found == _CONTINUES:
+            return (last, False) if last is not None else None
+        if found[0] == _SURNAME:
+            # A surname alone: the actor's when the article has named that person ("Wang said"
+            # after "Foreign Minister Wang Yi"), else someone else ("Baradar said").
+            name = found[1]
+            known = tuple(sorted(a for a in self._surnames.get(name.casefold(), ()) if a in mentioned))
+            return (known, "" if known else name), True
+        return (found[0], found[1]), True
+
+    def _identify(self, phrase: str) -> tuple[tuple[str, ...], str] | tuple[str, str] | None:
+        """What `phrase` is, whatever the article: actors and name, _CONTINUES, a surname, or None.
+
+        Pure in the phrase, so `_resolve` keeps what it found: the same subjects ("he", "Trump",
+        "the minister") recur in every article.
+        """
         phrase = _LEADING.sub("", phrase.strip(" ,.")).strip()
         if not phrase:
             return None
@@ -348,27 +431,23 @@ class Attributor:
         names = [m for m in _NAME.finditer(phrase) if _is_person_name(m.group())]
         head = names[-1] if names else None
         if not mentions and (phrase.casefold() in _PRONOUNS or _DESCRIPTION.match(phrase)):
-            return (last, False) if last is not None else None
+            return _CONTINUES
         if mentions:
             listed = _is_list(phrase)
             if listed:
-                owners = tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners)))
-                return (owners, ""), True
+                return tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners))), ""
             final = mentions[-1]
             after_actor = phrase[final.end :]
             if head is not None and head.start() >= final.end and not _SPOKESPERSON.search(after_actor):
-                return ((), head.group()), True  # "Trump adviser Jane Doe": the adviser speaks
+                return (), head.group()  # "Trump adviser Jane Doe": the adviser speaks
             for mention in mentions:
                 if mention.end >= len(phrase.rstrip(" '’s")) or _FOR_ACTOR.search(phrase):
-                    return (tuple(sorted(mention.owners)), ""), True
-            return (tuple(sorted(final.owners)), ""), True
+                    return tuple(sorted(mention.owners)), ""
+            return tuple(sorted(final.owners)), ""
         if head is not None and head.end() >= len(phrase) - 3:
-            return ((), head.group()), True
+            return (), head.group()
         if re.fullmatch(r"[A-Z][\w'’-]+", phrase) and phrase.casefold() not in _NOT_NAMES:
-            # A surname alone: the actor's when the article has named that person ("Wang said"
-            # after "Foreign Minister Wang Yi"), else someone else ("Baradar said").
-            known = tuple(sorted(a for a in self._surnames.get(phrase.casefold(), ()) if a in mentioned))
-            return (known, "" if known else phrase), True
+            return _SURNAME, phrase
         return None
 
     def _is_actor(self, phrase: str, mention: Mention) -> bool:
@@ -384,8 +463,9 @@ class Attributor:
         return not people or before.casefold() in given
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    return sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
+def _spans(text: str, known: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    found = sentence_spans(text) if known is None else known
+    return found or ([(0, len(text))] if text.strip() else [])
 
 
 def _clause(text: str, forward: bool) -> str:

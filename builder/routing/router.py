@@ -69,15 +69,21 @@ class Router:
         routes: list[PassageRoute] = []
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
-        statements = self.attributor.statements([p.text for p in article.passages], article.speaker)
-        for passage, spoken in zip(article.passages, statements, strict=True):
-            speakers = self._speakers(article, passage.text, speakers)
+        # One pass of the actor matcher and of the sentence splitter per passage, shared by
+        # attribution, the passage's speakers and the test for list-like sentences.
+        named = [self.attributor.named(p.text) for p in article.passages]
+        spans = [sentence_spans(p.text) for p in article.passages]
+        statements = self.attributor.statements(
+            [p.text for p in article.passages], article.speaker, named, spans
+        )
+        for passage, spoken, names, sentences in zip(article.passages, statements, named, spans, strict=True):
+            speakers = self._speakers(article, names, speakers)
             mentions = self.topics.mentions(passage.text)
             if not mentions:
                 continue
             mentioned = {owner for mention in mentions for owner in mention.owners}
             mentioned_anywhere |= mentioned
-            listed = _listed_only(passage.text, mentions, self.settings.also_discussed_min_topics)
+            listed = _listed_only(sentences, mentions, self.settings.also_discussed_min_topics)
             if allowed is not None:
                 mentioned &= allowed
                 listed &= allowed
@@ -91,13 +97,13 @@ class Router:
                     listed=tuple(sorted(listed)),
                     actors=speakers,
                     statements=spoken,
-                    named=self.attributor.named(passage.text),
+                    named=names,
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
         return ArticleRoutes(article.slug, tuple(routes), fallback)
 
-    def _speakers(self, article: Article, text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+    def _speakers(self, article: Article, names: Iterable[str], previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.
 
         An article's `actors` are, by definition, the parties whose positions it reports. A passage
@@ -107,13 +113,12 @@ class Router:
         """
         if not article.actors:
             return ()
-        named = self.actors.owners_in(text) & set(article.actors)
+        named = set(names) & set(article.actors)
         return tuple(a for a in article.actors if a in named) if named else previous
 
 
-def _listed_only(text: str, mentions: Iterable[Mention], threshold: int) -> set[str]:
+def _listed_only(spans: list[tuple[int, int]], mentions: Iterable[Mention], threshold: int) -> set[str]:
     """Topics that appear only in sentences naming `threshold` or more topics (a list, not news)."""
-    spans = sentence_spans(text)
     per_sentence: list[set[str]] = [set() for _ in spans]
     where: dict[str, set[int]] = {}
     for mention in mentions:
