@@ -196,3 +196,8 @@ def test_a_person_named_in_apposition_is_the_one_a_pronoun_continues() -> None:
     text = "Iran's new president, Ebrahim Raisi, spoke by video. He said the sanctions had to go."
     found = attributor.attribute([text])
     assert [(s.actors, s.explicit) for s in found] == [(("raisi",), False)]
+
+
+def test_both_ministers_continue_the_speakers_named_before() -> None:
+    text = "Russia and China said the talks were useful. Both foreign ministers said trade would grow."
+    assert actors_of(text) == [("russia", "china"), ("russia", "china")]

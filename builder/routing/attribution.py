@@ -135,13 +135,15 @@ _BOUNDARY = re.compile(
 )
 _PRONOUNS = frozenset("he she they we it".split())
 _DESCRIPTION = re.compile(
-    r"^(?:the|this|that|a|an|his|her|their)\s+(?:\w+\s+){0,3}?(?:minister|spokesman|spokeswoman"
+    r"^(?:(?:both|the\s+two|the\s+three|the\s+four|all\s+three)\s+(?:\w+\s+){0,2}?(?:ministers|sides"
+    r"|leaders|presidents|governments|countries|delegations|men|women)"
+    r"|(?:the|this|that|a|an|his|her|their)\s+(?:\w+\s+){0,3}?(?:minister|spokesman|spokeswoman"
     r"|spokesperson|president|senator|candidate|governor|official|leader|secretary|diplomat"
     r"|envoy|ambassador|chief|prime\s+minister|general|chancellor|chairman|chairwoman|businessman"
     r"|congressman|congresswoman|lawmaker|mogul|nominee|frontrunner|front-runner|billionaire"
     r"|ministry|government|administration|campaign|group|organisation|organization|agency|office"
     r"|king|queen|prince|envoy|ruler|regime|junta|party|committee|council|team|former"
-    r"\s+\w+)$",
+    r"\s+\w+))$",
     re.IGNORECASE,
 )
 # Someone who speaks for the actor named beside them ("Kremlin spokesman Dmitry Peskov").
