@@ -313,6 +313,7 @@ def position_lines(docs: Path) -> list[Line]:
                 lines.append(Line(page.stem, "?", "", 0, raw))
             elif match:
                 sentence = re.sub(r"\\(.)", r"\1", match["sentence"]).removesuffix(" …")
+                sentence = re.sub(r" \[\d{1,2} [A-Z][a-z]+ \d{4}\]", "", sentence)  # "on Monday [1 May 2016]"
                 lines.append(Line(page.stem, match["actor"], match["slug"], int(match["number"]), sentence))
     return lines
 

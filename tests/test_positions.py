@@ -63,8 +63,7 @@ def test_each_actor_is_quoted_in_its_own_words(make_project: ProjectFactory) -> 
 def test_no_statement_no_line(make_project: ProjectFactory) -> None:
     root = make_project({**ACTORS})
     assert positions(root) == [
-        "No positions recorded yet: no cited article quotes an actor speaking on this topic.",
-        "Also named, with no statement on record: [China](../actors/china.md).",
+        "No positions recorded yet: no cited article quotes an actor speaking on this topic."
     ]
 
 
@@ -158,3 +157,18 @@ def test_demo_position_lines_all_quote_a_sentence(demo: Path) -> None:
     lines = [line for page in (demo / "topics").glob("*.md") for line in _position_lines(demo, page.stem)]
     assert lines
     assert [line for line in lines if "“" not in line or "quoted above (" in line] == []
+
+
+def test_a_weekday_gets_its_date(make_project: ProjectFactory) -> None:
+    """The journalist's convention: "on Wednesday [17 March 2021]", read from the article's date."""
+    root = make_project(
+        {
+            **ACTORS,
+            "content/articles/2021/talks.md": "---\ntitle: Talks\ndate: 2021-03-18\nsource: TASS\n---\n"
+            "Russia said on Wednesday that the Afghan talks would resume on Thursday.\n",
+        }
+    )
+    assert positions(root)[0].startswith(
+        "- **[Russia](../actors/russia.md)**, 18 March 2021: “Russia said on Wednesday \\[17 March 2021\\] "
+        "that the Afghan talks would resume on Thursday \\[18 March 2021\\].”"
+    )

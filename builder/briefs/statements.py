@@ -3,23 +3,39 @@
 The speaker of each sentence comes from `builder.routing.attribution` (each passage's route
 carries its statements). An actor's line quotes the newest sentence in which that actor is the
 speaker; a sentence that merely names the actor, or addresses it, is never its position. Actors
-with the most statements on the topic come first. Actors the topic's passages name (or their
-articles list in `actors`) but never quote speaking are listed together, without quotes: a
-shorter, right section beats a full one.
+with the most statements on the topic come first. Actors the topic's passages name but never
+quote speaking are listed together, without quotes: a shorter, right section beats a full one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Generic, Protocol, TypeVar
 
-from builder.model import Actor
+from builder.model import Actor, Article, Passage
 from builder.routing.attribution import Statement
 
-if TYPE_CHECKING:
-    from builder.briefs.digest import Excerpt
+
+class Quoted(Protocol):
+    """What a position needs of a passage routed to a topic (`builder.briefs.digest.Excerpt`)."""
+
+    @property
+    def article(self) -> Article: ...
+    @property
+    def passage(self) -> Passage | None: ...
+    @property
+    def statements(self) -> tuple[Statement, ...]: ...
+    @property
+    def named(self) -> tuple[str, ...]: ...
+    @property
+    def anchor(self) -> str: ...
+
+
+E = TypeVar("E", bound=Quoted)
 
 MAX_WORDS = 50
 """A position line quotes at most this many words of its sentence (UN speeches run long)."""
@@ -30,7 +46,7 @@ class Position:
     """One actor's line under Positions: the newest sentence the actor speaks on the topic."""
 
     actor: Actor
-    excerpt: Excerpt
+    excerpt: Quoted
     """The passage the sentence stands in."""
     sentence: str
     """Plain text, cut to MAX_WORDS words."""
@@ -43,16 +59,35 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
-class Spoken:
+class Spoken(Generic[E]):
     """One statement of an actor on a topic, in the passage it stands in."""
 
-    excerpt: Excerpt
+    excerpt: E
     statement: Statement
 
     @property
     def sentence(self) -> str:
         text = self.excerpt.passage.text if self.excerpt.passage is not None else ""
-        return cut(text[self.statement.start : self.statement.end].strip())
+        return dated(cut(text[self.statement.start : self.statement.end].strip()), self.excerpt.article.date)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ON_WEEKDAY = re.compile(r"\b(?:on|last)\s+(" + "|".join(_WEEKDAYS) + r")\b(?!\s*\[)")
+
+
+def dated(sentence: str, published: dt.date) -> str:
+    """`sentence` with the date after "on Wednesday": "on Wednesday [22 March 2021]".
+
+    The journalist's convention, so a line read away from its article still says when: the
+    weekday is the latest one on or before the article's date (reports speak of the past week).
+    """
+
+    def with_date(match: re.Match[str]) -> str:
+        back = (published.weekday() - _WEEKDAYS.index(match[1])) % 7
+        day = published - dt.timedelta(days=back)
+        return f"{match.group()} [{day.day} {day:%B} {day.year}]"
+
+    return _ON_WEEKDAY.sub(with_date, sentence)
 
 
 def cut(sentence: str) -> str:
@@ -61,7 +96,7 @@ def cut(sentence: str) -> str:
     return " ".join(words) if len(words) <= MAX_WORDS else " ".join(words[:MAX_WORDS]) + " …"
 
 
-def newest(spoken: Sequence[Spoken]) -> Spoken:
+def newest(spoken: Sequence[Spoken[E]]) -> Spoken[E]:
     """The statement to quote of an actor's (newest article first): from the newest article, the
     first that names its speaker ("Raisi said"), so the line reads on its own; else its first."""
     article = spoken[0].excerpt.article
@@ -69,9 +104,9 @@ def newest(spoken: Sequence[Spoken]) -> Spoken:
     return next((s for s in same if s.statement.explicit), same[0])
 
 
-def by_speaker(excerpts: Sequence[Excerpt]) -> dict[str, list[Spoken]]:
+def by_speaker(excerpts: Sequence[E]) -> dict[str, list[Spoken[E]]]:
     """Each actor's statements in `excerpts` (newest article first), in the same order."""
-    spoken: dict[str, list[Spoken]] = defaultdict(list)
+    spoken: dict[str, list[Spoken[E]]] = defaultdict(list)
     for excerpt in excerpts:
         seen: set[tuple[str, int]] = set()
         for statement in excerpt.statements:
@@ -82,7 +117,7 @@ def by_speaker(excerpts: Sequence[Excerpt]) -> dict[str, list[Spoken]]:
 
 
 def positions(
-    developments: Sequence[Excerpt], quoted: set[int], actors: Mapping[str, Actor], limit: int
+    developments: Sequence[Quoted], quoted: set[int], actors: Mapping[str, Actor], limit: int
 ) -> tuple[list[Position], list[Actor]]:
     """The `limit` actors with most statements, each with its newest; and the named but unheard.
 
@@ -110,11 +145,6 @@ def positions(
                 id(chosen.excerpt) in quoted,
             )
         )
-    named = {
-        a
-        for excerpt in developments
-        for a in (*excerpt.named, *(actor.id for actor in excerpt.actors))
-        if a in actors and a not in spoken
-    }
+    named = {a for excerpt in developments for a in excerpt.named if a in actors and a not in spoken}
     unheard = sorted((actors[a] for a in named), key=lambda a: a.name.casefold())
     return lines, unheard

@@ -37,7 +37,42 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.model import Actor
-from builder.routing.matching import Mention, PhraseMatcher, _trie_pattern
+from builder.routing.matching import Mention, PhraseMatcher
+from builder.routing.phrases import (
+    ACCORDING,
+    ADD,
+    ADDED_WHAT,
+    CUE,
+    DESCRIPTION,
+    FOR_ACTOR,
+    INVERTIBLE,
+    LEADING,
+    LOOK_BACK,
+    MAX_SOURCE_WORDS,
+    MODAL,
+    NAME,
+    NAMED_APPOSITIVE,
+    NOT_INVERTED,
+    NOT_NAMES,
+    NOT_SUBJECT,
+    NOUN_BEFORE,
+    OPENING,
+    PARTICIPLE,
+    PASSIVE,
+    PRONOUNS,
+    REPORTING_VERBS,
+    SPOKESPERSON,
+    TAIL,
+    TIME,
+    TITLES,
+    clause,
+    is_list,
+    is_person_name,
+    quotations,
+    skip_to_subject,
+    starts_with_quote,
+    subject_before,
+)
 from builder.routing.sentences import sentence_spans
 
 
@@ -68,142 +103,6 @@ class Spoken:
     """The speaker as named ("Mullah Abdul Ghani Baradar"); empty for an actor without its name."""
     explicit: bool = True
     """The sentence names its speaker, rather than continuing one by pronoun or quotation."""
-
-
-# Base forms that double as nouns ("these states", "his claims") are left out; "say" and a few
-# others stay for plural subjects ("they say").
-VERBS_OF_SAYING = (
-    *"say says said tells told adds added stated announces announced urge urges urged warn warns warned"
-    " insist insists insisted argue argues argued pledged vowed accuses accused demanded declared affirmed"
-    " reaffirmed reiterated stressed condemned criticised criticized proposed promised denies denied"
-    " noted explained wrote tweeted asked replied responded claimed suggested acknowledged admitted"
-    " confirmed emphasised emphasized maintained predicted contends contended recalled complained"
-    " boasted conceded dismissed believe believes voiced".split(),
-    *(f"{verb} {word}" for verb in ("call", "calls", "called") for word in ("for", "on", "upon")),
-    *(f"{verb} clear" for verb in ("make", "makes", "made")),
-    *(f"{verb} out" for verb in ("point", "points", "pointed")),
-    "quoted as saying",
-)
-"""The lexicon of reporting verbs (lower case: "States" and "Says" are no cues)."""
-_VERBS = _trie_pattern(sorted(VERBS_OF_SAYING))
-REPORTING_VERBS = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])")
-"""Verbs of saying: the cue of a reported statement."""
-_INVERTIBLE = frozenset(
-    "say says said add adds added ask asks asked write writes wrote explain explains explained note notes"
-    " noted continue continues continued reply replies replied".split()
-)
-_CUE = re.compile(rf"(?<![\w'’-])(?:{_VERBS})(?![\w'’-])|according\s+to|[“\"]")
-_ADD = frozenset({"adds", "added"})
-_ADDED_WHAT = re.compile(r"\s*(?:that\b|[,.:;“\"]|$)")
-_ACCORDING = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
-_OPEN, _CLOSE = '“"', '”"'
-# Words between a subject and its verb: "has also said", "would later tell", "said on Monday".
-_SKIPPED_WORDS = frozenset(
-    "has have had also later again then previously repeatedly once would will did does do is was were"
-    " are been being reportedly publicly recently earlier further separately strongly firmly flatly"
-    " openly privately frequently often never not still already even just quickly sharply bluntly"
-    " simply immediately now today yesterday all both too first".split()
-)
-_SKIPPED_PHRASE = re.compile(
-    r"\s+(?:on\s+(?:\w+day|\d{1,2}\s+\w+|\w+\s+\d{1,2})|last\s+\w+|this\s+(?:week|month|year|morning)"
-    r"|in\s+a\s+(?:joint\s+)?(?:statement|speech|interview))$",
-    re.IGNORECASE,
-)
-_TAIL = 40
-"""Characters at the end of the text before a verb that its auxiliaries and adverbs can take."""
-
-
-def _skip_to_subject(before: str) -> str:
-    """`before` without the auxiliaries, adverbs and times between a subject and its verb."""
-    text = before.rstrip()
-    while text:
-        cut = text.rfind(" ")
-        if text[cut + 1 :].casefold() in _SKIPPED_WORDS:
-            text = text[: max(cut, 0)].rstrip()
-            continue
-        phrase = _SKIPPED_PHRASE.search(text, max(0, len(text) - _TAIL))
-        if phrase is None:
-            break
-        text = text[: phrase.start()].rstrip()
-    return text
-
-
-_BOUNDARY = re.compile(
-    r"[;:(“”\"—–]|,|\s(?:that|who|which|whom|whose|but|while|because|as|when|after|before|if"
-    r"|although|though|since|where|and\s+then|so|what|whether|than|until|unless)\s",
-    re.IGNORECASE,
-)
-_PRONOUNS = frozenset("he she they we it".split())
-_DESCRIPTION = re.compile(
-    r"^(?:(?:both|the\s+two|the\s+three|the\s+four|all\s+three)\s+(?:\w+\s+){0,2}?(?:ministers|sides"
-    r"|leaders|presidents|governments|countries|delegations|men|women)"
-    r"|(?:the|this|that|a|an|his|her|their)\s+(?:\w+\s+){0,3}?(?:minister|spokesman|spokeswoman"
-    r"|spokesperson|president|senator|candidate|governor|official|leader|secretary|diplomat"
-    r"|envoy|ambassador|chief|prime\s+minister|general|chancellor|chairman|chairwoman|businessman"
-    r"|congressman|congresswoman|lawmaker|mogul|nominee|frontrunner|front-runner|billionaire"
-    r"|ministry|government|administration|campaign|group|organisation|organization|agency|office"
-    r"|king|queen|prince|envoy|ruler|regime|junta|party|committee|council|team|former"
-    r"\s+\w+))$",
-    re.IGNORECASE,
-)
-# Someone who speaks for the actor named beside them ("Kremlin spokesman Dmitry Peskov").
-_FOR_ACTOR = re.compile(
-    r"\b(?:spokes(?:man|woman|person|people)|ministry|ministries|office|government|embassy"
-    r"|mission|delegation|administration|campaign|department|council|press\s+secretary|aide|aides"
-    r"|representative|statement|officials?|diplomats?|envoy|ambassador|agency|news\s+agency)\b",
-    re.IGNORECASE,
-)
-_SPOKESPERSON = re.compile(r"\b(?:spokes(?:man|woman|person)|press\s+secretary)\b", re.IGNORECASE)
-_PARTICIPLE = re.compile(r"\b[a-z]{3,}(?:ing|ed)\b|\b(?:about|against|with|to|by|from|on|at|over)\s")
-_NAMED_APPOSITIVE = re.compile(r"[^,.]{1,50},\s*(?P<name>[A-Z][^,.]{1,40}),")
-_OPENING = re.compile(r"(?:(?:[A-Z][a-z]*\.|[A-Z][\w'’-]*)\s+){0,4}[A-Z][\w'’-]+(?=\s*[,(]|\s+[a-z])")
-_FUNCTION_WORDS = frozenset(
-    "on in at for with after before during from to by as if when while the but and so then this that"
-    " these those it its there here meanwhile however under over since until".split()
-)
-_INSTITUTION = re.compile(
-    r"['’]s\b|\b(?:Ministry|Office|Department|Council|Committee|Party|Government|House|Commission"
-    r"|Union|Nations|Agency|Assembly|Court|Embassy|Mission|Administration|Organi[sz]ation|Association"
-    r"|Bank|Fund|Group|Forces|Army|Campaign|Times|Post|News|Press|Journal|Institute|University)\b"
-)
-_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al|bin|de|van|von|der|la|ul))*")
-_TITLES = frozenset(
-    "mr mr. mrs mrs. ms ms. dr dr. sen sen. gov gov. rep rep. gen gen. president senator governor"
-    " secretary secretary-general minister foreign prime vice former state chancellor king queen prince"
-    " general leader"
-    " supreme chairman mayor speaker ambassador envoy representative candidate republican democrat"
-    " democratic presidential nominee businessman congressman congresswoman chief deputy mullah sheikh"
-    " ayatollah premier counselor councilor spokesman spokeswoman the a an of for and".split()
-)
-_NOT_NAMES = frozenset(
-    "officials analysts experts critics sources reports witnesses residents police observers"
-    " diplomats protesters activists voters supporters opponents others many some most few both"
-    " it this that these those there here who which what people lawmakers democrats republicans"
-    " polls surveys aides advisers".split()
-)
-_NOT_INVERTED = re.compile(r"\s*(?:that|it|to|in|on|of|at)\b", re.IGNORECASE)
-_MODAL = re.compile(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$")
-_TIME = re.compile(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$")
-_PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|get|got)(?:\s+(?:\w+ly|once|also|later|again|then|never"
-    r"|not|still|already|even|just|first|reportedly))*\s*$",
-    re.IGNORECASE,
-)
-LOOK_BACK = 200
-"""Characters before a verb searched for its subject (a subject and an appositive fit well within)."""
-MAX_SOURCE_WORDS = 10
-"""A subject longer than this is a clause, not someone speaking."""
-_NOUN_BEFORE = re.compile(
-    r"\b(?:the|a|an|these|those|this|his|her|their|its|our|my|your|of|in|for|with|such|new|many)\s*$",
-    re.IGNORECASE,
-)
-# Words that open a phrase set off by commas before the verb, not its subject: "Rubio, appearing
-# on Fox News, said", "Sullivan, in an attempt to …, wrote".
-_NOT_SUBJECT = re.compile(
-    r"^\s*(?:in|on|at|for|with|after|before|during|from|to|by|despite|amid|like|unlike|as|while"
-    r"|[a-z]+ing|[a-z]+ed|[A-Z]-[A-Z][a-z]+\.?|\d[\w ]*)\b"
-)
-_LEADING = re.compile(r"^(?:and|or|but|so|then|now|also|meanwhile|however|instead)\s+", re.IGNORECASE)
 
 
 _UNSEEN: Any = object()
@@ -278,14 +177,14 @@ class Attributor:
                 owners = names[index] if names is not None else self._matcher.owners_in(text)
                 mentioned |= {a for a in owners if a in self._given}
             spans = _spans(text, sentences[index] if sentences is not None else None)
-            if not _CUE.search(text):  # no verb of saying, "according to" or quotation
+            if not CUE.search(text):  # no verb of saying, "according to" or quotation
                 for start, _ in spans:
                     last = self._opening(text, start, last, mentioned)
                 continue
-            quoted = _quotations(text)
+            quoted = quotations(text)
             attributed: dict[int, tuple[tuple[str, ...], str]] = {}
             explicit: set[int] = set()  # sentences that name their speaker
-            cues = [m.start() for m in _CUE.finditer(text)]
+            cues = [m.start() for m in CUE.finditer(text)]
             for number, (start, end) in enumerate(spans):
                 last = self._opening(text, start, last, mentioned)
                 at = bisect_left(cues, start)
@@ -307,7 +206,7 @@ class Attributor:
                     quoter is None
                     and inside
                     and inside[0] > 0
-                    and _starts_with_quote(text, spans[inside[0]][0])
+                    and starts_with_quote(text, spans[inside[0]][0])
                 ):
                     quoter = attributed.get(inside[0] - 1)
                 if quoter is not None:
@@ -327,12 +226,12 @@ class Attributor:
         "Raynard Jackson, a consultant, … “…,” he said": the "he" is Jackson, not the speaker
         quoted before him.
         """
-        named = _NAMED_APPOSITIVE.match(text, start)
+        named = NAMED_APPOSITIVE.match(text, start)
         if named:  # "Iran's new president, Ebrahim Raisi, …": the person, not the state
             people = [m for m in self._matcher.mentions(named["name"]) if m.owners & self._given.keys()]
             if people:
                 return tuple(sorted(people[0].owners & self._given.keys())), ""
-        opening = _OPENING.match(text, start)
+        opening = OPENING.match(text, start)
         if opening is None:
             return last
         phrase = opening.group()
@@ -351,8 +250,8 @@ class Attributor:
                 who = self._resolve(source, last, mentioned)
                 if who is not None:
                     return who
-        for cue in _ACCORDING.finditer(sentence):
-            phrase = _clause(sentence[cue.end() :], forward=True)
+        for cue in ACCORDING.finditer(sentence):
+            phrase = clause(sentence[cue.end() :], forward=True)
             according = self._resolve(phrase, last, mentioned)
             if according is not None:
                 return according
@@ -363,36 +262,36 @@ class Attributor:
         before = sentence[max(0, cue.start() - LOOK_BACK) : cue.start()]
         verb = cue.group().split()[0].casefold()
         found = []
-        if verb in _INVERTIBLE and re.search(r"[,”\"]\s*$", before):
+        if verb in INVERTIBLE and re.search(r"[,”\"]\s*$", before):
             rest = sentence[cue.end() :]
-            after = _clause(rest, forward=True)
+            after = clause(rest, forward=True)
             ends = rest[len(after) : len(after) + 1] in ("", ",", ".", ";")
             short = len(after.split()) <= MAX_SOURCE_WORDS // 2
-            if after.strip() and ends and short and not _NOT_INVERTED.match(after):
+            if after.strip() and ends and short and not NOT_INVERTED.match(after):
                 found.append(after)
-        if verb in _ADD and not found and not _ADDED_WHAT.match(sentence, cue.end()):
+        if verb in ADD and not found and not ADDED_WHAT.match(sentence, cue.end()):
             return found  # "we have added a million jobs": adding, not saying
         subject = self._subject_of(before, verb)
         return [*found, subject] if subject else found
 
     def _subject_of(self, before: str, verb: str) -> str | None:
         """The subject of the verb `before` ends at, or None for a passive, a modal or a noun."""
-        tail = len(before) - _TAIL if len(before) > _TAIL else 0
-        if verb != "quoted" and _PASSIVE.search(before, tail):
+        tail = len(before) - TAIL if len(before) > TAIL else 0
+        if verb != "quoted" and PASSIVE.search(before, tail):
             return None  # passive: "Iran was urged to …" names the addressee
-        if _MODAL.search(before, tail):
+        if MODAL.search(before, tail):
             return None  # "they would respond", "refused to say": no statement reported
-        if _NOUN_BEFORE.search(before, tail):
+        if NOUN_BEFORE.search(before, tail):
             return None  # "these claims", "his calls for": a noun, not a verb
-        stripped = _skip_to_subject(before)
-        time = _TIME.search(stripped, max(0, len(stripped) - 2 * _TAIL))
+        stripped = skip_to_subject(before)
+        time = TIME.search(stripped, max(0, len(stripped) - 2 * TAIL))
         stripped = stripped[: time.start()] if time else stripped
-        subject = _subject(stripped)
+        subject = subject_before(stripped)
         # Walk back over phrases set off by commas that cannot be the subject.
-        while subject is not None and _NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
+        while subject is not None and NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
             stripped = stripped.rstrip(" ,")
             stripped = stripped[: stripped.rindex(",")]
-            subject = _subject(stripped)
+            subject = subject_before(stripped)
         if subject is not None and len(subject.split()) > MAX_SOURCE_WORDS:
             return None
         return subject
@@ -422,33 +321,33 @@ class Attributor:
         Pure in the phrase, so `_resolve` keeps what it found: the same subjects ("he", "Trump",
         "the minister") recur in every article.
         """
-        phrase = _LEADING.sub("", phrase.strip(" ,.")).strip()
+        phrase = LEADING.sub("", phrase.strip(" ,.")).strip()
         if not phrase:
             return None
         mentions = [
             m
             for m in self._matcher.mentions(phrase)
-            if self._is_actor(phrase, m) and not _PARTICIPLE.search(phrase[: m.start])
+            if self._is_actor(phrase, m) and not PARTICIPLE.search(phrase[: m.start])
         ]
-        names = [m for m in _NAME.finditer(phrase) if _is_person_name(m.group())]
+        names = [m for m in NAME.finditer(phrase) if is_person_name(m.group())]
         head = names[-1] if names else None
-        if not mentions and (phrase.casefold() in _PRONOUNS or _DESCRIPTION.match(phrase)):
+        if not mentions and (phrase.casefold() in PRONOUNS or DESCRIPTION.match(phrase)):
             return _CONTINUES
         if mentions:
-            listed = _is_list(phrase)
+            listed = is_list(phrase)
             if listed:
                 return tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners))), ""
             final = mentions[-1]
             after_actor = phrase[final.end :]
-            if head is not None and head.start() >= final.end and not _SPOKESPERSON.search(after_actor):
+            if head is not None and head.start() >= final.end and not SPOKESPERSON.search(after_actor):
                 return (), head.group()  # "Trump adviser Jane Doe": the adviser speaks
             for mention in mentions:
-                if mention.end >= len(phrase.rstrip(" '’s")) or _FOR_ACTOR.search(phrase):
+                if mention.end >= len(phrase.rstrip(" '’s")) or FOR_ACTOR.search(phrase):
                     return tuple(sorted(mention.owners)), ""
             return tuple(sorted(final.owners)), ""
         if head is not None and head.end() >= len(phrase) - 3:
             return (), head.group()
-        if re.fullmatch(r"[A-Z][\w'’-]+", phrase) and phrase.casefold() not in _NOT_NAMES:
+        if re.fullmatch(r"[A-Z][\w'’-]+", phrase) and phrase.casefold() not in NOT_NAMES:
             return _SURNAME, phrase
         return None
 
@@ -458,7 +357,7 @@ class Attributor:
         if not words or len(phrase[mention.start : mention.end].split()) > 1:
             return True  # a full name ("António Guterres") is the actor whatever title precedes it
         before = words[-1]
-        if not before[:1].isupper() or before.casefold() in _TITLES or before.endswith(("'s", "’s")):
+        if not before[:1].isupper() or before.casefold() in TITLES or before.endswith(("'s", "’s")):
             return True
         given = set().union(*(self._given.get(o, frozenset()) for o in mention.owners))
         people = [o for o in mention.owners if o in self._given]
@@ -468,61 +367,6 @@ class Attributor:
 def _spans(text: str, known: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     found = sentence_spans(text) if known is None else known
     return found or ([(0, len(text))] if text.strip() else [])
-
-
-def _clause(text: str, forward: bool) -> str:
-    """The first clause of `text` (forward) or its last one: up to the nearest boundary."""
-    if forward:
-        stop = _BOUNDARY.search(text)
-        return text[: stop.start()] if stop else text.rstrip('.!?”" ')
-    return text
-
-
-def _subject(before: str) -> str | None:
-    """The noun phrase ending `before` (the text before a verb): its last clause, lists kept."""
-    if not before:
-        return None
-    # An appositive between commas: "Lavrov, the foreign minister, said".
-    appositive = re.search(r",\s*(?:the|a|an|who|which|[a-z][\w'’-]*\s+of)\b[^,]{0,60},\s*$", before)
-    if appositive:
-        before = before[: appositive.start()]
-    before = before.rstrip(" ,")
-    cuts = list(_BOUNDARY.finditer(before))
-    if not cuts:
-        return before.strip()
-    chunk_start = cuts[-1].end()
-    chunk = before[chunk_start:]
-    if re.search(r"\band\b", chunk, re.IGNORECASE):  # a list: "Russia, the United States, China and …"
-        for cut in reversed(cuts):
-            piece = before[: cut.start()].rsplit(",", 1)[-1] if cut.group() == "," else ""
-            if cut.group() != "," or not re.match(r"\s*(?:the\s+)?[A-Z]", piece) or len(piece.split()) > 4:
-                break
-            chunk_start = cut.start() - len(piece)
-        chunk = before[chunk_start:]
-    return chunk.strip() or None
-
-
-def _is_list(phrase: str) -> bool:
-    return bool(re.search(r"(?:,|\band\b)", phrase)) and not re.search(r"\b(?:of|for)\b", phrase)
-
-
-def _is_person_name(name: str) -> bool:
-    if _INSTITUTION.search(name) or name.split()[0].casefold() in _FUNCTION_WORDS:
-        return False
-    words = [w for w in name.split() if w.casefold() not in _TITLES]
-    return len(words) >= 2 and all(w[:1].isupper() or w in {"al", "bin", "de", "van", "von"} for w in words)
-
-
-def _quotations(text: str) -> list[tuple[int, int]]:
-    """Spans of direct quotations (“…” or "…") of the text."""
-    found: list[tuple[int, int]] = []
-    for match in re.finditer(r"“[^”]{2,}”|\"[^\"]{2,}\"", text):
-        found.append((match.start(), match.end()))
-    return found
-
-
-def _starts_with_quote(text: str, start: int) -> bool:
-    return text[start : start + 1] in _OPEN
 
 
 def named_speakers(spoken: Iterable[Spoken]) -> dict[str, int]:
