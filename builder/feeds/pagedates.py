@@ -29,7 +29,9 @@ def page_dates(site: Site) -> dict[str, dt.date | None]:
         "index.md": newest_article,
         "timeline.md": newest_article,
         # The actors index counts each actor's articles: it changes with the newest that lists one.
-        "actors/index.md": newest(entry.article.date for entry in site.articles if entry.actors),
+        "actors/index.md": newest(
+            entry.article.date for entry in site.articles if entry.actors
+        ),
     }
     for brief in site.briefs:
         dates[brief.topic.page] = brief.last_date

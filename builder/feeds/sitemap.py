@@ -20,10 +20,7 @@ from builder.urls import absolute, page_url
 def sitemap_xml(site: Site) -> bytes:
     """The sitemaps.org 0.9 document for the site: its pages with their `lastmod` dates."""
     site_url = site.project.config.site_url
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page, day in page_dates(site).items():
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(absolute(site_url, page_url(page)))}</loc>")

@@ -161,10 +161,8 @@ def _article_record(page: ArticlePage) -> SearchRecord:
 
 def record_html(record: SearchRecord, language: str) -> str:
     """The HTML document Pagefind indexes for `record` (see the module's docstring)."""
-    head = [
-        f'<meta data-pagefind-meta="{_attr(name)}[content]" content="{_attr(value)}">'
-        for name, value in record.meta.items()
-    ]
+    head = [f'<meta data-pagefind-meta="{_attr(name)}[content]" content="{_attr(value)}">'
+            for name, value in record.meta.items()]
     for name, values in record.filters.items():
         head.extend(
             f'<meta data-pagefind-filter="{_attr(name)}[content]" content="{_attr(value)}">'
@@ -182,7 +180,7 @@ def record_html(record: SearchRecord, language: str) -> str:
         body.append(f"<p>{escape(passage.text)}</p>")
     return (
         f'<!DOCTYPE html><html lang="{_attr(language)}"><head>{"".join(head)}</head>'
-        f"<body>{''.join(body)}</body></html>"
+        f'<body>{"".join(body)}</body></html>'
     )
 
 

@@ -255,10 +255,7 @@ def _short_name(language: str, body: bytes, taken: set[str]) -> str:
 
 
 def _merge_filters(
-    language: str,
-    shards: Sequence[Shard],
-    metas: Sequence[list[Any]],
-    offsets: Sequence[int],
+    language: str, shards: Sequence[Shard], metas: Sequence[list[Any]], offsets: Sequence[int],
     out: dict[str, bytes],
 ) -> list[Any]:
     """Write the merged filter files into `out`; return the metadata's filter list."""
