@@ -273,6 +273,12 @@ def _plan(args: argparse.Namespace) -> Plan:
 def publish(results: Sequence[CorpusResult], machine: dict[str, str], args: argparse.Namespace) -> str:
     """Write the Markdown (and with --json the raw results and machine); return the Markdown."""
     text = report.render(results, machine)
+    if args.output.is_file():  # keep the attribution benchmark's section (bench/attribution.py)
+        from bench.attribution import SECTION
+
+        old = args.output.read_text(encoding="utf-8")
+        if SECTION in old:
+            text = text.rstrip("\n") + "\n\n" + old[old.index(SECTION) :]
     args.output.write_text(text, encoding="utf-8")
     if args.json:
         raw = {"machine": machine, "results": [asdict(r) for r in results]}

@@ -68,6 +68,8 @@ class Article:
     """SHA-256 of the file's bytes, which the article is made from (with Briefdesk's code): what
     page keys stand on for the whole article (`builder.pipeline.keys`). Empty for an article made
     without a file."""
+    speaker: str | None = None
+    """The actor whose own words the whole text is (a speech, a communiqué: front matter `speaker`)."""
 
     @property
     def year(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 import textwrap
 from pathlib import Path
@@ -545,7 +546,9 @@ SECTIONED_PAGE = """\
     """
 
 
-def test_imported_headings_sit_under_the_title_without_skipping(make_project: ProjectFactory, tmp_path: Path) -> None:
+def test_imported_headings_sit_under_the_title_without_skipping(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
     page = tmp_path / "page.html"
     page.write_text(textwrap.dedent(SECTIONED_PAGE), encoding="utf-8")
     project = make_project()
@@ -555,3 +558,33 @@ def test_imported_headings_sit_under_the_title_without_skipping(make_project: Pr
     headings = [line for line in body.splitlines() if line.startswith("#")]
     # The page's h4 sat right under an h2: it becomes the level below, not two levels below.
     assert headings == ["## What the ministers want", "### Fuel", "## What comes next"]
+
+
+def test_actors_are_suggested_from_who_speaks_and_new_speakers_are_listed(
+    demo_project: Path, tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.txt"
+    clip.write_text(
+        "Delegation visits Tianjin\n\n"
+        "TIANJIN: Chinese Foreign Minister Wang Yi met a delegation led by Mullah Abdul Ghani Baradar on "
+        "Wednesday.\n\n"
+        "Wang said the talks on Afghanistan were useful. Baradar told Wang the group wanted trade.\n\n"
+        "He added that it hoped for help with roads. Russia was not represented.\n",
+        encoding="utf-8",
+    )
+    result = invoke(clip, "--project", demo_project, "--source", "Xinhua", "--date", "2021-07-28")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  actors   wang-yi (1 statement), china (named 1 time)" in lines
+    assert "           named in passing, not added: russia (1 mention)" in lines
+    assert "  speakers not yet actors: Mullah Abdul Ghani Baradar (2 statements)" in lines
+    command = next(line.strip() for line in lines if line.startswith("    briefdesk new actor"))
+    assert command == (
+        "briefdesk new actor mullah-abdul-ghani-baradar --name 'Mullah Abdul Ghani Baradar' --alias Baradar "
+        f"--kind person --project {demo_project.as_posix()}"
+    )
+    meta, _ = written(demo_project, result.stdout)
+    assert meta["actors"] == ["wang-yi", "china"]
+    added = run(*shlex.split(command)[1:])
+    assert added.exit_code == 0, added.output
+    assert (demo_project / "content/actors/mullah-abdul-ghani-baradar.md").is_file()

@@ -1,7 +1,7 @@
 """A topic's brief as data: a digest of fixed size however many articles feed it, and its yearly archive.
 
 The brief quotes the newest `briefs.max_developments` articles (a few passages each), one line per
-most-cited actor, and lists the newest TIMELINE_LENGTH articles; the yearly archive pages list
+actor with the most statements, and lists the newest TIMELINE_LENGTH articles; the yearly archive pages list
 every article. No passage is quoted twice on the page.
 """
 
@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from builder.briefs.coverage import Coverage, coverage
-from builder.briefs.statements import BEST_SCORE, statement
+from builder.briefs.statements import Position
+from builder.briefs.statements import positions as _positions
 from builder.model import Actor, Article, Passage, Project, Topic
+from builder.routing.attribution import Statement
 from builder.routing.router import ArticleRoutes
 
 
@@ -27,6 +29,10 @@ class Excerpt:
     """None when the article lists the topic but never mentions it: the summary stands in."""
     actors: tuple[Actor, ...]
     """Whose position the passage reports."""
+    statements: tuple[Statement, ...] = ()
+    """The passage's sentences that an actor speaks."""
+    named: tuple[str, ...] = ()
+    """Ids of the actors the passage names."""
 
     @property
     def markdown(self) -> str:
@@ -69,24 +75,6 @@ class Development:
     """At most `briefs.passages_per_development` of its passages on the topic, in article order."""
     more: int
     """Passages on the topic left unquoted: the brief links the article instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """One actor's line under Positions: the sentence of their latest passage stating it."""
-
-    actor: Actor
-    excerpt: Excerpt
-    sentence: str
-    """Plain text, cut to a readable length."""
-    source_number: int
-    """0 when the passage is quoted under Latest developments: the line then links it, not quotes it."""
-    passages: int
-    """Passages on this topic reporting the actor's position."""
-
-    @property
-    def quoted_above(self) -> bool:
-        return self.source_number == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +125,8 @@ class Brief:
     """The newest passages naming the topic among several, linked, not quoted."""
     more_also_discussed: int
     positions: tuple[Position, ...]
+    unheard: tuple[Actor, ...]
+    """Actors the topic's developments name but never quote speaking (the closing line)."""
     related: tuple[RelatedTopic, ...]
     sources: tuple[Article, ...]
     """The articles cited on the page, newest first; source number = index + 1."""
@@ -168,8 +158,6 @@ TIMELINE_LENGTH = 30
 ALSO_DISCUSSED_LENGTH = 10
 DEVELOPMENT_WORDS = 200
 """Words a development quotes before its further passages are linked instead (the first is always quoted)."""
-STATEMENT_CANDIDATES = 20
-"""An actor's newest unquoted passages searched for the sentence that best states their position."""
 
 
 def _text(excerpt: Excerpt) -> str:
@@ -201,7 +189,7 @@ def brief_of(
             passage = by_number[passage_route.number]
             on_topic.append(passage)
             actors = tuple(project.actors[a] for a in passage_route.actors if a in project.actors)
-            excerpt = Excerpt(article, passage, actors)
+            excerpt = Excerpt(article, passage, actors, passage_route.statements, passage_route.named)
             if topic.id in passage_route.developments:
                 developments.append(excerpt)
             elif topic.id in passage_route.listed:
@@ -213,7 +201,7 @@ def brief_of(
     shown = groups[: settings.max_developments]
     chosen = {id(g): _quoted(g.excerpts, settings.passages_per_development) for g in shown}
     quoted = {id(e) for excerpts in chosen.values() for e in excerpts}
-    positions = _positions(topic, developments, quoted, settings.max_positions)
+    positions, unheard = _positions(developments, quoted, project.actors, settings.max_positions)
     sources = sorted(
         {id(a): a for a in (*(g.article for g in shown), *(p.excerpt.article for p in positions))}.values(),
         key=newest_first,
@@ -227,17 +215,13 @@ def brief_of(
         articles=tuple(cited),
         developments=tuple(developments),
         latest=tuple(
-            Development(
-                g.article, number[id(g.article)], chosen[id(g)], len(g.excerpts) - len(chosen[id(g)])
-            )
+            Development(g.article, number[id(g.article)], chosen[id(g)], len(g.excerpts) - len(chosen[id(g)]))
             for g in shown
         ),
         also_discussed=tuple(listed[:ALSO_DISCUSSED_LENGTH]),
         more_also_discussed=max(0, len(listed) - ALSO_DISCUSSED_LENGTH),
-        positions=tuple(
-            replace(p, source_number=0 if id(p.excerpt) in quoted else number[id(p.excerpt.article)])
-            for p in positions
-        ),
+        positions=tuple(replace(p, source_number=number[id(p.excerpt.article)]) for p in positions),
+        unheard=tuple(unheard),
         related=_related(topic, co_mentions, project.topics),
         sources=tuple(sources),
         timeline=tuple(cited[:TIMELINE_LENGTH]),
@@ -262,51 +246,6 @@ def _quoted(excerpts: Sequence[Excerpt], limit: int) -> tuple[Excerpt, ...]:
         taken.append(excerpt)
         words += length
     return tuple(taken)
-
-
-def _positions(
-    topic: Topic, developments: Sequence[Excerpt], quoted: set[int], limit: int
-) -> list[Position]:
-    """The `limit` most-cited actors, each with the latest passage reporting them.
-
-    A passage already quoted on the page (under Latest developments or for another actor) is not
-    quoted again: the actor's latest passage not yet quoted is used, or, when every one of theirs
-    is quoted, the line links the quoted one (source number 0, filled in by the caller).
-    """
-    by_actor: dict[str, list[Excerpt]] = defaultdict(list)
-    actors: dict[str, Actor] = {}
-    for excerpt in developments:  # newest first
-        for actor in excerpt.actors:
-            actors[actor.id] = actor
-            by_actor[actor.id].append(excerpt)
-    ranked = sorted(
-        actors.values(),
-        key=lambda a: (-len(by_actor[a.id]), -by_actor[a.id][0].article.date.toordinal(), a.name.casefold()),
-    )[:limit]
-    used = set(quoted)
-    lines = []
-    for actor in ranked:
-        excerpts = [e for e in by_actor[actor.id] if e.passage is not None] or by_actor[actor.id]
-        fresh = [e for e in excerpts if id(e) not in used][:STATEMENT_CANDIDATES]
-        if not fresh:  # all quoted: link the one under Latest developments, if any
-            linked = next((e for e in excerpts if id(e) in quoted), None)
-            if linked is not None:
-                lines.append(Position(actor, linked, "", 0, len(by_actor[actor.id])))
-            continue
-        # The newest passage that states the position best: the first of the highest score (a
-        # passage with the best score possible ends the search: no later one can beat it).
-        best: tuple[tuple[int, str], Excerpt] | None = None
-        for excerpt in fresh:
-            scored = statement(actor, topic, _text(excerpt))
-            if best is None or scored[0] > best[0][0]:
-                best = (scored, excerpt)
-                if scored[0] >= BEST_SCORE:
-                    break
-        assert best is not None  # `fresh` is not empty
-        (_, sentence), chosen = best
-        used.add(id(chosen))
-        lines.append(Position(actor, chosen, sentence, 1, len(by_actor[actor.id])))
-    return lines
 
 
 def _related(

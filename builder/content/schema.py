@@ -123,6 +123,7 @@ class ArticleMeta(_Strict):
     url: HttpUrl | None = None
     topics: IdList = Field(default_factory=list)
     actors: IdList = Field(default_factory=list)
+    speaker: Identifier | None = None
     summary: Text | None = None
     tags: TextList = Field(default_factory=list)
     slug: Identifier | None = None

@@ -175,6 +175,7 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         url=meta.url,
         topics=tuple(dict.fromkeys(meta.topics)),
         actors=tuple(dict.fromkeys(meta.actors)),
+        speaker=meta.speaker,
         summary=meta.summary,
         tags=tuple(meta.tags),
         draft=meta.draft,
@@ -359,6 +360,12 @@ def cross_check(
         problems.extend(
             _unknown_ids(article.path, article.key_lines, "actors", article.actors, actor_ids, "actor")
         )
+        if article.speaker is not None:
+            problems.extend(
+                _unknown_ids(
+                    article.path, article.key_lines, "speaker", (article.speaker,), actor_ids, "actor"
+                )
+            )
     for topic in topics.values():
         problems.extend(
             _unknown_ids(topic.path, topic.key_lines, "related", topic.related, topic_ids, "topic")

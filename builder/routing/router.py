@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from builder.model import Actor, Article, RoutingSettings, Topic
+from builder.routing.attribution import Attributor, Statement
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
@@ -24,6 +25,10 @@ class PassageRoute:
     """Topics the passage only names in a list ("Also discussed")."""
     actors: tuple[str, ...]
     """Actors (from the article's `actors`) whose position the passage reports."""
+    statements: tuple[Statement, ...] = ()
+    """The passage's sentences that an actor speaks (`builder.routing.attribution`)."""
+    named: tuple[str, ...] = ()
+    """Every actor the passage names, sorted by id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class Router:
             {t.id: t.aliases for t in topics.values()}, {t.id: t.exclude for t in topics.values()}
         )
         self.actors = PhraseMatcher({a.id: a.aliases for a in actors.values()})
+        self.attributor = Attributor(actors)
 
     def route(self, article: Article) -> ArticleRoutes:
         """Route every passage of `article`."""
@@ -63,14 +69,21 @@ class Router:
         routes: list[PassageRoute] = []
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
-        for passage in article.passages:
-            speakers = self._speakers(article, passage.text, speakers)
+        # One pass of the actor matcher and of the sentence splitter per passage, shared by
+        # attribution, the passage's speakers and the test for list-like sentences.
+        named = [self.attributor.named(p.text) for p in article.passages]
+        spans = [sentence_spans(p.text) for p in article.passages]
+        statements = self.attributor.statements(
+            [p.text for p in article.passages], article.speaker, named, spans
+        )
+        for passage, spoken, names, sentences in zip(article.passages, statements, named, spans, strict=True):
+            speakers = self._speakers(article, names, speakers)
             mentions = self.topics.mentions(passage.text)
             if not mentions:
                 continue
             mentioned = {owner for mention in mentions for owner in mention.owners}
             mentioned_anywhere |= mentioned
-            listed = _listed_only(passage.text, mentions, self.settings.also_discussed_min_topics)
+            listed = _listed_only(sentences, mentions, self.settings.also_discussed_min_topics)
             if allowed is not None:
                 mentioned &= allowed
                 listed &= allowed
@@ -83,12 +96,14 @@ class Router:
                     developments=tuple(sorted(mentioned - listed)),
                     listed=tuple(sorted(listed)),
                     actors=speakers,
+                    statements=spoken,
+                    named=names,
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
         return ArticleRoutes(article.slug, tuple(routes), fallback)
 
-    def _speakers(self, article: Article, text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+    def _speakers(self, article: Article, names: Iterable[str], previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.
 
         An article's `actors` are, by definition, the parties whose positions it reports. A passage
@@ -98,13 +113,12 @@ class Router:
         """
         if not article.actors:
             return ()
-        named = self.actors.owners_in(text) & set(article.actors)
+        named = set(names) & set(article.actors)
         return tuple(a for a in article.actors if a in named) if named else previous
 
 
-def _listed_only(text: str, mentions: Iterable[Mention], threshold: int) -> set[str]:
+def _listed_only(spans: list[tuple[int, int]], mentions: Iterable[Mention], threshold: int) -> set[str]:
     """Topics that appear only in sentences naming `threshold` or more topics (a list, not news)."""
-    spans = sentence_spans(text)
     per_sentence: list[set[str]] = [set() for _ in spans]
     where: dict[str, set[int]] = {}
     for mention in mentions:
