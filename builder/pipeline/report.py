@@ -11,6 +11,8 @@ from typing import Protocol
 
 from builder.briefs.assembly import Site
 from builder.model import Project
+from builder.pipeline.checkpoints import checkpoint
+from builder.pipeline.sitestate import SiteState
 
 
 class StageWatcher(Protocol):
@@ -54,6 +56,11 @@ class BuildReport:
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
     """What each stage handled, e.g. "1,004 files", for the progress display."""
+    manifest: str | None = None
+    """The manifest of the pages the build wrote (or found up to date) in build/docs/."""
+    pending: SiteState | None = None
+    """After an update in place (serve's): the record of the site once its feeds and search
+    index catch up (`builder.pipeline.html.catch_up` writes it then, and the site's marker)."""
     watcher: StageWatcher | None = None
 
     began: float = field(default_factory=time.perf_counter)
@@ -73,6 +80,7 @@ class BuildReport:
 
         A stage whose work ran elsewhere (in a background thread) sets the timing's `seconds`.
         """
+        checkpoint(name)
         started = time.perf_counter()
         timing = StageTiming()
         if self.watcher:
