@@ -17,6 +17,7 @@ from pathlib import Path
 
 from builder.errors import BuildError
 from builder.pipeline.cache import BuildCache
+from builder.pipeline.checkpoints import checkpoint
 
 FULL = (errno.ENOSPC, errno.EDQUOT)
 """No space left on the device, or the user's quota exceeded."""
@@ -70,6 +71,7 @@ def save_cache(cache: BuildCache, build_dir: Path) -> None:
     """Save the cache, saying in one line if the disk is full (the old cache stays as it was)."""
     old = _size(cache.path)
     temporary = cache.path.with_name(f"{cache.path.name}.{os.getpid()}.tmp")
+    checkpoint("save-cache")
     try:
         cache.save()
     except OSError as exc:

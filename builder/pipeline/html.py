@@ -102,8 +102,9 @@ def build_html(
     """
     target = options.site_dir
     recover(target)
-    staged = staging_dir(target)
     previous_size = disk.tree_size(target) if change is None and target.is_dir() else 0
+    with disk.room_for(target, previous_size):
+        staged = staging_dir(target)
     reindex = change is None or search.BUNDLE in change.outputs
     if ahead is not None and not reindex:
         ahead.cancel()  # nothing search shows has changed: the previous index is kept
@@ -143,7 +144,8 @@ def build_html(
             # MkDocs and Pagefind run in other processes: their full disk reaches us as a failure.
             raise disk.no_room(target, max(previous_size, 2 * written)) from None
         raise
-    sitestate.save(options.build_dir, state)  # after the swap: a record always fits the site it names
+    with disk.room_for(options.build_dir / ".cache", len(state.files) * 200):
+        sitestate.save(options.build_dir, state)  # after the swap: a record always fits the site it names
 
 
 def _changed_pages_and_feeds(

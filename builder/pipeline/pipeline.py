@@ -106,9 +106,11 @@ def _recipe(
         _stop_if_failed(diagnostics, options.strict, "content")
         if options.markdown_only:
             return report
+        # MkDocs' settings and assets (under build/docs/) come first, as in a whole build, even
+        # where the site needs nothing: the Markdown may just have been written afresh.
+        config_path, settings_changed = html.prepare_mkdocs(site, options)
         if _site_holds(previous, manifest):
             return _up_to_date(report)  # same pages, settings and code: the site would come out identical
-        config_path, settings_changed = html.prepare_mkdocs(site, options)
         outputs = output_keys(site, page_keys, site_key)
         if options.pdf:
             outputs.update(pdf_keys(site, digests))
@@ -229,7 +231,8 @@ def _write_docs(
             unchanged = len(pages) - written
             report.details["write"] = f"{written:,} Markdown pages written, {unchanged:,} unchanged"
             record = DocsRecord(inputs, manifest, stamp_texts(options.docs_dir, digests))
-        write_docs_record(options.build_dir, record)
+        with disk.room_for(options.build_dir / ".cache", len(pages) * 200):
+            write_docs_record(options.build_dir, record)
 
 
 def _update_in_place(
@@ -328,10 +331,12 @@ def write_markdown(pages: list[tuple[str, str]], docs_dir: Path, *, fresh: bool 
     """Write the pages into a new docs/ tree and swap it in whole; return how many were written
     (the others, unchanged, are linked from the old tree unless `fresh`)."""
     recover(docs_dir)
-    staged = staging_dir(docs_dir)
+    needed = sum(len(text.encode("utf-8")) for _, text in pages)
+    with disk.room_for(docs_dir, needed):
+        staged = staging_dir(docs_dir)
     try:
         previous = docs_dir if docs_dir.is_dir() and not fresh else None
-        with disk.room_for(docs_dir, sum(len(text.encode("utf-8")) for _, text in pages), cleanup=staged):
+        with disk.room_for(docs_dir, needed, cleanup=staged):
             count = write_pages(staged, pages, previous=previous)
         swap_in(staged, docs_dir)
     except BaseException:
