@@ -234,7 +234,7 @@ def test_a_page_deleted_by_hand_is_made_again(built_demo: Path, tmp_path: Path, 
     assert _outputs(root) == _clean_build_of(root, tmp_path)
 
 
-ALTERED = "actors/antony-blinken/index.html"
+ALTERED = "actors/xi-jinping/index.html"
 """A page the edits of these tests never change."""
 
 
