@@ -28,13 +28,20 @@ class NoRoom(BuildError):
     """The disk (or the quota) is full; nothing was changed."""
 
 
+UNCHANGED = "the previous site is unchanged"
+
+
 @contextmanager
 def room_for(
-    folder: Path, needed: int | Callable[[], int], cleanup: Path | None = None
+    folder: Path,
+    needed: int | Callable[[], int],
+    cleanup: Path | None = None,
+    outcome: str = UNCHANGED,
 ) -> Iterator[None]:
     """Turn a full disk met while writing into `folder` into one NoRoom line; `needed` is the
     write's size in all (or says it once the write failed); `cleanup`, a partial output to remove
-    first, so that what is free afterwards is what the write can count on."""
+    first, so that what is free afterwards is what the write can count on; `outcome`, what the
+    line says of the site (for a site updated in place, not that it is unchanged)."""
     try:
         yield
     except OSError as exc:
@@ -43,16 +50,16 @@ def room_for(
         total = needed() if callable(needed) else needed
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
-        raise no_room(folder, total) from None
+        raise no_room(folder, total, outcome) from None
 
 
-def no_room(folder: Path, needed: int) -> NoRoom:
+def no_room(folder: Path, needed: int, outcome: str = UNCHANGED) -> NoRoom:
     """The error for a write of `needed` bytes in all into `folder` that met a full disk."""
     free = _free(folder)
     more = max(needed - free, 0)
     return NoRoom(
         f"no room left on the device for {_shown(folder)}: it needs about {_megabytes(more)} more "
-        f"({_megabytes(free)} free); the previous site is unchanged"
+        f"({_megabytes(free)} free); {outcome}"
     )
 
 

@@ -212,7 +212,8 @@ def catch_up(
             pending is not None and read_docs_record(options.build_dir).manifest != pending.marker
         ):
             return None  # another build replaced the site (and its record) since the update
-        with disk.room_for(options.site_dir, 2 * disk.tree_size(options.site_dir / "feeds")):
+        later = "the served pages stay; the feeds and search index catch up after the next change"
+        with disk.room_for(options.site_dir, 2 * disk.tree_size(options.site_dir / "feeds"), outcome=later):
             feeds.write_feeds(site, options.site_dir, stopper.check)
             sitemap.write_sitemap(site, options.site_dir)
         records = refresh_search(site, options, stopper)

@@ -89,11 +89,12 @@ def _repairs(damaged: Iterable[str], before: SiteState, state: SiteState) -> tup
     """The pages to render and the outputs to make again because their files were damaged since
     the last build; None when one of them is a file only a whole build makes."""
     pages_by_html = {_html_of(path): path for path in state.pages}
+    gone = {_html_of(path) for path in before.pages} - set(pages_by_html)
     pages: set[str] = set()
     outputs: set[str] = set()
     for name in damaged:
-        if name not in before.files or name in ALWAYS_WRITTEN:
-            continue  # added by hand (never taken) or written by every build anyway
+        if name not in before.files or name in ALWAYS_WRITTEN or name in gone:
+            continue  # added by hand (never taken), written by every build, or a page now gone
         if name.startswith(f"{SEARCH_BUNDLE}/"):
             outputs.add(SEARCH_BUNDLE)
         elif name in state.outputs:

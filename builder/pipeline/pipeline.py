@@ -220,7 +220,10 @@ def _write_docs(
     report.manifest = manifest
     with report.stage("write"):
         if options.incremental and options.docs_dir.is_dir():
-            report.pages_changed = update_pages(options.docs_dir, pages)
+            in_place = "the served site keeps its pages; the next change tries again"
+            needed = sum(len(text.encode("utf-8")) for _, text in pages)  # at most: every page rewritten
+            with disk.room_for(options.docs_dir, needed, outcome=in_place):
+                report.pages_changed = update_pages(options.docs_dir, pages)
             report.details["write"] = f"{len(report.pages_changed):,} pages changed"
             record = DocsRecord(None, manifest)  # pages changed in place: the next build rewrites them
         elif docs.holds(options.docs_dir, manifest):

@@ -86,7 +86,8 @@ class LiveBuilder:
         previewed, self._previewed = self._previewed, False
         in_place = self._built and self._as_left()
         if self._built and not in_place:
-            self.announce("build/ or the site was changed by another build: building from what it left")
+            if self._left is not None:  # None: our own update failed half-way, and we know it
+                self.announce("build/ or the site was changed by another build: building from what it left")
             self._behind = None  # that site is not the one the catch-up was owed to
         options = dataclasses.replace(self.options, incremental=True) if in_place else self.options
         try:
@@ -95,6 +96,11 @@ class LiveBuilder:
             )
         except BaseException:
             self._preview = None  # previews resume after the next good update
+            if not self._as_left():
+                # It failed after changing build/docs/ or the site: the next update builds from what
+                # is there (staged), not in place over pages it no longer knows the state of.
+                self._left = None
+                self._behind = None
             self.start_catching_up()  # the last good site stays served: finish what it was owed
             raise
         if report.pending is not None and report.site is not None:
