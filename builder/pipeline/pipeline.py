@@ -108,7 +108,8 @@ def _recipe(
             return report
         # MkDocs' settings and assets (under build/docs/) come first, as in a whole build, even
         # where the site needs nothing: the Markdown may just have been written afresh.
-        config_path, settings_changed = html.prepare_mkdocs(site, options)
+        with disk.room_for(options.build_dir, 1_000_000):
+            config_path, settings_changed = html.prepare_mkdocs(site, options)
         if _site_holds(previous, manifest):
             return _up_to_date(report)  # same pages, settings and code: the site would come out identical
         outputs = output_keys(site, page_keys, site_key)
