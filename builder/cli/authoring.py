@@ -64,7 +64,11 @@ def _new_actor_command(name: str, project: Path) -> str:
     "--date", default=None, metavar="YYYY-MM-DD", help="Publication date (default: found in the page)."
 )
 @click.option("--title", default=None, help="Headline (default: found in the page).")
-@click.option("--force", is_flag=True, help="Replace the draft if it already exists.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the draft the last import wrote there, if it is still a draft and unchanged since.",
+)
 @project_option
 @reporting_errors
 def import_command(

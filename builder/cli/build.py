@@ -77,9 +77,20 @@ def check(project: Path, strict: bool, output_format: str) -> None:
     is_flag=True,
     help="Also write each brief as a PDF, site/pdf/<topic-id>.pdf (needs: pip install 'briefdesk[pdf]').",
 )
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="If another build of the project or the output folder is running, stop (exit 2) instead of waiting.",
+)
 @reporting_errors
 def build(
-    project: Path, out: Path | None, strict: bool, markdown_only: bool, no_cache: bool, pdf: bool
+    project: Path,
+    out: Path | None,
+    strict: bool,
+    markdown_only: bool,
+    no_cache: bool,
+    pdf: bool,
+    no_wait: bool,
 ) -> None:
     """Write the Markdown pages, then the HTML site."""
     from builder.console import StageDisplay
@@ -98,10 +109,11 @@ def build(
         markdown_only=markdown_only,
         cache=not no_cache,
         pdf=pdf,
+        wait=not no_wait,
     )
     try:
         with StageDisplay() as display, counting_warnings() as logged:
-            report = run_build(options, diagnostics, display)
+            report = run_build(options, diagnostics, display, say=lambda text: click.echo(text, err=True))
     except (ContentError, BuildError):
         print_diagnostics(diagnostics, "text", err=True)
         raise

@@ -23,6 +23,8 @@ class BuildOptions:
     """Update build/docs/ and the site in place, page by page (for `serve`; not atomic)."""
     pdf: bool = False
     """Also write each brief as a PDF, `pdf/<topic-id>.pdf` in the site (needs the `pdf` extra)."""
+    wait: bool = True
+    """Wait for another build of the project or the output folder to finish (False: stop at once)."""
 
     @property
     def build_dir(self) -> Path:

@@ -17,8 +17,6 @@ import http.server
 import logging
 import os
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -159,57 +157,3 @@ def make_server(
     hosts = LOOPBACK_NAMES | {host.lower()}
     handler = type("Handler", (_Handler,), {"counter": counter, "hosts": hosts})
     return http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))
-
-
-def watched_paths(root: Path) -> list[Path]:
-    """What a change to triggers a rebuild: content, templates and the site config."""
-    return [p for p in (root / "content", root / "templates", root / "site_config.yml") if p.exists()]
-
-
-def watch_and_rebuild(
-    root: Path,
-    rebuild: Callable[[], bool],
-    counter: BuildCounter,
-    stop: threading.Event,
-    announce: Callable[[str], None],
-    after_reload: Callable[[], None] = lambda: None,
-    preview: Callable[[list[str]], bool] = lambda changed: False,
-    shows_more: Callable[[], bool] = lambda: True,
-) -> None:
-    """Rebuild whenever a watched file changes; bump the counter after each successful build.
-
-    `preview` may first update the edited pages alone (see LiveBuilder.preview): browsers reload
-    then, and again once the rebuild has updated the rest, unless `shows_more` says the rebuild
-    changed no page beyond the previewed ones.
-    """
-    from watchfiles import watch
-
-    paths = watched_paths(root)
-    for changes in watch(*paths, stop_event=stop, debounce=50, step=20, rust_timeout=500):
-        changed = sorted({Path(p).relative_to(root).as_posix() for _, p in changes if _relevant(Path(p))})
-        if not changed:
-            continue
-        announce("changed: " + ", ".join(changed[:5]) + (" …" if len(changed) > 5 else ""))
-        started = time.perf_counter()
-        if preview(changed):
-            counter.bump()
-            announce(
-                f"showing the edited page ({time.perf_counter() - started:.2f} s after the change); "
-                "updating the pages that quote it"
-            )
-        if rebuild():
-            if shows_more():
-                counter.bump()
-                announce(f"reloading browsers ({time.perf_counter() - started:.2f} s after the change)")
-            after_reload()
-
-
-_SOURCE_SUFFIXES = {".md", ".yml", ".yaml", ".jinja", ".html", ".css", ".js"}
-
-
-def _relevant(path: Path) -> bool:
-    """Ignore editor droppings (backups, swap and temporary files) that come and go on save."""
-    name = path.name
-    if name.startswith((".", "#")) or name.endswith("~"):
-        return False
-    return path.suffix in _SOURCE_SUFFIXES
