@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import dataclasses
 import logging
 import shutil
 from collections.abc import Callable
