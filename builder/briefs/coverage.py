@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 MAX_MONTHLY_SPAN = 36
 """Months a chart shows one bar each for; a longer span gets one bar per year."""
-_MONTHS = (
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
@@ -55,6 +55,11 @@ class Coverage:
         )
 
 
+def bucket_label(day: dt.date, unit: str) -> str:
+    """The label of the bucket that holds `day` in a chart of `unit` ('month' or 'year')."""
+    return str(day.year) if unit == "year" else f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = None) -> Coverage:
     """Count `dates` per month, or per year when they span more than MAX_MONTHLY_SPAN months.
 
@@ -77,5 +82,5 @@ def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = 
     buckets = []
     for index in range(span):
         year, month = divmod(first_year * 12 + first_month - 1 + index, 12)
-        buckets.append(Bucket(f"{_MONTHS[month]} {year}", months[(year, month + 1)]))
+        buckets.append(Bucket(f"{MONTHS[month]} {year}", months[(year, month + 1)]))
     return Coverage("month", tuple(buckets))

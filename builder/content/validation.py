@@ -24,6 +24,8 @@ from builder.model import (
     RoutingSettings,
     SiteConfig,
     Topic,
+    TrendPoint,
+    WatchEvent,
 )
 
 MAX_NESTING = 8
@@ -232,6 +234,27 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
     meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
     if not isinstance(meta, schema.TopicMeta):
         return None
+    if meta.bottom_line is not None and meta.reviewed is None:
+        problems.append(
+            Diagnostic(
+                raw.source.path,
+                raw.meta.line_of("bottom_line"),
+                "error",
+                "missing-reviewed",
+                "'bottom_line' needs 'reviewed: YYYY-MM-DD', the day the desk last confirmed it",
+            )
+        )
+        return None
+    if meta.reviewed is not None and meta.bottom_line is None:
+        problems.append(
+            Diagnostic(
+                raw.source.path,
+                raw.meta.line_of("reviewed"),
+                "warning",
+                "reviewed-without-bottom-line",
+                "'reviewed' dates a bottom line, and this topic has no 'bottom_line'; it is ignored",
+            )
+        )
     return Topic(
         id=raw.source.stem,
         path=raw.source.path,
@@ -243,6 +266,15 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
         summary=meta.summary,
         overview=_safe_body(raw.source.path, raw.body, raw.body_first_line, "overview", problems).strip("\n"),
         key_lines=_key_lines(raw.meta),
+        bottom_line=meta.bottom_line,
+        reviewed=meta.reviewed if meta.bottom_line is not None else None,
+        # Sorted, so the brief and the editions read them in order however the editor wrote them.
+        trend=tuple(
+            sorted((TrendPoint(t.date, t.status, t.note) for t in meta.trend), key=lambda t: t.date)
+        ),
+        watch=tuple(
+            sorted((WatchEvent(w.date, w.event, w.url) for w in meta.watch), key=lambda w: (w.date, w.event))
+        ),
     )
 
 
@@ -309,6 +341,7 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         routing=RoutingSettings(**checked.routing.model_dump()),
         briefs=BriefSettings(**checked.briefs.model_dump()),
         theme=checked.theme,
+        editions=checked.editions,
     ), problems
 
 

@@ -12,6 +12,7 @@ from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
+from builder.editions import review
 from builder.errors import ContentError
 from builder.model import Article, Project
 from builder.parallel import map_files
@@ -74,7 +75,7 @@ def build(
     assert project is not None  # load_project returns None only with an error reported
     report.project = project
     keep = cache is not None and not options.incremental
-    inputs = inputs_digest(project, root, options.outputs) if keep else None
+    inputs = inputs_digest(project, root, options.asked) if keep else None
     if inputs is not None and _unchanged(inputs, options):
         report.up_to_date = True  # same content, templates, settings and code as the last build
         return report
@@ -82,7 +83,8 @@ def build(
         routes = route_articles(project, options.jobs, cache)
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
-        site = assemble(project, routes)
+        site = assemble(project, routes, options.as_of)
+        diagnostics.extend(review.stale_bottom_lines(project, review.newest_in_briefs(site.briefs)))
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     # Staged from the previous site, a build after an edit spends most of its time indexing for
