@@ -385,3 +385,42 @@ def test_check_warns_when_a_bottom_line_is_older_than_the_news(make_project: Pro
     # Within the limit (here raised to 60 days), nothing to say.
     (root / "site_config.yml").write_text("site_name: Test desk\nbriefs:\n  stale_after_days: 60\n")
     assert ": warning: " not in run("check", "--project", root).output
+
+
+# --- as a reader sees it: Chromium ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_briefs_top_and_the_e_mail_in_chromium(demo: Path, tmp_path: Path) -> None:
+    from tests.browser import chromium, serve
+
+    folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    colours = {}
+    with serve(demo / "site") as url, chromium() as browser:
+        for name, scheme, (width, height) in (
+            ("light", "light", (1280, 900)),
+            ("dark", "dark", (1280, 900)),
+            ("phone", "light", (390, 844)),
+        ):
+            page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": height})
+            page.goto(url + "topics/sudan/")
+            judgement = page.locator(".bd-judgement")
+            assert judgement.inner_text().splitlines()[0].startswith("Trend: ⚠ Risk, 21 November 2021")
+            mark = page.locator(".bd-trend-mark").first
+            fill = mark.evaluate("e => getComputedStyle(e).fill")
+            word = page.locator(".bd-judgement .bd-trend").evaluate("e => getComputedStyle(e).color")
+            assert fill not in ("none", "rgb(0, 0, 0)"), fill
+            colours.setdefault(scheme, (fill, word))
+            assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1, name
+            page.screenshot(path=str(folder / f"brief-top-{name}.png"))
+            page.close()
+        assert colours["light"] != colours["dark"]  # each scheme has its own, legible colours
+        page = browser.new_page(viewport={"width": 600, "height": 900})
+        page.goto(url + "editions/2021-w43/email.html")
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+        card = page.locator("body > table table").first.bounding_box()
+        assert card is not None and card["width"] <= 600
+        assert "Week 43, 2021: what changed" in page.locator("h1").inner_text()
+        page.screenshot(path=str(folder / "email-600.png"), full_page=True)
+        page.close()

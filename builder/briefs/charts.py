@@ -27,6 +27,7 @@ def coverage_chart(coverage: Coverage, name: str, trend: Sequence[TrendPoint] = 
     """
     if not coverage.buckets:
         return Markup("")
+    caption = escape(coverage.describe())  # the legend and the marks' titles show the trend
     description = escape(coverage.describe() + _trend_sentence(trend))
     peak = max(coverage.peak.count if coverage.peak else 0, 1)
     slot = _WIDTH / len(coverage.buckets)
@@ -56,7 +57,7 @@ def coverage_chart(coverage: Coverage, name: str, trend: Sequence[TrendPoint] = 
         # Labels in HTML, not SVG text: the SVG stretches to the page width and would distort them.
         f'<div class="bd-chart__range" aria-hidden="true"><span>{first}</span><span>{last}</span></div>'
         + legend
-        + f'<figcaption class="bd-chart__caption" aria-hidden="true">{description}</figcaption>'
+        + f'<figcaption class="bd-chart__caption" aria-hidden="true">{caption}</figcaption>'
         # A wrapper, not the table, is visually hidden: a table will not shrink to one pixel. The
         # class keeps Material from wrapping the table in a scrolling box (not focusable, so flagged).
         f'<div class="bd-sr-only"><table class="bd-chart__table">'

@@ -79,7 +79,7 @@ class Edition:
     articles: int
     """Published articles dated in the period."""
     briefs: tuple[EditionBrief, ...]
-    """Briefs with something new or coming, in title order."""
+    """Briefs with something new or coming: those with a trend change first, then the busiest."""
     newest: dt.date
     """The newest article's date in the period: the date the edition carries (feeds, e-mail)."""
     older: str | None = None
@@ -208,6 +208,8 @@ def _editions(
             )
             if part.developments or part.trends or part.upcoming:
                 parts.append(part)
+        # The desk's own calls lead: briefs whose trend changed, then the busiest, then by title.
+        parts.sort(key=lambda p: (not p.trends, -len(p.developments)))
         editions.append(
             Edition(
                 period=period,

@@ -26,7 +26,7 @@ _TREND_COLOURS = {
     "improved": "#1e7b34",
     "unchanged": "#57606a",
     "risk": "#9a5b00",
-    "opportunity": "#0b57d0",
+    "opportunity": "#00796b",
 }
 
 
