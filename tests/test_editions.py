@@ -186,7 +186,7 @@ def test_one_edition_page_per_week_with_articles_newest_first(demo: Path) -> Non
         "Deteriorated</span>, 25 October 2021: The army dissolved the civilian institutions",
         "- **25 October 2021** · [Sudan's military dissolves transitional government and detains Prime "
         "Minister Hamdok](../articles/2021/sudan-military-takeover.md) · Al Jazeera",
-        "[The brief](../topics/sudan.md)",
+        "[The Sudan brief](../topics/sudan.md)",
     ]
     # The week before the protest day lists it under the next week's events.
     w46 = _section(_lines(demo / "build/docs/editions/2021-w46.md"), "Sudan")

@@ -9,6 +9,7 @@ it began. Every earlier period with articles has its own edition page.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -184,30 +185,43 @@ def _timeline(brief: Brief, day: dt.date | None, history: Sequence[TrendPoint]) 
 def _editions(
     briefs: Sequence[Brief], articles: Sequence[Article], unit: str, day: dt.date
 ) -> tuple[Edition, ...]:
-    """One edition per period with published articles, up to the one holding `day`, newest first."""
+    """One edition per period with published articles, up to the one holding `day`, newest first.
+
+    Each brief's developments, assessments and events are sorted into periods once, so the work
+    grows with the content, not with periods times content (ten years are 520 weekly editions).
+    """
     periods: dict[str, tuple[Period, list[Article]]] = {}
     for article in articles:  # newest first
         if article.date > day:
             continue
         period = period_of(article.date, unit)
         periods.setdefault(period.id, (period, []))[1].append(article)
-    by_brief = [
-        (brief, developments_of(brief)) for brief in sorted(briefs, key=lambda b: b.topic.title.casefold())
-    ]
+    by_brief = []
+    for brief in sorted(briefs, key=lambda b: b.topic.title.casefold()):
+        developments: dict[str, list[Article]] = defaultdict(list)
+        for article in developments_of(brief):  # newest first
+            developments[period_of(article.date, unit).id].append(article)
+        trends: dict[str, list[TrendPoint]] = defaultdict(list)
+        for point in reversed(brief.topic.trend):  # newest first
+            trends[period_of(point.date, unit).id].append(point)
+        events: dict[str, list[WatchEvent]] = defaultdict(list)
+        for event in brief.topic.watch:  # soonest first
+            events[period_of(event.date, unit).id].append(event)
+        by_brief.append((brief.topic, developments, trends, events))
     ordered = list(periods.values())
     editions = []
     for index, (period, dated) in enumerate(ordered):
         following = period.following()
-        parts = []
-        for brief, developments in by_brief:
-            part = EditionBrief(
-                brief.topic,
-                tuple(a for a in developments if period.holds(a.date)),
-                tuple(reversed([t for t in brief.topic.trend if period.holds(t.date)])),
-                tuple(w for w in brief.topic.watch if following.holds(w.date)),
+        parts = [
+            EditionBrief(
+                topic,
+                tuple(developments.get(period.id, ())),
+                tuple(trends.get(period.id, ())),
+                tuple(events.get(following.id, ())),
             )
-            if part.developments or part.trends or part.upcoming:
-                parts.append(part)
+            for topic, developments, trends, events in by_brief
+        ]
+        parts = [p for p in parts if p.developments or p.trends or p.upcoming]
         # The desk's own calls lead: briefs whose trend changed, then the busiest, then by title.
         parts.sort(key=lambda p: (not p.trends, -len(p.developments)))
         editions.append(
