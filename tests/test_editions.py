@@ -200,7 +200,11 @@ def test_the_editions_feed_has_one_entry_per_edition(demo: Path) -> None:
     assert not feed.bozo, feed.get("bozo_exception")
     weeks = _weeks_with_articles()
     assert [entry.link for entry in feed.entries] == [f"{SITE_URL}editions/{week}/" for week in weeks]
-    assert len({entry.id for entry in feed.entries}) == len(weeks)
+    assert (
+        len({entry.id for entry in feed.entries})
+        == len({entry.title for entry in feed.entries})
+        == len(weeks)
+    )
     assert feed.entries[0].title == "Week 51, 2021 (20–26 December 2021)"
     assert feed.entries[0].updated.startswith("2021-12-22")
 
@@ -424,3 +428,13 @@ def test_the_briefs_top_and_the_e_mail_in_chromium(demo: Path, tmp_path: Path) -
         assert "Week 43, 2021: what changed" in page.locator("h1").inner_text()
         page.screenshot(path=str(folder / "email-600.png"), full_page=True)
         page.close()
+
+
+def test_a_topic_cannot_take_the_editions_feeds_name(make_project: ProjectFactory) -> None:
+    root = make_project({"content/topics/editions.md": "---\ntitle: Editions\n---\n"})
+    result = run("check", "--project", root)
+    assert result.exit_code == 1
+    assert (
+        "content/topics/editions.md:1: error: the topic id 'editions' is taken: feeds/editions.xml is the "
+        "editions' feed; rename the file (e.g. editions-topic.md)"
+    ) in result.output.splitlines()

@@ -32,6 +32,9 @@ MAX_NESTING = 8
 """Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
 Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
 
+RESERVED_TOPIC_IDS = frozenset({"editions"})
+"""Ids a topic cannot take: its feed, feeds/<id>.xml, would be another output's."""
+
 _PLACEHOLDERS = {"TODO", "TBD", "FIXME", "XXX", "?"}
 
 _REQUIRED = {
@@ -233,6 +236,18 @@ def _safe_body(path: str, body: str, first_line: int, what: str, problems: list[
 def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -> Topic | None:
     meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
     if not isinstance(meta, schema.TopicMeta):
+        return None
+    if raw.source.stem in RESERVED_TOPIC_IDS:
+        problems.append(
+            Diagnostic(
+                raw.source.path,
+                1,
+                "error",
+                "reserved-id",
+                f"the topic id '{raw.source.stem}' is taken: feeds/{raw.source.stem}.xml is the "
+                f"editions' feed; rename the file (e.g. {raw.source.stem}-topic.md)",
+            )
+        )
         return None
     if meta.bottom_line is not None and meta.reviewed is None:
         problems.append(

@@ -44,12 +44,18 @@ def write_feeds(
     """
     (out / "feeds").mkdir(parents=True, exist_ok=True)
     written = 0
+    made = set()
     for path, make in _feeds(site):
+        made.add(path)
         if only is None or path in only:
             stop()
             (out / path).parent.mkdir(parents=True, exist_ok=True)  # editions/<id>/ for e-mail bodies
             (out / path).write_bytes(make())
             written += 1
+    if only is None:  # written in place (serve): an edition that is gone takes its e-mail body along
+        for stale in sorted(out.glob("editions/*/email.html")):
+            if stale.relative_to(out).as_posix() not in made:
+                stale.unlink()
     return written
 
 

@@ -73,6 +73,9 @@ def plan(
     if len(render) > WHOLE_BUILD_SHARE * len(state.pages):
         return None
     outputs = {name for name, key in state.outputs.items() if previous.outputs.get(name) != key}
+    # An output the site no longer has (a past edition's e-mail body, a deleted topic's feed) is
+    # left out of the staging too, as a whole build would not write it.
+    outputs |= set(previous.outputs) - set(state.outputs)
     return Plan(tuple(sorted(render)), tuple(removed), frozenset(outputs), tuple(previous.files))
 
 
