@@ -438,3 +438,22 @@ def test_a_topic_cannot_take_the_editions_feeds_name(make_project: ProjectFactor
         "content/topics/editions.md:1: error: the topic id 'editions' is taken: feeds/editions.xml is the "
         "editions' feed; rename the file (e.g. editions-topic.md)"
     ) in result.output.splitlines()
+
+
+def test_an_article_moved_to_another_week_leaves_the_site_a_clean_build_writes(
+    demo: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "desk"
+    shutil.copytree(demo, root)
+    assert run("build", "--project", root).exit_code == 0  # settle the copy's record of its site
+    article = root / "content/articles/2021/sudan-military-takeover.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 2021-10-25", "date: 2021-11-01"))
+    report = run_build(BuildOptions(root=root), Diagnostics())
+    assert report.html_rendered is not None  # staged from the previous site
+    assert not (root / "site/editions/2021-w43").exists()  # that week has no article left
+    clean = tmp_path / "clean"
+    shutil.copytree(root / "content", clean / "content")
+    shutil.copy(root / "site_config.yml", clean)
+    assert run("build", "--project", clean, "--no-cache").exit_code == 0
+    ours, theirs = tree_hashes(root / "site"), tree_hashes(clean / "site")
+    assert [name for name in sorted({*ours, *theirs}) if ours.get(name) != theirs.get(name)] == []
