@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from builder.content import schema
+from builder.content import judgement, schema
 from builder.content.loading import CONFIG_FILE, RawDocument
 from builder.content.yamlsafe import YamlDocument
 from builder.diagnostics import Diagnostic, describe, did_you_mean
@@ -24,16 +24,11 @@ from builder.model import (
     RoutingSettings,
     SiteConfig,
     Topic,
-    TrendPoint,
-    WatchEvent,
 )
 
 MAX_NESTING = 8
 """Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
 Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
-
-RESERVED_TOPIC_IDS = frozenset({"editions"})
-"""Ids a topic cannot take: its feed, feeds/<id>.xml, would be another output's."""
 
 _PLACEHOLDERS = {"TODO", "TBD", "FIXME", "XXX", "?"}
 
@@ -237,39 +232,10 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
     meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
     if not isinstance(meta, schema.TopicMeta):
         return None
-    if raw.source.stem in RESERVED_TOPIC_IDS:
-        problems.append(
-            Diagnostic(
-                raw.source.path,
-                1,
-                "error",
-                "reserved-id",
-                f"the topic id '{raw.source.stem}' is taken: feeds/{raw.source.stem}.xml is the "
-                f"editions' feed; rename the file (e.g. {raw.source.stem}-topic.md)",
-            )
-        )
+    judged = judgement.topic_problems(raw.source.path, raw.source.stem, meta, raw.meta)
+    problems.extend(judged)
+    if any(problem.severity == "error" for problem in judged):
         return None
-    if meta.bottom_line is not None and meta.reviewed is None:
-        problems.append(
-            Diagnostic(
-                raw.source.path,
-                raw.meta.line_of("bottom_line"),
-                "error",
-                "missing-reviewed",
-                "'bottom_line' needs 'reviewed: YYYY-MM-DD', the day the desk last confirmed it",
-            )
-        )
-        return None
-    if meta.reviewed is not None and meta.bottom_line is None:
-        problems.append(
-            Diagnostic(
-                raw.source.path,
-                raw.meta.line_of("reviewed"),
-                "warning",
-                "reviewed-without-bottom-line",
-                "'reviewed' dates a bottom line, and this topic has no 'bottom_line'; it is ignored",
-            )
-        )
     return Topic(
         id=raw.source.stem,
         path=raw.source.path,
@@ -283,13 +249,8 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
         key_lines=_key_lines(raw.meta),
         bottom_line=meta.bottom_line,
         reviewed=meta.reviewed if meta.bottom_line is not None else None,
-        # Sorted, so the brief and the editions read them in order however the editor wrote them.
-        trend=tuple(
-            sorted((TrendPoint(t.date, t.status, t.note) for t in meta.trend), key=lambda t: t.date)
-        ),
-        watch=tuple(
-            sorted((WatchEvent(w.date, w.event, w.url) for w in meta.watch), key=lambda w: (w.date, w.event))
-        ),
+        trend=judgement.trend_of(meta),
+        watch=judgement.watch_of(meta),
     )
 
 
