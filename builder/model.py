@@ -81,6 +81,30 @@ class Article:
         return f"articles/{self.date.year:04d}/{self.slug}.md"
 
 
+TREND_STATUSES = ("deteriorated", "improved", "unchanged", "risk", "opportunity")
+"""The desk's assessments of a period, as CrisisWatch gives them: an arrow each (see `editions`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """The desk's assessment of a topic for one period (front matter `trend`)."""
+
+    date: dt.date
+    status: str
+    """One of TREND_STATUSES."""
+    note: str
+    """One line of rationale."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent:
+    """A scheduled event the desk watches: a mandate renewal, an election, a deadline, a summit."""
+
+    date: dt.date
+    event: str
+    url: str | None = None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Topic:
     """A subject that gets its own brief."""
@@ -98,6 +122,14 @@ class Topic:
     overview: str
     """The topic file's Markdown body, shown at the top of the brief."""
     key_lines: Mapping[str, int] = field(default_factory=dict)
+    bottom_line: str | None = None
+    """The desk's key judgement in one to three sentences, shown first in the brief."""
+    reviewed: dt.date | None = None
+    """When the desk last confirmed the bottom line (set whenever `bottom_line` is)."""
+    trend: tuple[TrendPoint, ...] = ()
+    """The desk's assessments, oldest first."""
+    watch: tuple[WatchEvent, ...] = ()
+    """Scheduled events, soonest first."""
 
     @property
     def page(self) -> str:
@@ -143,6 +175,8 @@ class BriefSettings:
     """Actors under Positions, most cited first, one line each."""
     latest_articles: int = 10
     """Articles listed on the home page."""
+    stale_after_days: int = 30
+    """`check` warns when a topic's newest development is this many days past its `reviewed` date."""
 
 
 SOURCE_KINDS = (
@@ -199,6 +233,8 @@ class SiteConfig:
     """The desk's sources registry, by source name as articles write it (empty: none kept)."""
     theme: Mapping[str, Any] = field(default_factory=dict)
     """Passed through to Material's theme options (palette, features, font, ...)."""
+    editions: str = "weekly"
+    """`weekly`, `monthly` or `off`: the period of an edition (what changed since it began)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,9 @@ def _pages() -> list[str]:
         "topics/myanmar/2021.md",
         "articles/2021/guilin-wang-yi-lavrov-talks.md",
         "actors/china.md",
+        "editions/index.md",
+        "editions/2021-w51.md",
+        "editions/2021-w43.md",
     ]
 
 

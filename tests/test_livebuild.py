@@ -203,7 +203,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _retitle(root: Path) -> None:
-    _edit(root, ARTICLE, "date: 2021-03-22", "date: 2021-03-29")  # also the newest date: the sitemap's
+    # Also the newest date (the sitemap's), in the same week: the list of pages (editions) stays.
+    _edit(root, ARTICLE, "date: 2021-03-22", "date: 2021-03-28")
     _edit(root, ARTICLE, "Talks in Guilin", "Guilin talks")
 
 

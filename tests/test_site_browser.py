@@ -65,6 +65,7 @@ PAGES = {
     "brief": "topics/myanmar/",
     "archive": "topics/myanmar/2021/",
     "article": "articles/2021/guilin-wang-yi-lavrov-talks/",
+    "edition": "editions/2021-w51/",
 }
 LOADED = {**PAGES, "actor": "actors/china/"}
 
@@ -123,7 +124,7 @@ def test_screenshots_at_desktop_and_phone_widths(site_url: str, browser: object,
             page.close()
 
 
-@pytest.mark.parametrize("name", ["brief", "archive"])
+@pytest.mark.parametrize("name", ["brief", "archive", "edition"])
 def test_brief_and_archive_have_no_accessibility_violations_at_all(site_url: str, browser: object, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

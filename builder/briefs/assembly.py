@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
 from builder.briefs.statements import by_speaker, newest
+from builder.editions.desk import Desk, desk_view
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
 
@@ -83,10 +84,15 @@ class Site:
     """Published articles, newest first."""
     actors: tuple[ActorPage, ...]
     regions: tuple[tuple[str, tuple[TopicSummary, ...]], ...]
+    desk: Desk
+    """The as-of date, each brief's trend, news and watch events, and every edition."""
 
 
-def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
-    """Build every page's data from the project and the routes of its published articles."""
+def assemble(project: Project, routes: Mapping[str, ArticleRoutes], as_of: dt.date | None = None) -> Site:
+    """Build every page's data from the project and the routes of its published articles.
+
+    `as_of` (`build --as-of`) is the day the site speaks from; by default its newest article's.
+    """
     articles = sorted(project.published, key=newest_first)
     # One pass over the articles, not one per topic: each brief gets its articles, newest first.
     cited: dict[str, list[Article]] = defaultdict(list)
@@ -106,6 +112,7 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
         articles=tuple(article_page(a, routes[a.slug], project) for a in articles),
         actors=_actor_pages(project.actors.values(), briefs, articles),
         regions=_regions(briefs, (articles[-1].date, articles[0].date) if articles else None),
+        desk=desk_view(briefs, articles, project.config.editions, as_of),
     )
 
 

@@ -17,7 +17,7 @@ MAX_BUCKETS = 60
 article dated 9999 cannot make a chart (and the home page's sparklines) thousands of bars long."""
 _YEAR_STEPS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
 _STEP_NAMES = {1: "year", 10: "decade", 100: "century"}
-_MONTHS = (
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
@@ -60,6 +60,11 @@ class Coverage:
         )
 
 
+def bucket_label(day: dt.date, unit: str) -> str:
+    """The label of the bucket that holds `day` in a chart of `unit` ('month' or 'year')."""
+    return str(day.year) if unit == "year" else f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = None) -> Coverage:
     """Count `dates` per month, or per year when they span more than MAX_MONTHLY_SPAN months.
 
@@ -89,5 +94,5 @@ def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = 
     buckets = []
     for index in range(span):
         year, month = divmod(first_year * 12 + first_month - 1 + index, 12)
-        buckets.append(Bucket(f"{_MONTHS[month]} {year}", months[(year, month + 1)]))
+        buckets.append(Bucket(f"{MONTHS[month]} {year}", months[(year, month + 1)]))
     return Coverage("month", tuple(buckets))

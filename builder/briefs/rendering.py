@@ -21,6 +21,8 @@ from markupsafe import Markup
 from builder.briefs import charts, markup
 from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArchiveYear
+from builder.editions.calendar import day_month
+from builder.editions.desk import ARROWS
 from builder.model import Article, SiteConfig
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -60,6 +62,8 @@ def environment(project_root: Path) -> Environment:
         yaml=markup.yaml_text,
         chart=charts.coverage_chart,
         sparkline=charts.sparkline,
+        day_month=day_month,
+        arrow=lambda status: ARROWS[status],
     )
     env.globals.update(
         link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))), desk_summary=desk_summary
@@ -147,9 +151,31 @@ def site_page_specs(site: Site) -> list[PageSpec]:
         spec("index.md", "home.md.jinja"),
         spec("timeline.md", "timeline.md.jinja"),
         spec("actors/index.md", "actors.md.jinja"),
-        *(spec(b.topic.page, "brief.md.jinja", brief=b, topic=b.topic) for b in site.briefs),
+        *(
+            spec(b.topic.page, "brief.md.jinja", brief=b, topic=b.topic, news=site.desk.news[b.topic.id])
+            for b in site.briefs
+        ),
         *archive_specs(site, spec),
         *(spec(a.actor.page, "actor.md.jinja", entry=a, actor=a.actor) for a in site.actors),
+        *edition_specs(site, spec),
+    ]
+
+
+def edition_specs(site: Site, spec: Callable[..., PageSpec]) -> list[PageSpec]:
+    """Each edition's page and their index (none when editions are off or nothing is published).
+
+    An edition's page is given only its own data, so an edit in one edition renders that page
+    again and leaves the others alone."""
+    desk = site.desk
+    if not desk.editions:
+        return []
+    index = [
+        (e.id, e.period.title, e.period.span, e.articles, sum(1 for b in e.briefs if b.developments))
+        for e in desk.editions
+    ]
+    return [
+        spec("editions/index.md", "editions.md.jinja", editions=tuple(index), unit=desk.unit),
+        *(spec(e.page, "edition.md.jinja", edition=e) for e in desk.editions),
     ]
 
 

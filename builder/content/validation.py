@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from builder.content import schema
+from builder.content import judgement, schema
 from builder.content.loading import CONFIG_FILE, RawDocument
 from builder.content.yamlsafe import YamlDocument
 from builder.diagnostics import Diagnostic, describe, did_you_mean
@@ -255,6 +255,10 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
     meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
     if not isinstance(meta, schema.TopicMeta):
         return None
+    judged = judgement.topic_problems(raw.source.path, raw.source.stem, meta, raw.meta)
+    problems.extend(judged)
+    if any(problem.severity == "error" for problem in judged):
+        return None
     return Topic(
         id=raw.source.stem,
         path=raw.source.path,
@@ -266,6 +270,10 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
         summary=meta.summary,
         overview=_safe_body(raw.source.path, raw.body, raw.body_first_line, "overview", problems).strip("\n"),
         key_lines=_key_lines(raw.meta),
+        bottom_line=meta.bottom_line,
+        reviewed=meta.reviewed if meta.bottom_line is not None else None,
+        trend=judgement.trend_of(meta),
+        watch=judgement.watch_of(meta),
     )
 
 
@@ -338,6 +346,7 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
             for name, meta in sorted(checked.sources.items())
         },
         theme=checked.theme,
+        editions=checked.editions,
     ), problems
 
 

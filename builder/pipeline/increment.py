@@ -80,6 +80,9 @@ def plan(previous: PreviousSite | None, state: SiteState, pages: list[tuple[str,
     if len(render) > WHOLE_BUILD_SHARE * len(state.pages):
         return None
     outputs = {name for name, key in state.outputs.items() if before.outputs.get(name) != key} | repairs[1]
+    # An output the site no longer has (a past edition's e-mail body, a deleted topic's feed) is
+    # left out of the staging too, as a whole build would not write it.
+    outputs |= set(before.outputs) - set(state.outputs)
     damaged = set(previous.damaged)
     intact = tuple(name for name in before.files if name not in damaged)
     return Plan(tuple(sorted(render)), tuple(removed), frozenset(outputs), intact, before.files)

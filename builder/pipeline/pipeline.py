@@ -14,6 +14,7 @@ from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
+from builder.editions import review
 from builder.errors import ContentError
 from builder.model import Article, Project
 from builder.parallel import map_files
@@ -91,11 +92,11 @@ def _recipe(
     docs = read_docs_record(options.build_dir) if options.cache else DocsRecord()
     previous = _previous_site(options)
     keep = cache is not None and not options.incremental
-    inputs = inputs_digest(project, options.root, options.outputs) if keep else None
+    inputs = inputs_digest(project, options.root, options.asked) if keep else None
     if inputs is not None and _unchanged(inputs, options, docs, previous):
         report.manifest = docs.manifest
         return _up_to_date(report)
-    site = _route_and_assemble(project, options, report, cache)
+    site = _route_and_assemble(project, options, report, cache, diagnostics)
     # Staged from the previous site, a build after an edit spends most of its time indexing for
     # search, which needs only the site's data: it starts now, beside rendering and MkDocs.
     stageable = previous if not options.incremental else None
@@ -188,13 +189,18 @@ def _up_to_date(report: BuildReport) -> BuildReport:
 
 
 def _route_and_assemble(
-    project: Project, options: BuildOptions, report: BuildReport, cache: BuildCache | None
+    project: Project,
+    options: BuildOptions,
+    report: BuildReport,
+    cache: BuildCache | None,
+    diagnostics: Diagnostics,
 ) -> Site:
     with report.stage("route"):
         routes = route_articles(project, options.jobs, cache)
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
-        site = assemble(project, routes)
+        site = assemble(project, routes, options.as_of)
+        diagnostics.extend(review.stale_bottom_lines(project, review.newest_in_briefs(site.briefs)))
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
     return site  # the site holds what it needs of the routes
