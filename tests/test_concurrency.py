@@ -65,7 +65,7 @@ def test_a_second_build_waits_for_the_first_and_the_site_stays_whole(desk: Path,
     release(holds, "mkdocs")
     assert first.finish() == 0, first.text
     assert second.finish() == 0, second.text
-    assert first.lines[-1].startswith("built 93 pages")
+    assert first.lines[-1].startswith("built 125 pages")
     assert second.lines[-1] == "nothing changed since the last build: site/ is up to date\n"
     assert (desk / "site/index.html").is_file()
     assert outputs_of(desk) == clean_outputs_of(desk, tmp_path)

@@ -6,11 +6,12 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from builder.content.crossrefs import cross_check
 from builder.content.loading import SourceFile, discover, read_config, read_document
 from builder.content.portability import portability_problems
 from builder.content.sourcefiles import SourceProblem, read_bytes
 from builder.content.sourcekinds import undescribed_sources
-from builder.content.validation import cross_check, validate_config, validate_document
+from builder.content.validation import validate_config, validate_document
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.model import Actor, Article, Project, Topic
 from builder.parallel import map_files

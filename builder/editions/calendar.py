@@ -49,7 +49,10 @@ class Period:
         return self.start <= day <= self.end
 
     def following(self) -> Period:
-        """The next period of the same unit."""
+        """The next period of the same unit (past the calendar's last day: an empty one, which no
+        event falls in)."""
+        if self.end == dt.date.max:
+            return Period(f"{self.id}-after", self.unit, dt.date.max, dt.date.max)
         return period_of(self.end + dt.timedelta(days=1), self.unit)
 
 
@@ -60,10 +63,15 @@ def day_month(day: dt.date) -> str:
 
 def period_of(day: dt.date, unit: str) -> Period:
     """The ISO week (Monday to Sunday) or the calendar month that holds `day`."""
+    # A period ending past 9999-12-31 (an article dated at the calendar's end, which check warns
+    # about) ends on the last day there is, instead of overflowing.
     if unit == "month":
         start = day.replace(day=1)
+        if start.year == dt.MAXYEAR and start.month == 12:
+            return Period(f"{day.year:04d}-12", unit, start, dt.date.max)
         following = (start + dt.timedelta(days=32)).replace(day=1)
         return Period(f"{day.year:04d}-{day.month:02d}", unit, start, following - dt.timedelta(days=1))
     year, week, weekday = day.isocalendar()
     start = day - dt.timedelta(days=weekday - 1)
-    return Period(f"{year:04d}-w{week:02d}", "week", start, start + dt.timedelta(days=6))
+    end = start + dt.timedelta(days=6) if dt.date.max - start >= dt.timedelta(days=6) else dt.date.max
+    return Period(f"{year:04d}-w{week:02d}", "week", start, end)
