@@ -7,15 +7,19 @@ and asserts what each printed and left, in the order it happened, never by how l
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from builder.diagnostics import Diagnostics
 from builder.pipeline.options import BuildOptions
@@ -119,3 +123,31 @@ def clean_outputs_of(root: Path, where: Path) -> dict[str, str]:
 def outputs_of(root: Path) -> dict[str, str]:
     site = {f"site/{k}": v for k, v in tree_hashes(root / "site").items()}
     return site | {f"docs/{k}": v for k, v in tree_hashes(root / "build" / "docs").items()}
+
+
+@contextlib.contextmanager
+def serving(root: Path, seconds: float = 120) -> Iterator[tuple[str, list[str]]]:
+    """Run `briefdesk serve` on `root` on a free port for the block; yield the site's URL and the
+    lines serve prints (a list that grows as it prints)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--project", str(root), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    assert process.stderr is not None
+    stderr = process.stderr
+    reader = threading.Thread(target=lambda: lines.extend(iter(stderr.readline, "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + seconds
+        while not any("serving http://127.0.0.1:" in line for line in lines):
+            if time.monotonic() > deadline:
+                pytest.fail(f"timed out waiting for the server: {lines}")
+            time.sleep(0.2)
+        port = re.search(r"127\.0\.0\.1:(\d+)/", next(x for x in lines if "serving" in x))[1]  # type: ignore[index]
+        yield f"http://127.0.0.1:{port}/", lines
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        reader.join(timeout=5)
+        stderr.close()

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
-import threading
 import time
 import unicodedata
 import urllib.request
@@ -21,6 +18,7 @@ from pypdf import PdfReader
 from builder.diagnostics import Diagnostics
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.pipeline import build
+from tests.buildprocs import serving
 from tests.conftest import ProjectFactory, copy_demo, run, run_without
 from tests.sitecheck import tree_hashes
 
@@ -272,29 +270,20 @@ def test_pdf_true_without_the_extra_names_the_setting(make_project: ProjectFacto
 
 def test_serve_honours_pdf_true_and_prints_an_edited_brief_again(make_project: ProjectFactory) -> None:
     root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--project", str(root), "--port", "0"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-    )
-    lines: list[str] = []
-    assert process.stderr is not None
-    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
-    reader.start()
+    with serving(root) as (url, lines):
 
-    def wait(condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + 120
-        while not condition():
-            assert time.monotonic() < deadline, f"timed out waiting for {what}: {lines}"
-            time.sleep(0.2)
+        def wait(condition: Callable[[], bool], what: str) -> None:
+            deadline = time.monotonic() + 120
+            while not condition():
+                assert time.monotonic() < deadline, f"timed out waiting for {what}: {lines}"
+                time.sleep(0.2)
 
-    try:
-        wait(lambda: any("serving http://127.0.0.1:" in line for line in lines), "the server")
-        port = re.search(r"127\.0\.0\.1:(\d+)/", next(x for x in lines if "serving" in x))[1]  # type: ignore[index]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pdf/myanmar.pdf", timeout=10) as response:
+        with urllib.request.urlopen(f"{url}pdf/myanmar.pdf", timeout=10) as response:
             assert response.status == 200 and response.read().startswith(b"%PDF")
         assert "Myanmar" in pdf_text(root / "site/pdf/myanmar.pdf")
         article = root / "content/articles/2021/talks.md"
         article.write_text(article.read_text().replace("They also discussed Myanmar.", "They also discussed Burma's junta."))
+
         def printed_again() -> bool:
             try:
                 return "junta" in pdf_text(root / "site/pdf/myanmar.pdf")
@@ -302,8 +291,3 @@ def test_serve_honours_pdf_true_and_prints_an_edited_brief_again(make_project: P
                 return False
 
         wait(printed_again, "the brief's PDF printed again")
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        reader.join(timeout=5)
-        process.stderr.close()

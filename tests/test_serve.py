@@ -5,11 +5,9 @@ from __future__ import annotations
 import gzip
 import http.client
 import os
-import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from builder.pipeline.cache import CACHE_FILE
+from tests.buildprocs import serving
 from tests.conftest import ProjectFactory
 
 pytestmark = pytest.mark.slow
@@ -45,23 +44,8 @@ def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
 @pytest.fixture
 def served(make_project: ProjectFactory) -> Iterator[tuple[Path, str, list[str]]]:
     root = make_project()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--project", str(root), "--port", "0"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-    )
-    lines: list[str] = []
-    assert process.stderr is not None
-    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
-    reader.start()
-    try:
-        _wait(lambda: any("serving http://127.0.0.1:" in line for line in lines), 120, "the server")
-        port = re.search(r"127\.0\.0\.1:(\d+)/", next(x for x in lines if "serving" in x))[1]  # type: ignore[index]
-        yield root, f"http://127.0.0.1:{port}/", lines
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        reader.join(timeout=5)
-        process.stderr.close()
+    with serving(root) as (url, lines):
+        yield root, url, lines
 
 
 def test_serve_rebuilds_on_change_and_keeps_last_good_site(served: tuple[Path, str, list[str]]) -> None:
