@@ -80,8 +80,9 @@ def _recipe(
 ) -> BuildReport:
     """Load, check what is already built, route, assemble, render, write the Markdown, make the site.
 
-    Each way out is one function: nothing changed (`_up_to_date`), Markdown only, the site already
-    holds these pages (`_site_up_to_date`), serve's update in place, or a staged site swapped in.
+    The ways out: nothing changed (`_unchanged`, then `_up_to_date`), Markdown only, the site
+    already holds these pages (`_site_holds`), serve's update in place (`_update_in_place`), or a
+    staged site swapped in (`html.build_html`).
     """
     if cache is None and options.cache:
         cache = BuildCache.open(options.build_dir)
