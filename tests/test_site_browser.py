@@ -51,8 +51,14 @@ def test_reader_follows_a_citation_to_the_highlighted_passage(site_url: str, bro
     page.wait_for_url("**/articles/2021/**#p-1")
     target = page.locator("#p-1")
     target.wait_for()
-    highlight = target.evaluate("e => getComputedStyle(e).backgroundColor")
-    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent"), "the cited passage is not highlighted"
+    # The highlight fades in (a 0.3 s CSS transition), so the colour read at the instant of arrival
+    # can still be the transparent start: wait for it to show, as a reader's eye would.
+    try:
+        page.wait_for_function(
+            "() => !['rgba(0, 0, 0, 0)', 'transparent'].includes("
+            "getComputedStyle(document.getElementById('p-1')).backgroundColor)", timeout=5000)
+    except Exception as error:  # Playwright's TimeoutError; the message says what the reader misses
+        raise AssertionError("the cited passage is not highlighted") from error
     assert page.evaluate("() => { const r = document.getElementById('p-1').getBoundingClientRect();"
                          " return r.top >= 0 && r.top < window.innerHeight; }"), "cited passage not in view"
     outside = [url for url in requests if not url.startswith(site_url)]
