@@ -54,6 +54,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
                                       "title: Afghanistan and the region"),
     "actor aliases": lambda root: _edit(root / "content/actors/china.md", "[China, Beijing, Chinese]",
                                         "[Beijing, two sides]"),
+    # Attribution reads an actor's kind: a person's surname alone ("Lavrov said") is that person.
+    "actor kind": lambda root: _edit(root / "content/actors/lavrov.md", "kind: person", "kind: organisation"),
     "template": lambda root: (root / "templates").mkdir() or (root / "templates/article.md.jinja").write_text(
         "# {{ article.title }} (custom)\n"),
     "site config": lambda root: (root / "site_config.yml").write_text(
@@ -70,9 +72,10 @@ def test_cached_build_after_an_edit_equals_a_fresh_build(
 ) -> None:
     root = make_project({
         "content/actors/russia.md": "---\nname: Russia\n---\n",
+        "content/actors/lavrov.md": "---\nname: Sergei Lavrov\nkind: person\n---\n",
         "content/articles/2021/other.md": "---\ntitle: Other\ndate: 2021-03-01\nsource: X\n"
         "topics: [myanmar]\nactors: [russia, china]\n---\nRussia spoke on Afghanistan.\n\n"
-        "China spoke on Myanmar.\n",
+        "China spoke on Myanmar.\n\nSergei Lavrov arrived late. Lavrov said Afghanistan needed peace.\n",
     })
     before = _docs(root)
     assert (root / "build" / CACHE_FILE).is_file()

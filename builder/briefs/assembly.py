@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
-from builder.briefs.statements import by_speaker, newest
+from builder.briefs.statements import Spoken, newest
 from builder.editions.desk import Desk, desk_view
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
@@ -159,20 +160,25 @@ def _actor_pages(
     one the actor speaks among the topic's developments (`builder.briefs.statements`).
     """
     rows: dict[str, list[ActorTopic]] = defaultdict(list)
-    latest: dict[str, dict[tuple[str, int, int], ActorStatement]] = defaultdict(dict)
+    # Each statement once, with every topic whose brief holds it; its sentence is made only for
+    # the LATEST_STATEMENTS a page shows (an archive holds hundreds of thousands).
+    latest: dict[str, dict[tuple[str, int, int], tuple[Spoken[Excerpt], list[Topic]]]] = defaultdict(dict)
     for brief in briefs:
-        for actor_id, spoken in by_speaker(brief.developments).items():
+        for actor_id, spoken in brief.speakers.items():
             first = newest(spoken)
             rows[actor_id].append(ActorTopic(brief.topic, first.excerpt, first.sentence, len(spoken)))
+            said = latest[actor_id]
             for item in spoken:
                 key = (
                     item.excerpt.article.slug,
                     item.excerpt.passage.number if item.excerpt.passage else 0,
                     item.statement.start,
                 )
-                known = latest[actor_id].get(key)
-                topics = (*known.topics, brief.topic) if known else (brief.topic,)
-                latest[actor_id][key] = ActorStatement(item.excerpt, item.sentence, topics)
+                known = said.get(key)
+                if known is None:
+                    said[key] = (item, [brief.topic])
+                else:
+                    known[1].append(brief.topic)
     reported: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         for actor_id in article.actors:
@@ -181,12 +187,15 @@ def _actor_pages(
     for actor in actors:
         mine = rows[actor.id]
         mine.sort(key=lambda row: (-row.latest.article.date.toordinal(), row.topic.title.casefold()))
-        statements = sorted(
-            latest[actor.id].items(), key=lambda kv: (-kv[1].excerpt.article.date.toordinal(), kv[0])
-        )[:LATEST_STATEMENTS]
-        pages.append(
-            ActorPage(actor, tuple(mine), tuple(reported[actor.id]), tuple(v for _, v in statements))
+        statements = heapq.nsmallest(
+            LATEST_STATEMENTS,
+            latest[actor.id].items(),
+            key=lambda kv: (-kv[1][0].excerpt.article.date.toordinal(), kv[0]),
         )
+        shown = tuple(
+            ActorStatement(item.excerpt, item.sentence, tuple(topics)) for _, (item, topics) in statements
+        )
+        pages.append(ActorPage(actor, tuple(mine), tuple(reported[actor.id]), shown))
     return tuple(pages)
 
 

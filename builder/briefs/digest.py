@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from builder.briefs.coverage import Coverage, coverage
-from builder.briefs.statements import Position
+from builder.briefs.statements import Position, Spoken, by_speaker
 from builder.briefs.statements import positions as _positions
 from builder.model import Actor, Article, Passage, Project, Topic
 from builder.routing.attribution import Statement
@@ -136,6 +136,12 @@ class Brief:
     """(year, articles) of each archive page, newest first."""
     coverage: Coverage
     """Articles per month (per year over long spans), for the chart under the title."""
+    speakers: Mapping[str, list[Spoken[Excerpt]]] = field(
+        default_factory=dict, metadata={"content": False}, compare=False
+    )
+    """Each actor's statements among the developments, newest first (`statements.by_speaker`):
+    found once, for the Positions and the actor pages. Not content of its own, only an index
+    of `developments`, which page keys already hold."""
 
     @property
     def first_date(self) -> dt.date | None:
@@ -201,7 +207,8 @@ def brief_of(
     shown = groups[: settings.max_developments]
     chosen = {id(g): _quoted(g.excerpts, settings.passages_per_development) for g in shown}
     quoted = {id(e) for excerpts in chosen.values() for e in excerpts}
-    positions, unheard = _positions(developments, quoted, project.actors, settings.max_positions)
+    speakers = by_speaker(developments)
+    positions, unheard = _positions(developments, quoted, project.actors, settings.max_positions, speakers)
     sources = sorted(
         {id(a): a for a in (*(g.article for g in shown), *(p.excerpt.article for p in positions))}.values(),
         key=newest_first,
@@ -227,6 +234,7 @@ def brief_of(
         timeline=tuple(cited[:TIMELINE_LENGTH]),
         years=tuple((year, len(entries)) for year, entries in by_year.items()),
         coverage=coverage(a.date for a in cited),
+        speakers=speakers,
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
 

@@ -81,8 +81,9 @@ ONLY_WHEN_NAMED = frozenset({"site"})
 class PageKeys:
     """Keys of the pages rendered through one Jinja environment in one build."""
 
-    def __init__(self, env: Environment, articles: Iterable[Article] = ()) -> None:
-        """`articles`: the project's, whose passages and headings briefs and pages quote."""
+    def __init__(self, env: Environment, articles: Iterable[Article] = (), site: Site | None = None) -> None:
+        """`articles`: the project's, whose passages and headings briefs and pages quote; `site`:
+        the site whose briefs' passages carry their statements (who says what)."""
         self._env = env
         self._templates = template_fingerprint(env)
         self._names: dict[str, frozenset[str] | None] = {}
@@ -96,6 +97,26 @@ class PageKeys:
                     place = f"passage {block.number}" if isinstance(block, Passage) else f"block {index}"
                     self._walked.setdefault(
                         id(block), (block, digest_of(article.path, article.digest, place))
+                    )
+        if site is not None:
+            self._seed_statements(site)
+
+    def _seed_statements(self, site: Site) -> None:
+        """Key each passage's statements by its article and the actors, without a walk.
+
+        Attribution reads nothing but the article's bytes and the actors (their names, aliases
+        and kinds), so those key what it found; a large archive's briefs hold hundreds of
+        thousands of statements, which a walk would take one by one.
+        """
+        actors = digest_of(*(repr((a.id, a.name, a.aliases, a.kind)) for a in site.project.actors.values()))
+        for brief in site.briefs:
+            for excerpt in (*brief.developments, *brief.also_discussed):
+                article, passage = excerpt.article, excerpt.passage
+                if article.digest and passage is not None and excerpt.statements:
+                    place = f"statements of passage {passage.number}"
+                    self._walked.setdefault(
+                        id(excerpt.statements),
+                        (excerpt.statements, digest_of(article.path, article.digest, place, actors)),
                     )
 
     def key(self, template: str, context: Mapping[str, object]) -> str:
@@ -135,12 +156,15 @@ class PageKeys:
         if isinstance(value, Article) and value.digest:
             return digest_of("Article", value.path, value.digest)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _content_fields(type(value))
+            values = [getattr(value, name) for name in names]
+            if all(type(item) in _PLAIN for item in values):
+                # Only plain values (a Statement's offsets, a date's parts): their repr says all
+                # of them in one digest, where a walk would take one per field.
+                return digest_of(type(value).__qualname__, repr(list(zip(names, values, strict=True))))
             return digest_of(
                 type(value).__qualname__,
-                *(
-                    f"{name}\0{self.fingerprint(getattr(value, name))}"
-                    for name in _content_fields(type(value))
-                ),
+                *(f"{name}\0{self.fingerprint(item)}" for name, item in zip(names, values, strict=True)),
             )
         if isinstance(value, enum.Enum):
             return digest_of(type(value).__qualname__, repr(value.value))
@@ -150,12 +174,18 @@ class PageKeys:
             items = sorted((self.fingerprint(k), self.fingerprint(v)) for k, v in value.items())
             return digest_of("mapping", *(f"{k}\0{v}" for k, v in items))
         if isinstance(value, tuple | list):
+            if all(type(item) in _PLAIN for item in value):
+                return digest_of(type(value).__name__, "plain", repr(value))
             return digest_of(type(value).__name__, *(self.fingerprint(item) for item in value))
         if isinstance(value, frozenset | set):
             return digest_of("set", *sorted(self.fingerprint(item) for item in value))
         # A new kind of value in the page data must be taught here, never skipped: a value left
         # out of the key is a page that can go stale.
         raise TypeError(f"no fingerprint for a {type(value).__qualname__} in the page data")
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types whose repr is exact and says the type: a tuple or dataclass of them is digested whole."""
 
 
 @cache
@@ -202,7 +232,9 @@ def routing_key(project: Project) -> str:
     return digest_of(
         repr(project.config.routing),
         *(repr((t.id, t.aliases, t.exclude)) for t in project.topics.values()),
-        *(repr((a.id, a.aliases)) for a in project.actors.values()),
+        # Attribution reads an actor's name and kind as well as its aliases ("Wang said" is the
+        # actor only after its full name; a person's given names tell another person apart).
+        *(repr((a.id, a.name, a.aliases, a.kind)) for a in project.actors.values()),
     )
 
 

@@ -308,7 +308,7 @@ def render_markdown(
     site_specs = site_page_specs(site)
     article_specs = [article_spec(config, entry) for entry in site.articles]
     keys: dict[str, str] = {}
-    page_keys = PageKeys(env, site.project.articles)
+    page_keys = PageKeys(env, site.project.articles, site)
     if cache is not None:
         keys = {
             spec.path: page_keys.key(spec.template, spec.context) for spec in (*site_specs, *article_specs)

@@ -31,18 +31,16 @@ is not Ted Cruz) is such a person, not the actor. A source that resolves to nobo
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from builder.model import Actor
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.phrases import (
-    ACCORDING,
     ADD,
     ADDED_WHAT,
-    CUE,
     DESCRIPTION,
     FOR_ACTOR,
     INVERTIBLE,
@@ -60,14 +58,16 @@ from builder.routing.phrases import (
     PARTICIPLE,
     PASSIVE,
     PRONOUNS,
-    REPORTING_VERBS,
     SPOKESPERSON,
     TAIL,
     TIME,
     TITLES,
     clause,
+    cue_kind,
+    find_cues,
     is_list,
     is_person_name,
+    may_end_in_tail_word,
     quotations,
     skip_to_subject,
     starts_with_quote,
@@ -105,6 +105,7 @@ class Spoken:
     """The sentence names its speaker, rather than continuing one by pronoun or quotation."""
 
 
+_ONE_WORD_NAME = re.compile(r"[A-Z][\w'’-]+")
 _UNSEEN: Any = object()
 _CONTINUES = ("continues", "")
 """A pronoun or description: the speaker is the article's last named one."""
@@ -177,20 +178,23 @@ class Attributor:
                 owners = names[index] if names is not None else self._matcher.owners_in(text)
                 mentioned |= {a for a in owners if a in self._given}
             spans = _spans(text, sentences[index] if sentences is not None else None)
-            if not CUE.search(text):  # no verb of saying, "according to" or quotation
+            # One scan of the passage finds every cue; a sentence without a verb of saying or
+            # "according to" is never looked at again (most sentences of most passages).
+            cues = [cue for cue in find_cues(text) if cue_kind(cue) != "quote"]
+            if not cues:
                 for start, _ in spans:
                     last = self._opening(text, start, last, mentioned)
-                continue
-            quoted = quotations(text)
+                continue  # a quotation alone gives no statement: its speaker is said nowhere here
             attributed: dict[int, tuple[tuple[str, ...], str]] = {}
             explicit: set[int] = set()  # sentences that name their speaker
-            cues = [m.start() for m in CUE.finditer(text)]
+            cue_starts = [cue.start() for cue in cues]
             for number, (start, end) in enumerate(spans):
                 last = self._opening(text, start, last, mentioned)
-                at = bisect_left(cues, start)
-                if at == len(cues) or cues[at] >= end:
+                first = bisect_left(cue_starts, start)
+                stop = bisect_left(cue_starts, end, first)
+                if first == stop:
                     continue  # no cue in this sentence
-                result = self._sentence(text[start:end], last, mentioned)
+                result = self._sentence(text[start:end], start, cues[first:stop], last, mentioned)
                 if result is not None:
                     who, named = result
                     if named:
@@ -199,8 +203,10 @@ class Attributor:
                     if named:
                         explicit.add(number)
             # Rule 4: a quotation's sentences share its speaker; a bare quote continues the last.
-            for q_start, q_end in quoted:
-                inside = [n for n, (s, e) in enumerate(spans) if s < q_end and e > q_start]
+            span_ends = [e for _, e in spans]
+            span_starts = [s for s, _ in spans]
+            for q_start, q_end in quotations(text):
+                inside = range(bisect_right(span_ends, q_start), bisect_left(span_starts, q_end))
                 quoter = next((attributed[n] for n in inside if n in attributed), None)
                 if (
                     quoter is None
@@ -241,48 +247,61 @@ class Attributor:
         return who[0] if who is not None and who[1] else last
 
     def _sentence(
-        self, sentence: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
+        self,
+        sentence: str,
+        offset: int,
+        cues: Sequence[re.Match[str]],
+        last: tuple[tuple[str, ...], str] | None,
+        mentioned: frozenset[str],
     ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
-        """The speaker of one sentence and whether it was named there, or None."""
-        according: tuple[tuple[tuple[str, ...], str], bool] | None = None
-        for cue in REPORTING_VERBS.finditer(sentence):
-            for source in self._verb_sources(sentence, cue):
-                who = self._resolve(source, last, mentioned)
-                if who is not None:
-                    return who
-        for cue in ACCORDING.finditer(sentence):
-            phrase = clause(sentence[cue.end() :], forward=True)
-            according = self._resolve(phrase, last, mentioned)
-            if according is not None:
-                return according
+        """The speaker of one sentence (at `offset` in its passage, with the passage's `cues`
+        inside it) and whether it was named there, or None."""
+        kinds = [cue_kind(cue) for cue in cues]
+        for cue, kind in zip(cues, kinds, strict=True):
+            if kind == "verb":
+                for source in self._verb_sources(sentence, cue.start() - offset, cue.end() - offset):
+                    who = self._resolve(source, last, mentioned)
+                    if who is not None:
+                        return who
+        for cue, kind in zip(cues, kinds, strict=True):
+            if kind == "according":
+                phrase = clause(sentence[cue.end() - offset :], forward=True)
+                according = self._resolve(phrase, last, mentioned)
+                if according is not None:
+                    return according
         return None
 
-    def _verb_sources(self, sentence: str, cue: re.Match[str]) -> list[str]:
-        """The noun phrases that may be the source of the verb of saying `cue`, likeliest first."""
-        before = sentence[max(0, cue.start() - LOOK_BACK) : cue.start()]
-        verb = cue.group().split()[0].casefold()
-        found = []
-        if verb in INVERTIBLE and re.search(r"[,”\"]\s*$", before):
-            rest = sentence[cue.end() :]
+    def _verb_sources(self, sentence: str, start: int, end: int) -> Iterator[str]:
+        """The noun phrases that may be the source of the verb of saying at `start`…`end` of
+        `sentence`, likeliest first; the subject is looked for only when asked for (an inverted
+        source, "…, Lavrov said", usually settles it)."""
+        before = sentence[max(0, start - LOOK_BACK) : start]
+        verb = sentence[start:end].split()[0].casefold()
+        inverted = False
+        if verb in INVERTIBLE and before.rstrip()[-1:] in (",", "”", '"'):
+            rest = sentence[end:]
             after = clause(rest, forward=True)
             ends = rest[len(after) : len(after) + 1] in ("", ",", ".", ";")
             short = len(after.split()) <= MAX_SOURCE_WORDS // 2
             if after.strip() and ends and short and not NOT_INVERTED.match(after):
-                found.append(after)
-        if verb in ADD and not found and not ADDED_WHAT.match(sentence, cue.end()):
-            return found  # "we have added a million jobs": adding, not saying
+                inverted = True
+                yield after
+        if verb in ADD and not inverted and not ADDED_WHAT.match(sentence, end):
+            return  # "we have added a million jobs": adding, not saying
         subject = self._subject_of(before, verb)
-        return [*found, subject] if subject else found
+        if subject:
+            yield subject
 
     def _subject_of(self, before: str, verb: str) -> str | None:
         """The subject of the verb `before` ends at, or None for a passive, a modal or a noun."""
         tail = len(before) - TAIL if len(before) > TAIL else 0
-        if verb != "quoted" and PASSIVE.search(before, tail):
-            return None  # passive: "Iran was urged to …" names the addressee
-        if MODAL.search(before, tail):
-            return None  # "they would respond", "refused to say": no statement reported
-        if NOUN_BEFORE.search(before, tail):
-            return None  # "these claims", "his calls for": a noun, not a verb
+        if may_end_in_tail_word(before):
+            if verb != "quoted" and PASSIVE.search(before, tail):
+                return None  # passive: "Iran was urged to …" names the addressee
+            if MODAL.search(before, tail):
+                return None  # "they would respond", "refused to say": no statement reported
+            if NOUN_BEFORE.search(before, tail):
+                return None  # "these claims", "his calls for": a noun, not a verb
         stripped = skip_to_subject(before)
         time = TIME.search(stripped, max(0, len(stripped) - 2 * TAIL))
         stripped = stripped[: time.start()] if time else stripped
@@ -347,7 +366,7 @@ class Attributor:
             return tuple(sorted(final.owners)), ""
         if head is not None and head.end() >= len(phrase) - 3:
             return (), head.group()
-        if re.fullmatch(r"[A-Z][\w'’-]+", phrase) and phrase.casefold() not in NOT_NAMES:
+        if _ONE_WORD_NAME.fullmatch(phrase) and phrase.casefold() not in NOT_NAMES:
             return _SURNAME, phrase
         return None
 
