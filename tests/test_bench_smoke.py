@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from bench import corpus, realproxy
-from tests.conftest import run, shared
+from tests.conftest import REPO, run, shared
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -58,3 +61,36 @@ def test_ordinals() -> None:
     assert [realproxy.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 73, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "73rd", "101st", "111th",
     ]  # fmt: skip
+
+
+def test_attribution_cost_builds_with_and_without_attribution(tmp_path: Path) -> None:
+    corpus.generate(20, tmp_path / "project")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.attribution_cost", str(tmp_path / "project"), "--runs", "1"],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == ["CPU", "wall"]
+    assert all(re.fullmatch(r"\w+: [\d.]+ s with attribution, [\d.]+ s without: [\d.]+ ×", x) for x in lines[:2])
+
+
+def _positions(brief: Path) -> str:
+    """The brief's Positions section."""
+    return brief.read_text().partition("\n## Positions\n")[2].partition("\n## ")[0]
+
+
+def test_attribution_switched_off_leaves_no_statements(tmp_path: Path) -> None:
+    # The benchmark's baseline must really lack attribution: no Positions line quotes anyone.
+    corpus.generate(20, tmp_path / "project")
+    subprocess.run(
+        [sys.executable, "-m", "bench.attribution_cost", "--without", "build", "--markdown-only",
+         "--project", str(tmp_path / "project")],
+        capture_output=True, text=True, cwd=REPO, check=True,
+    )
+    briefs = list((tmp_path / "project" / "build" / "docs" / "topics").glob("*.md"))
+    assert briefs
+    assert not any("“" in _positions(brief) for brief in briefs)
+    result = run("build", "--markdown-only", "--no-cache", "--project", tmp_path / "project")
+    assert result.exit_code == 0, result.output
+    assert any("“" in _positions(brief) for brief in briefs), "with attribution, a brief quotes a position"
