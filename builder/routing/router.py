@@ -73,12 +73,18 @@ class Router:
         # attribution, the passage's speakers and the test for list-like sentences.
         named = [self.attributor.named(p.text) for p in article.passages]
         spans = [sentence_spans(p.text) for p in article.passages]
+        found = [self.topics.mentions(p.text) for p in article.passages]
+        # Statements matter only in passages that go somewhere; attribution reads forward, so the
+        # passages after the last that mentions a topic cannot change what goes before.
+        needed = max((i + 1 for i, mentions in enumerate(found) if mentions), default=0)
         statements = self.attributor.statements(
-            [p.text for p in article.passages], article.speaker, named, spans
+            [p.text for p in article.passages[:needed]], article.speaker, named, spans
         )
-        for passage, spoken, names, sentences in zip(article.passages, statements, named, spans, strict=True):
+        statements += ((),) * (len(article.passages) - needed)
+        for passage, spoken, names, sentences, mentions in zip(
+            article.passages, statements, named, spans, found, strict=True
+        ):
             speakers = self._speakers(article, names, speakers)
-            mentions = self.topics.mentions(passage.text)
             if not mentions:
                 continue
             mentioned = {owner for mention in mentions for owner in mention.owners}
