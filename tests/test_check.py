@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.briefs.rendering import environment
 from tests.conftest import ProjectFactory, run, write_files
 
 ARTICLE = "content/articles/2021/talks.md"
@@ -316,6 +317,44 @@ def test_a_symlink_loop_under_content_is_one_line(make_project: ProjectFactory, 
         assert f"{where}:1: error: symlink loop: it leads back to itself; remove it or point it at a file" \
             in shown, shown
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("link", ["templates/brief.md.jinja", "templates"])
+def test_a_template_linked_outside_the_project_is_never_published(
+    make_project: ProjectFactory, tmp_path: Path, link: str
+) -> None:
+    # A template prints its text into the pages: one linked to a file outside would publish it.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "brief.md.jinja").write_text("PRIVATE KEY 1234\n")
+    root = make_project()
+    if link == "templates":
+        os.symlink(outside, root / "templates")
+    else:
+        (root / "templates").mkdir()
+        os.symlink(outside / "brief.md.jinja", root / link)
+    target = outside if link == "templates" else outside / "brief.md.jinja"
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{link}:1: error: symlink points outside the project (to {target.resolve()}); " \
+            "refusing to read it" in shown, shown
+    assert not (root / "site").exists()
+    # The renderer itself never reads it: the built-in template of that name stands in.
+    source = environment(root).loader.get_source(environment(root), "brief.md.jinja")[0]  # type: ignore[union-attr]
+    assert "PRIVATE KEY" not in source and "{%" in source
+
+
+def test_a_template_linked_inside_the_project_is_used(make_project: ProjectFactory) -> None:
+    root = make_project()
+    (root / "mine").mkdir()
+    (root / "mine" / "article.md.jinja").write_text("# {{ article.title }} (our own)\n")
+    (root / "templates").mkdir()
+    os.symlink(root / "mine" / "article.md.jinja", root / "templates" / "article.md.jinja")
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert any("(our own)" in page.read_text() for page in (root / "build/docs/articles").rglob("*.md"))
 
 
 def test_symlink_inside_project_is_read(make_project: ProjectFactory) -> None:

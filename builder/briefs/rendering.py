@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    pass_context,
+)
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -34,11 +43,36 @@ DEFAULT_TEMPLATES = (
 """The built-in templates: packaged inside the wheel, or the checkout's templates/ folder."""
 
 
+class ProjectTemplates(FileSystemLoader):
+    """The project's `templates/` folder, without what lies outside the project.
+
+    A template whose path (or folder) is a symlink out of the project is not read: it would
+    print the linked file into the site. Jinja then takes the built-in template of that name;
+    `check` and `build` report the symlink (`builder.content.loading`).
+    """
+
+    def __init__(self, folder: Path, project_root: Path) -> None:
+        super().__init__(str(folder))
+        self._folder = folder
+        self._root = project_root.resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self._folder.joinpath(*split_template_path(template))
+        try:
+            inside = path.resolve(strict=True).is_relative_to(self._root)
+        except (OSError, RuntimeError):  # missing, or a symlink loop
+            inside = False
+        if not inside:
+            raise TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 def environment(project_root: Path) -> Environment:
     """A Jinja environment that prefers the project's templates over the built-in ones."""
-    folders = [project_root / "templates", DEFAULT_TEMPLATES]
+    folder = project_root / "templates"
+    loaders: list[BaseLoader] = [ProjectTemplates(folder, project_root)] if folder.is_dir() else []
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders if f.is_dir()]),
+        loader=ChoiceLoader([*loaders, FileSystemLoader(str(DEFAULT_TEMPLATES))]),
         undefined=StrictUndefined,
         # Every printed value is Markdown-escaped unless it is Markup; autoescape makes macro output
         # Markup, so a macro's result is not escaped a second time.

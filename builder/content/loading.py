@@ -41,7 +41,7 @@ class RawDocument:
 def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     """List the project's content files in a stable order, reporting misplaced or unsafe ones."""
     found: list[SourceFile] = []
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = _unsafe_templates(root)
     content = root / "content"
     for kind, folder, recursive in (
         ("topic", "topics", False),
@@ -101,6 +101,24 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                 continue
             found.append(SourceFile(kind, relative, path.stem))  # type: ignore[arg-type]
     return found, problems
+
+
+def _unsafe_templates(root: Path) -> list[Diagnostic]:
+    """Symlinks in (or as) `templates/` that leave the project: their target is never read.
+
+    A template prints its text into every page it renders, so one linked to a file outside
+    (`ln -s ~/.ssh/id_rsa templates/brief.md.jinja`) would publish that file; the renderer uses
+    the built-in template instead (`builder.briefs.rendering`), and this says why.
+    """
+    problems: list[Diagnostic] = []
+    templates = root / "templates"
+    if templates.is_symlink():
+        problem = _outside(templates, root)
+        if problem is not None:
+            return [Diagnostic(_rel(templates, root), 1, "error", "symlink", problem)]
+    if templates.is_dir():
+        _walk(root, templates, True, problems)
+    return problems
 
 
 def _walk(root: Path, base: Path, recursive: bool, problems: list[Diagnostic]) -> list[Path]:
