@@ -141,6 +141,8 @@ class BriefSettings:
     """Actors under Positions, most cited first, one line each."""
     latest_articles: int = 10
     """Articles listed on the home page."""
+    max_words: int = 4_000
+    """Words a brief holds at most: quotes are cut at a sentence, and fewer passages quoted, to fit."""
 
 
 @dataclass(frozen=True, slots=True)

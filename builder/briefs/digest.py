@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.statements import BEST_SCORE, statement
@@ -103,6 +103,8 @@ class ArchiveEntry:
 
     article: Article
     passages: tuple[Passage, ...]
+    mention: bool = False
+    """The article only mentions the topic: it is not one of its developments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +135,10 @@ class Brief:
     developments: tuple[Excerpt, ...]
     """Every development passage, newest article first (feeds and actor pages read these)."""
     latest: tuple[Development, ...]
-    also_discussed: tuple[Excerpt, ...]
-    """The newest passages naming the topic among several, linked, not quoted."""
-    more_also_discussed: int
+    also_mentioned: tuple[Excerpt, ...]
+    """The newest articles that only mention the topic (in passing or in a list), one line each:
+    their first passage on it."""
+    more_also_mentioned: int
     positions: tuple[Position, ...]
     related: tuple[RelatedTopic, ...]
     sources: tuple[Article, ...]
@@ -146,6 +149,13 @@ class Brief:
     """(year, articles) of each archive page, newest first."""
     coverage: Coverage
     """Articles per month (per year over long spans), for the chart under the title."""
+    other_reports: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)
+    """By the slug of each report shown (under Latest developments and in the Timeline), the
+    other reports of its event, earliest first: named and linked, not shown again."""
+    folded: frozenset[str] = frozenset()
+    """Slugs of the reports shown under another report of their event."""
+    in_timeline: int = 0
+    """Articles the Timeline stands for, the other reports of its events included."""
 
     @property
     def first_date(self) -> dt.date | None:
@@ -157,7 +167,8 @@ class Brief:
 
     @property
     def older_articles(self) -> int:
-        return len(self.articles) - len(self.timeline)
+        """Articles the Timeline does not list: older ones, and those that only mention the topic."""
+        return len(self.articles) - self.in_timeline
 
     def archive(self, year: int) -> str:
         return archive_page(self.topic, year)
@@ -165,7 +176,8 @@ class Brief:
 
 TIMELINE_LENGTH = 30
 """Articles the brief's Timeline lists; the yearly archive lists every one."""
-ALSO_DISCUSSED_LENGTH = 10
+ALSO_MENTIONED_LENGTH = 10
+"""Articles that only mention the topic listed in the brief; the yearly archive lists them all."""
 DEVELOPMENT_WORDS = 200
 """Words a development quotes before its further passages are linked instead (the first is always quoted)."""
 STATEMENT_CANDIDATES = 20
@@ -182,13 +194,24 @@ def newest_first(article: Article) -> tuple[int, str]:
 
 
 def brief_of(
-    topic: Topic, cited: Sequence[Article], routes: Mapping[str, ArticleRoutes], project: Project
+    topic: Topic,
+    cited: Sequence[Article],
+    routes: Mapping[str, ArticleRoutes],
+    project: Project,
+    events: Mapping[str, tuple[Article, ...]] | None = None,
 ) -> tuple[Brief, tuple[ArchiveYear, ...]]:
-    """The brief of `topic` and its yearly archive, from the articles that feed it (newest first)."""
+    """The brief of `topic` and its yearly archive, from the articles that feed it (newest first).
+
+    `events`: each article in a group of reports of one event, by slug, with its group
+    (`builder.briefs.events`); the brief shows each group once.
+    """
     settings = project.config.briefs
+    events = events or {}
     developments: list[Excerpt] = []
-    listed: list[Excerpt] = []
     routed: dict[str, list[Passage]] = {}
+    subject: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its passages about the topic
+    first_routed: dict[str, Excerpt] = {}
+    per_article: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its excerpts on the topic
     co_mentions: Counter[str] = Counter()
     for article in cited:
         route = routes[article.slug]
@@ -202,71 +225,126 @@ def brief_of(
             on_topic.append(passage)
             actors = tuple(project.actors[a] for a in passage_route.actors if a in project.actors)
             excerpt = Excerpt(article, passage, actors)
+            first_routed.setdefault(article.slug, excerpt)
+            per_article[article.slug].append(excerpt)
             if topic.id in passage_route.developments:
                 developments.append(excerpt)
-            elif topic.id in passage_route.listed:
-                listed.append(excerpt)
+                if topic.id in passage_route.about:
+                    subject[article.slug].append(excerpt)
         if topic.id in route.fallback:
             actors = tuple(project.actors[a] for a in article.actors if a in project.actors)
             developments.append(Excerpt(article, None, actors))
-    groups = by_article(developments)
-    shown = groups[: settings.max_developments]
-    chosen = {id(g): _quoted(g.excerpts, settings.passages_per_development) for g in shown}
+            per_article[article.slug].append(developments[-1])
+    about = [a for a in cited if topic.id in routes[a.slug].about]
+    weight = {slug: (len(subject.get(slug, ())), len(excerpts)) for slug, excerpts in per_article.items()}
+    shown_events, folded = _one_per_event(about, events, weight)
+    shown = shown_events[: settings.max_developments]
+    chosen = {
+        a.slug: _quoted(
+            subject.get(a.slug) or per_article[a.slug],
+            settings.passages_per_development,
+            settings.max_words // max(1, len(shown)),
+        )
+        for a, _ in shown
+    }
     quoted = {id(e) for excerpts in chosen.values() for e in excerpts}
     positions = _positions(topic, developments, quoted, settings.max_positions)
     sources = sorted(
-        {id(a): a for a in (*(g.article for g in shown), *(p.excerpt.article for p in positions))}.values(),
+        {id(a): a for a in (*(a for a, _ in shown), *(p.excerpt.article for p in positions))}.values(),
         key=newest_first,
     )
     number = {id(a): index + 1 for index, a in enumerate(sources)}
+    about_slugs = {a.slug for a in about}
     by_year: dict[int, list[ArchiveEntry]] = defaultdict(list)  # newest year first: cited is newest first
     for article in cited:
-        by_year[article.date.year].append(ArchiveEntry(article, tuple(routed.get(article.slug, ()))))
+        by_year[article.date.year].append(
+            ArchiveEntry(article, tuple(routed.get(article.slug, ())), article.slug not in about_slugs)
+        )
+    mentions = [
+        first_routed[a.slug]
+        for a in cited
+        if a.slug not in about_slugs and a.slug not in folded and a.slug in first_routed
+    ]
+    timeline = shown_events[:TIMELINE_LENGTH]
     brief = Brief(
         topic=topic,
         articles=tuple(cited),
         developments=tuple(developments),
         latest=tuple(
             Development(
-                g.article, number[id(g.article)], chosen[id(g)], len(g.excerpts) - len(chosen[id(g)])
+                a,
+                number[id(a)],
+                chosen[a.slug],
+                len(per_article.get(a.slug, ())) - len(chosen[a.slug]),
             )
-            for g in shown
+            for a, _ in shown
         ),
-        also_discussed=tuple(listed[:ALSO_DISCUSSED_LENGTH]),
-        more_also_discussed=max(0, len(listed) - ALSO_DISCUSSED_LENGTH),
+        also_mentioned=tuple(mentions[:ALSO_MENTIONED_LENGTH]),
+        more_also_mentioned=max(0, len(mentions) - ALSO_MENTIONED_LENGTH),
         positions=tuple(
             replace(p, source_number=0 if id(p.excerpt) in quoted else number[id(p.excerpt.article)])
             for p in positions
         ),
         related=_related(topic, co_mentions, project.topics),
         sources=tuple(sources),
-        timeline=tuple(cited[:TIMELINE_LENGTH]),
+        timeline=tuple(a for a, _ in timeline),
         years=tuple((year, len(entries)) for year, entries in by_year.items()),
         coverage=coverage(a.date for a in cited),
+        other_reports={a.slug: others for a, others in shown_events if others},
+        folded=frozenset(folded),
+        in_timeline=sum(1 + len(others) for _, others in timeline),
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
 
 
-def _quoted(excerpts: Sequence[Excerpt], limit: int) -> tuple[Excerpt, ...]:
-    """The first `limit` excerpts, stopping early once DEVELOPMENT_WORDS are quoted.
+def _one_per_event(
+    about: Sequence[Article], events: Mapping[str, tuple[Article, ...]], weight: Mapping[str, tuple[int, int]]
+) -> tuple[list[tuple[Article, tuple[Article, ...]]], set[str]]:
+    """The articles about the topic, newest first, one per event, and the slugs of the reports
+    shown under another one.
+
+    A group of reports shows its earliest report about the topic (the one with the most passages
+    about it, then on it, of those of that day), with the group's other reports.
+    """
+    on_topic = {a.slug for a in about}
+    shown: list[tuple[Article, tuple[Article, ...]]] = []
+    folded: set[str] = set()
+    for article in about:
+        group = events.get(article.slug)
+        if group is None:
+            shown.append((article, ()))
+            continue
+        lead = min(
+            (a for a in group if a.slug in on_topic),
+            key=lambda a: (a.date, *(-n for n in weight.get(a.slug, (0, 0))), a.slug),
+        )
+        if lead is article:
+            others = tuple(a for a in group if a is not article)
+            shown.append((article, others))
+            folded.update(a.slug for a in others)
+    return sorted(shown, key=lambda pair: newest_first(pair[0])), folded
+
+
+def _quoted(excerpts: Sequence[Excerpt], limit: int, share: int = DEVELOPMENT_WORDS) -> tuple[Excerpt, ...]:
+    """The first `limit` excerpts, stopping early once DEVELOPMENT_WORDS (or the development's
+    `share` of the brief's `briefs.max_words`, if less) are quoted.
 
     The first is always quoted; the word budget keeps a brief on long passages (UN speeches run to
     200-word paragraphs) the same length as one on wire copy. The rest are linked, not quoted.
     """
+    budget = min(DEVELOPMENT_WORDS, share)
     taken: list[Excerpt] = []
     words = 0
     for excerpt in excerpts[:limit]:
         length = len(_text(excerpt).split())
-        if taken and words + length > DEVELOPMENT_WORDS:
+        if taken and words + length > budget:
             break
         taken.append(excerpt)
         words += length
     return tuple(taken)
 
 
-def _positions(
-    topic: Topic, developments: Sequence[Excerpt], quoted: set[int], limit: int
-) -> list[Position]:
+def _positions(topic: Topic, developments: Sequence[Excerpt], quoted: set[int], limit: int) -> list[Position]:
     """The `limit` most-cited actors, each with the latest passage reporting them.
 
     A passage already quoted on the page (under Latest developments or for another actor) is not

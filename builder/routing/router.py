@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from builder.model import Actor, Article, RoutingSettings, Topic
+from builder.routing.aboutness import article_subjects, passage_subjects
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
@@ -24,6 +25,8 @@ class PassageRoute:
     """Topics the passage only names in a list ("Also discussed")."""
     actors: tuple[str, ...]
     """Actors (from the article's `actors`) whose position the passage reports."""
+    about: tuple[str, ...] = ()
+    """Topics the passage is about, not only mentions in passing (`builder.routing.aboutness`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,9 @@ class ArticleRoutes:
     """Only passages that go somewhere."""
     fallback: tuple[str, ...]
     """Topics the article lists but no passage mentions: the brief shows its summary instead."""
+    about: tuple[str, ...] = ()
+    """Topics the article is about, sorted: a development of their briefs. It feeds the others
+    only as a mention ("Also mentioned in")."""
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -63,6 +69,7 @@ class Router:
         routes: list[PassageRoute] = []
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
+        lead = article.passages[0].number if article.passages else 0
         for passage in article.passages:
             speakers = self._speakers(article, passage.text, speakers)
             mentions = self.topics.mentions(passage.text)
@@ -76,6 +83,7 @@ class Router:
                 listed &= allowed
             if not mentioned:
                 continue
+            subjects = passage_subjects(passage.text, mentions, listed, passage.number == lead) & mentioned
             routes.append(
                 PassageRoute(
                     number=passage.number,
@@ -83,10 +91,16 @@ class Router:
                     developments=tuple(sorted(mentioned - listed)),
                     listed=tuple(sorted(listed)),
                     actors=speakers,
+                    about=tuple(sorted(subjects)),
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
-        return ArticleRoutes(article.slug, tuple(routes), fallback)
+        headline = self.topics.owners_in(article.title)
+        about = article_subjects(
+            article.topics, headline, (r.about for r in routes), (r.developments for r in routes)
+        )
+        fed = {t for r in routes for t in (*r.developments, *r.listed)} | set(fallback)
+        return ArticleRoutes(article.slug, tuple(routes), fallback, tuple(sorted(about & fed)))
 
     def _speakers(self, article: Article, text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.

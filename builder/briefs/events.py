@@ -1,0 +1,166 @@
+"""Group reports of one event: the same story republished, an updated version, two outlets'
+reports of one meeting. One event, one entry (PRODUCT.md § Routing).
+
+Two reports are of one event when either
+
+* their text is the same story (a wire copy, a reprint with its own dateline and cuts, an
+  updated version): published within REPRINT_DAYS of each other, with rapidfuzz's
+  `token_set_ratio` of their opening words at least SAME_TEXT (a reprint's cuts leave its words a
+  subset of the original's, which that ratio scores as equal);
+* or they report one meeting: published the same day or the next, naming mostly the same people,
+  places and bodies (the Jaccard index of their proper names at least SAME_NAMES), about the same
+  topics (those of the one about fewer, at least SAME_TOPICS of them, are the other's too), naming
+  a party in common when both list actors, and sharing some wording (SAME_WORDS).
+
+Grouping must never join two different events, so it is conservative: a report joins a group only
+when it matches every report already in it (two Security Council meetings on one day share the
+Council, its members and often a reporter's wording, but not their topics; a follow-up a week
+later shares everything but the date). Only reports within REPRINT_DAYS of each other are ever
+compared: the work grows with the archive, not with its square.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from builder.model import Article
+
+REPRINT_DAYS = 3
+"""Days between a story and its republished or updated copy."""
+MEETING_DAYS = 1
+"""Days between two outlets' reports of one meeting: the same day or the next."""
+SAME_TEXT = 90.0
+"""rapidfuzz token_set_ratio (0-100) of two reports' opening words that makes them one text."""
+SAME_NAMES = 0.35
+"""Jaccard index of two reports' proper names that, with the rest, makes them one meeting."""
+SAME_TOPICS = 0.75
+"""Share of the topics of the report about fewer that the other must be about too."""
+SAME_WORDS = 0.15
+"""Jaccard index of two reports' content words below which they are never one meeting."""
+OPENING_WORDS = 300
+"""Content words of a report compared: reports of one event share their openings, and a reprint
+cut short keeps its start."""
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*")
+# A capitalised word that does not open a sentence: part of a name, a place, a body. Words, not
+# whole names, are compared: "China's Guangxi Zhuang Autonomous Region" and "Guangxi" meet.
+_NAME = re.compile(r"(?<![.!?:;\"“]\s)(?<!^)(?<![\w’'-])[A-Z][^\W_]+")
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december".split()
+)
+_STOP = frozenset(
+    "the and that with from this have will were been they their which said also into about after over "
+    "more than other would could there these those what when while where whose being under such only "
+    "between against before since during because within without most some many much each both very "
+    "upon toward towards its his her who whom them then there here has had was are for not but".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What grouping compares of one article."""
+
+    article: Article
+    about: frozenset[str]
+    """Topics the article is about."""
+    words: str
+    """Its opening content words, lower case, space-separated (for rapidfuzz)."""
+    word_set: frozenset[str]
+    names: frozenset[str]
+    """Proper names it uses, lower case."""
+
+
+def report_of(article: Article, about: Iterable[str]) -> Report:
+    """The features of `article` grouping compares, with the topics it is `about`."""
+    words: list[str] = []
+    names: set[str] = set()
+    for passage in article.passages:
+        if len(words) >= OPENING_WORDS:
+            break
+        text = passage.text
+        names.update(n.lower() for n in _NAME.findall(text))
+        words.extend(w for w in (m.lower() for m in _WORD.findall(text)) if len(w) > 3 and w not in _STOP)
+    words = words[:OPENING_WORDS]
+    return Report(article, frozenset(about), " ".join(words), frozenset(words), frozenset(names - _CALENDAR))
+
+
+def same_text(a: Report, b: Report) -> bool:
+    """Whether `a` and `b` are one story republished or updated."""
+    if abs((a.article.date - b.article.date).days) > REPRINT_DAYS or not a.words or not b.words:
+        return False
+    return fuzz.token_set_ratio(a.words, b.words) >= SAME_TEXT
+
+
+def same_meeting(a: Report, b: Report) -> bool:
+    """Whether `a` and `b` are two reports of one meeting (see the module's docstring)."""
+    if abs((a.article.date - b.article.date).days) > MEETING_DAYS:
+        return False
+    if not a.about or not b.about:
+        return False
+    if len(a.about & b.about) < SAME_TOPICS * min(len(a.about), len(b.about)):
+        return False
+    actors_a, actors_b = set(a.article.actors), set(b.article.actors)
+    if actors_a and actors_b and not actors_a & actors_b:
+        return False
+    if _jaccard(a.names, b.names) < SAME_NAMES:
+        return False
+    return _jaccard(a.word_set, b.word_set) >= SAME_WORDS
+
+
+def one_event(a: Report, b: Report) -> bool:
+    """Whether `a` and `b` report one event."""
+    return same_meeting(a, b) or same_text(a, b)
+
+
+def group_reports(reports: Sequence[Report]) -> dict[str, tuple[Article, ...]]:
+    """Each article of a group of two or more reports, by slug, with its group, earliest first.
+
+    Articles in no group are left out. Reports are compared only with those at most
+    REPRINT_DAYS apart (a sliding window over the reports sorted by date).
+    """
+    ordered = sorted(reports, key=lambda r: (r.article.date, r.article.slug))
+    matches: list[tuple[int, int]] = []
+    start = 0
+    for index, report in enumerate(ordered):
+        window = report.article.date - dt.timedelta(days=REPRINT_DAYS)
+        while ordered[start].article.date < window:
+            start += 1
+        matches.extend(
+            (earlier, index) for earlier in range(start, index) if one_event(ordered[earlier], report)
+        )
+    matched = set(matches)
+    group_of = list(range(len(ordered)))
+    members: dict[int, list[int]] = {}
+    for first, second in matches:
+        a, b = group_of[first], group_of[second]
+        if a == b:
+            continue
+        joined = members.get(a, [a]) + members.get(b, [b])
+        # Complete linkage: every report of the new group must match every other.
+        if all((x, y) in matched for i, x in enumerate(sorted(joined)) for y in sorted(joined)[i + 1 :]):
+            for member in joined:
+                group_of[member] = a
+            members[a] = joined
+            members.pop(b, None)
+    groups: dict[str, tuple[Article, ...]] = {}
+    for indexes in members.values():
+        articles = tuple(ordered[i].article for i in sorted(indexes))
+        for article in articles:
+            groups[article.slug] = articles
+    return groups
+
+
+def events(articles: Iterable[Article], about: Mapping[str, Iterable[str]]) -> dict[str, tuple[Article, ...]]:
+    """Group `articles` (with the topics each is `about`, by slug) into events; see group_reports."""
+    return group_reports([report_of(a, about.get(a.slug, ())) for a in articles])
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
