@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
+from builder.model import RoutingSettings
 from builder.routing.router import Router
 from tests.briefcheck import section
 from tests.conftest import copy_demo, run
@@ -15,16 +17,13 @@ from tests.test_routing import ACTORS, TOPICS, article, topic
 COVID = {**TOPICS, "covid-19": topic("covid-19", "COVID-19", "pandemic", "vaccine")}
 
 
-def about(body: str, **kwargs: object) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+ROUTER = Router(COVID, ACTORS, RoutingSettings())
+
+
+def about(body: str, topics: tuple[str, ...] = ()) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """(the topics the article is about, each routed passage's subjects)."""
-    routes = Router(COVID, ACTORS, settings()).route(article(body, **kwargs))  # type: ignore[arg-type]
+    routes = ROUTER.route(article(body, topics=topics))
     return routes.about, [r.about for r in routes.passages]
-
-
-def settings():  # type: ignore[no-untyped-def]
-    from builder.model import RoutingSettings
-
-    return RoutingSettings()
 
 
 @pytest.mark.parametrize(
@@ -61,7 +60,7 @@ def test_the_lead_sentence_and_the_headline_make_an_article_about_a_topic() -> N
     assert lead == ("covid-19",)
     body = "Talks went on late into the night.\n\nOne delegate said the pandemic had slowed preparations.\n"
     assert about(body)[0] == ()
-    headline = Router(COVID, ACTORS, settings()).route(_titled("Pandemic talks in Geneva", body))
+    headline = ROUTER.route(dataclasses.replace(article(body), title="Pandemic talks in Geneva"))
     assert headline.about == ("covid-19",)
 
 
@@ -75,15 +74,10 @@ def test_a_list_is_never_a_subject_but_the_topics_key_always_is() -> None:
 
 def test_a_topic_named_in_many_passages_is_a_subject() -> None:
     body = "\n\n".join(
-        f"Delegates from the region, {who}, said the pandemic had changed their plans." for who in ("first", "then", "later")
+        f"Delegates from the region, {who}, said the pandemic had changed their plans."
+        for who in ("first", "then", "later")
     )
     assert about("The meeting opened on Monday.\n\n" + body + "\n")[0] == ("covid-19",)
-
-
-def _titled(title: str, body: str):  # type: ignore[no-untyped-def]
-    import dataclasses
-
-    return dataclasses.replace(article(body), title=title)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +101,9 @@ def test_covid_brief_holds_no_passing_mention(demo: Path) -> None:
     ):
         assert slug not in developments, slug
         assert slug not in timeline, slug
-        assert re.search(rf"^- \d+ \w+ 2021 · \[[^\]]+\]\(\.\./articles/2021/{slug}\.md#p-\d+\) · ", mentioned, re.M), slug
+        assert re.search(
+            rf"^- \d+ \w+ 2021 · \[[^\]]+\]\(\.\./articles/2021/{slug}\.md#p-\d+\) · ", mentioned, re.M
+        ), slug
     assert "who-omicron-variant-of-concern.md" in developments
     archive = (demo / "topics/covid-19/2021.md").read_text(encoding="utf-8")
     line = next(line for line in archive.splitlines() if "new-start-extended-five-years.md" in line)

@@ -36,7 +36,7 @@ MEETING_DAYS = 1
 """Days between two outlets' reports of one meeting: the same day or the next."""
 SAME_TEXT = 90.0
 """rapidfuzz token_set_ratio (0-100) of two reports' opening words that makes them one text."""
-SAME_NAMES = 0.35
+SAME_NAMES = 0.4
 """Jaccard index of two reports' proper names that, with the rest, makes them one meeting."""
 SAME_TOPICS = 0.75
 """Share of the topics of the report about fewer that the other must be about too."""
