@@ -46,7 +46,7 @@ def test_a_circumstance_is_a_passing_mention(sentence: str) -> None:
     [
         "The pandemic has killed more than two million people, the health agency said on Friday.\n",
         "On the pandemic, the two leaders agreed to share doses. They set up a working group.\n",
-        "Ministers met in Geneva. They discussed the pandemic and agreed that vaccine supply must double.\n",
+        "Ministers met in Geneva. They discussed the pandemic at length. Vaccine supply must double, they agreed.\n",
     ],
 )
 def test_a_subject_is_about_the_topic(body: str) -> None:

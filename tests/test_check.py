@@ -239,6 +239,28 @@ def test_duplicate_slugs_name_both_files(make_project: ProjectFactory) -> None:
     ]
 
 
+def test_the_same_body_twice_is_a_warning_naming_both_files(make_project: ProjectFactory) -> None:
+    body = "Ministers met on Monday in the capital.\n\nThey agreed to meet again before the end of the year.\n"
+    root = make_project(
+        {
+            "content/articles/2021/a.md": "---\ntitle: A\ndate: 2021-01-01\nsource: X\n---\n" + body,
+            # The same text saved again under another name, its lines wrapped differently.
+            "content/articles/2021/b.md": "---\ntitle: B\ndate: 2021-01-02\nsource: Y\ndraft: true\n---\n\n"
+            + body.replace("on Monday", "on\nMonday"),
+            "content/articles/2021/c.md": "---\ntitle: C\ndate: 2021-01-02\nsource: Y\n---\nAnother text.\n",
+            "content/articles/2021/d.md": "---\ntitle: D\ndate: 2021-01-03\nsource: Z\n---\nAnother text.\n",
+        }
+    )
+    code, lines = check(root)
+    assert code == 0
+    assert lines == [
+        "content/articles/2021/a.md:6: warning: the same text as content/articles/2021/b.md: "
+        "delete the copy you do not mean to keep",
+        "content/articles/2021/b.md:8: warning: the same text as content/articles/2021/a.md: "
+        "delete the copy you do not mean to keep",
+    ]
+
+
 def test_file_stem_slug_collision(make_project: ProjectFactory) -> None:
     root = make_project({"content/articles/2020/talks.md": BASE_TALKS})
     code, lines = check(root)

@@ -115,6 +115,11 @@ def guilin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("events") / "demo")
     result = run("import", seed, "--source", "CGTN", "--project", root)
     assert result.exit_code == 0, result.output
+    # Import says the archive already has the event, and writes the draft all the same.
+    assert result.stderr.splitlines() == [
+        "warning: this looks like content/articles/2021/guilin-wang-yi-lavrov-talks.md (Xinhua, 22 March 2021): "
+        "the same event; it will be grouped with it"
+    ]
     draft = root / "content/articles/2021/2021-03-22-china-russia-discuss-strategic-regional-global-issues.md"
     text = draft.read_text(encoding="utf-8").replace("draft: true\n", "")
     draft.write_text(text, encoding="utf-8")

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from builder.content.duplicates import same_bodies
 from builder.content.loading import SourceFile, discover, read_config, read_document
 from builder.content.sourcefiles import SourceProblem, read_bytes
 from builder.content.validation import cross_check, validate_config, validate_document
@@ -51,6 +52,7 @@ def load_project(
     topic_ids = {s.stem for s in sources if s.kind == "topic"}
     actor_ids = {s.stem for s in sources if s.kind == "actor"}
     diagnostics.extend(cross_check(articles, topics, topic_ids, actor_ids))
+    diagnostics.extend(same_bodies(articles))
     if config is None:
         return None
     return Project(

@@ -8,7 +8,7 @@ positive evidence: by default a mention is a passing one. A topic is a subject o
 * it is named at the opening of a sentence, before anything else is said (the grammatical
   subject, or a frame such as "On Myanmar," or "Turning to Afghanistan,"), or anywhere in the
   first sentence of the article's lead;
-* or it is named in two sentences of the passage, or twice with the passage naming no other topic;
+* or it is named in two sentences of the passage;
 
 and in each case the mention is not one that a passing cue introduces ("because of the
 pandemic", "since the pandemic began", "citing the risk of COVID-19", "in its recovery from the
@@ -33,14 +33,14 @@ MANY_PASSAGES = 3
 """Passages naming a topic (outside lists) that make an article about it, whatever each says."""
 
 # A cue at the end of the words before a mention makes the mention a circumstance of something
-# else. Up to three words may stand between the cue and the mention ("citing the risk of
-# spreading COVID-19", "because of the ongoing pandemic").
+# else. Up to five words may stand between the cue and the mention ("citing the risk of
+# spreading COVID-19", "since the outbreak of the COVID-19 pandemic").
 _PASSING = re.compile(
     r"\b(?:because\s+of|due\s+to|owing\s+to|thanks\s+to|on\s+account\s+of|amid|amidst|despite|since"
     r"|during|citing|cited|blamed\s+on|in\s+the\s+(?:wake|shadow|face|midst|context)\s+of|recovery\s+from"
     r"|recovering\s+from|recover\s+from|affected\s+by|hit\s+by|hampered\s+by|like|such\s+as|including"
     r"|as\s+well\s+as|as\s+in|along\s+with|together\s+with|compared\s+with|unlike|as\s+with)"
-    r"(?:\s+[\w'’-]+){0,3}\s+$",
+    r"(?:\s+[\w'’-]+){0,5}\s+$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'’.-]+")
@@ -74,9 +74,8 @@ def passage_subjects(text: str, mentions: Sequence[Mention], listed: Iterable[st
             named.setdefault(topic, []).append(index)
             if opening or (lead and index == 0):
                 subjects.add(topic)
-    others = {owner for mention in mentions for owner in mention.owners}
     for topic, sentences in named.items():
-        if len(set(sentences)) >= 2 or (len(sentences) >= 2 and others == {topic}):
+        if len(set(sentences)) >= 2:
             subjects.add(topic)
     return subjects
 
