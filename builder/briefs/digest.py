@@ -12,9 +12,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from builder.briefs import budget
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.statements import BEST_SCORE, statement
 from builder.model import Actor, Article, Passage, Project, Topic
+from builder.routing.matching import PhraseMatcher
 from builder.routing.router import ArticleRoutes
 
 
@@ -27,9 +29,14 @@ class Excerpt:
     """None when the article lists the topic but never mentions it: the summary stands in."""
     actors: tuple[Actor, ...]
     """Whose position the passage reports."""
+    cut: str | None = None
+    """The passage's Markdown cut after a sentence, ending in an ellipsis, when the brief's word
+    budget leaves no room for all of it (`builder.briefs.budget`)."""
 
     @property
     def markdown(self) -> str:
+        if self.cut is not None:
+            return self.cut
         if self.passage is not None:
             return self.passage.markdown
         return self.article.summary or (self.article.passages[0].markdown if self.article.passages else "")
@@ -238,34 +245,44 @@ def brief_of(
     about = [a for a in cited if topic.id in routes[a.slug].about]
     weight = {slug: (len(subject.get(slug, ())), len(excerpts)) for slug, excerpts in per_article.items()}
     shown_events, folded = _one_per_event(about, events, weight)
-    shown = shown_events[: settings.max_developments]
-    chosen = {
-        a.slug: _quoted(
-            subject.get(a.slug) or per_article[a.slug],
-            settings.passages_per_development,
-            settings.max_words // max(1, len(shown)),
-        )
-        for a, _ in shown
-    }
-    quoted = {id(e) for excerpts in chosen.values() for e in excerpts}
-    positions = _positions(topic, developments, quoted, settings.max_positions)
-    sources = sorted(
-        {id(a): a for a in (*(a for a, _ in shown), *(p.excerpt.article for p in positions))}.values(),
-        key=newest_first,
-    )
-    number = {id(a): index + 1 for index, a in enumerate(sources)}
     about_slugs = {a.slug for a in about}
-    by_year: dict[int, list[ArchiveEntry]] = defaultdict(list)  # newest year first: cited is newest first
-    for article in cited:
-        by_year[article.date.year].append(
-            ArchiveEntry(article, tuple(routed.get(article.slug, ())), article.slug not in about_slugs)
-        )
+    related = _related(topic, co_mentions, project.topics)
     mentions = [
         first_routed[a.slug]
         for a in cited
         if a.slug not in about_slugs and a.slug not in folded and a.slug in first_routed
     ]
-    timeline = shown_events[:TIMELINE_LENGTH]
+    fits = budget.plan(
+        settings.max_words,
+        topic.overview,
+        [(a.title, len(others)) for a, others in shown_events],
+        [e.article.title for e in mentions[:ALSO_MENTIONED_LENGTH]],
+        (settings.max_developments, TIMELINE_LENGTH, settings.max_positions),
+        len(related),
+    )
+    shown = shown_events[: fits.developments]
+    timeline = shown_events[: fits.timeline]
+    fitted = budget.fit(
+        [subject.get(a.slug) or per_article[a.slug] for a, _ in shown],
+        fits.quote_words,
+        settings.passages_per_development,
+        DEVELOPMENT_WORDS,
+        PhraseMatcher({topic.id: topic.aliases}, {topic.id: topic.exclude}),
+    )
+    chosen = {a.slug: excerpts for (a, _), excerpts in zip(shown, fitted, strict=True)}
+    quoted_keys = {(e.article.slug, e.anchor) for excerpts in fitted for e in excerpts}
+    quoted = {id(e) for e in developments if (e.article.slug, e.anchor) in quoted_keys}
+    positions = _positions(topic, developments, quoted, fits.positions)
+    sources = sorted(
+        {id(a): a for a in (*(a for a, _ in shown), *(p.excerpt.article for p in positions))}.values(),
+        key=newest_first,
+    )
+    number = {id(a): index + 1 for index, a in enumerate(sources)}
+    by_year: dict[int, list[ArchiveEntry]] = defaultdict(list)  # newest year first: cited is newest first
+    for article in cited:
+        by_year[article.date.year].append(
+            ArchiveEntry(article, tuple(routed.get(article.slug, ())), article.slug not in about_slugs)
+        )
     brief = Brief(
         topic=topic,
         articles=tuple(cited),
@@ -285,7 +302,7 @@ def brief_of(
             replace(p, source_number=0 if id(p.excerpt) in quoted else number[id(p.excerpt.article)])
             for p in positions
         ),
-        related=_related(topic, co_mentions, project.topics),
+        related=related,
         sources=tuple(sources),
         timeline=tuple(a for a, _ in timeline),
         years=tuple((year, len(entries)) for year, entries in by_year.items()),
@@ -323,25 +340,6 @@ def _one_per_event(
             shown.append((article, others))
             folded.update(a.slug for a in others)
     return sorted(shown, key=lambda pair: newest_first(pair[0])), folded
-
-
-def _quoted(excerpts: Sequence[Excerpt], limit: int, share: int = DEVELOPMENT_WORDS) -> tuple[Excerpt, ...]:
-    """The first `limit` excerpts, stopping early once DEVELOPMENT_WORDS (or the development's
-    `share` of the brief's `briefs.max_words`, if less) are quoted.
-
-    The first is always quoted; the word budget keeps a brief on long passages (UN speeches run to
-    200-word paragraphs) the same length as one on wire copy. The rest are linked, not quoted.
-    """
-    budget = min(DEVELOPMENT_WORDS, share)
-    taken: list[Excerpt] = []
-    words = 0
-    for excerpt in excerpts[:limit]:
-        length = len(_text(excerpt).split())
-        if taken and words + length > budget:
-            break
-        taken.append(excerpt)
-        words += length
-    return tuple(taken)
 
 
 def _positions(topic: Topic, developments: Sequence[Excerpt], quoted: set[int], limit: int) -> list[Position]:
