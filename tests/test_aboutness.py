@@ -46,6 +46,7 @@ def test_a_circumstance_is_a_passing_mention(sentence: str) -> None:
     [
         "The pandemic has killed more than two million people, the health agency said on Friday.\n",
         "On the pandemic, the two leaders agreed to share doses. They set up a working group.\n",
+        "The spread of the pandemic slowed in March, the ministers were told.\n",
         "Ministers met in Geneva. They discussed the pandemic at length. Vaccine supply must double, they agreed.\n",
     ],
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from builder.briefs import budget
 from builder.briefs.coverage import Coverage, coverage
+from builder.briefs.events import one_per_event
 from builder.briefs.statements import BEST_SCORE, statement
 from builder.model import Actor, Article, Passage, Project, Topic
 from builder.routing.matching import PhraseMatcher
@@ -244,7 +245,7 @@ def brief_of(
             per_article[article.slug].append(developments[-1])
     about = [a for a in cited if topic.id in routes[a.slug].about]
     weight = {slug: (len(subject.get(slug, ())), len(excerpts)) for slug, excerpts in per_article.items()}
-    shown_events, folded = _one_per_event(about, events, weight)
+    shown_events, folded = one_per_event(about, events, weight)
     about_slugs = {a.slug for a in about}
     related = _related(topic, co_mentions, project.topics)
     mentions = [
@@ -312,34 +313,6 @@ def brief_of(
         in_timeline=sum(1 + len(others) for _, others in timeline),
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
-
-
-def _one_per_event(
-    about: Sequence[Article], events: Mapping[str, tuple[Article, ...]], weight: Mapping[str, tuple[int, int]]
-) -> tuple[list[tuple[Article, tuple[Article, ...]]], set[str]]:
-    """The articles about the topic, newest first, one per event, and the slugs of the reports
-    shown under another one.
-
-    A group of reports shows its earliest report about the topic (the one with the most passages
-    about it, then on it, of those of that day), with the group's other reports.
-    """
-    on_topic = {a.slug for a in about}
-    shown: list[tuple[Article, tuple[Article, ...]]] = []
-    folded: set[str] = set()
-    for article in about:
-        group = events.get(article.slug)
-        if group is None:
-            shown.append((article, ()))
-            continue
-        lead = min(
-            (a for a in group if a.slug in on_topic),
-            key=lambda a: (a.date, *(-n for n in weight.get(a.slug, (0, 0))), a.slug),
-        )
-        if lead is article:
-            others = tuple(a for a in group if a is not article)
-            shown.append((article, others))
-            folded.update(a.slug for a in others)
-    return sorted(shown, key=lambda pair: newest_first(pair[0])), folded
 
 
 def _positions(topic: Topic, developments: Sequence[Excerpt], quoted: set[int], limit: int) -> list[Position]:

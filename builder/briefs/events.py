@@ -161,6 +161,34 @@ def events(articles: Iterable[Article], about: Mapping[str, Iterable[str]]) -> d
     return group_reports([report_of(a, about.get(a.slug, ())) for a in articles])
 
 
+def one_per_event(
+    about: Sequence[Article], groups: Mapping[str, tuple[Article, ...]], weight: Mapping[str, tuple[int, int]]
+) -> tuple[list[tuple[Article, tuple[Article, ...]]], set[str]]:
+    """The articles about a topic (`about`, newest first), newest first, one per event, and the
+    slugs of the reports shown under another one.
+
+    A group of reports shows its earliest report about the topic (the one with the most passages
+    about it, then on it, of those of that day), with the group's other reports.
+    """
+    on_topic = {a.slug for a in about}
+    shown: list[tuple[Article, tuple[Article, ...]]] = []
+    folded: set[str] = set()
+    for article in about:
+        group = groups.get(article.slug)
+        if group is None:
+            shown.append((article, ()))
+            continue
+        lead = min(
+            (a for a in group if a.slug in on_topic),
+            key=lambda a: (a.date, *(-n for n in weight.get(a.slug, (0, 0))), a.slug),
+        )
+        if lead is article:
+            others = tuple(a for a in group if a is not article)
+            shown.append((article, others))
+            folded.update(a.slug for a in others)
+    return sorted(shown, key=lambda pair: (-pair[0].date.toordinal(), pair[0].slug)), folded
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     union = len(a | b)
     return len(a & b) / union if union else 0.0

@@ -47,6 +47,11 @@ _WORD = re.compile(r"[\w'’.-]+")
 # What a sentence may open with before naming its subject: a frame ("On", "Turning to", "As for",
 # "On the issue of") or a determiner and a modifier ("The ongoing", "Its new"). A name in between
 # ("On Russia's talks with Iran") is allowed by capitals, after the first word.
+# A subject whose head names what of the topic: "The implementation of the Paris Agreement",
+# "The conflict in Syria", "The situation on the Korean Peninsula".
+_HEAD_OF = re.compile(
+    r"^\s*(?:(?:the|a|an|its|their|our)\s+)?[\w-]+\s+(?:of|in|on|over|for)\s+(?:the\s+)?$", re.IGNORECASE
+)
 _FRAME = frozenset(
     "on in regarding concerning as for to turning with the a an this that these those its their our "
     "his her new latest ongoing current recent global entire whole issue question subject matter "
@@ -105,6 +110,8 @@ def article_subjects(
 
 def _opens(before: str) -> bool:
     """Whether the words `before` a mention in its sentence leave it in the subject's place."""
+    if _HEAD_OF.match(before):
+        return True
     words = _WORD.findall(before)
     if len(words) > OPENING_WORDS:
         return False
