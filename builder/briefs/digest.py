@@ -173,10 +173,13 @@ class Brief:
     def last_date(self) -> dt.date | None:
         return self.articles[0].date if self.articles else None
 
+    mention_only: int = 0
+    """Articles that only mention the topic (the Timeline leaves them to the yearly archive)."""
+
     @property
     def older_articles(self) -> int:
-        """Articles the Timeline does not list: older ones, and those that only mention the topic."""
-        return len(self.articles) - self.in_timeline
+        """Articles about the topic that the Timeline has no room for."""
+        return len(self.articles) - self.in_timeline - self.mention_only
 
     def archive(self, year: int) -> str:
         return archive_page(self.topic, year)
@@ -217,7 +220,7 @@ def brief_of(
     events = events or {}
     developments: list[Excerpt] = []
     routed: dict[str, list[Passage]] = {}
-    subject: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its passages about the topic
+    subject: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its passages on it, not in passing
     first_routed: dict[str, Excerpt] = {}
     per_article: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its excerpts on the topic
     co_mentions: Counter[str] = Counter()
@@ -237,7 +240,7 @@ def brief_of(
             per_article[article.slug].append(excerpt)
             if topic.id in passage_route.developments:
                 developments.append(excerpt)
-                if topic.id in passage_route.about:
+                if topic.id not in passage_route.passing:
                     subject[article.slug].append(excerpt)
         if topic.id in route.fallback:
             actors = tuple(project.actors[a] for a in article.actors if a in project.actors)
@@ -273,7 +276,13 @@ def brief_of(
     chosen = {a.slug: excerpts for (a, _), excerpts in zip(shown, fitted, strict=True)}
     quoted_keys = {(e.article.slug, e.anchor) for excerpts in fitted for e in excerpts}
     quoted = {id(e) for e in developments if (e.article.slug, e.anchor) in quoted_keys}
-    positions = _positions(topic, developments, quoted, fits.positions)
+    # A passing mention states no position on the topic: Positions read the articles about it,
+    # and of those only the passages that do not name it in passing.
+    kept = {id(e) for excerpts in subject.values() for e in excerpts}
+    on_subject = [
+        e for e in developments if e.article.slug in about_slugs and (e.passage is None or id(e) in kept)
+    ]
+    positions = _positions(topic, on_subject, quoted, fits.positions)
     sources = sorted(
         {id(a): a for a in (*(a for a, _ in shown), *(p.excerpt.article for p in positions))}.values(),
         key=newest_first,
@@ -311,6 +320,7 @@ def brief_of(
         other_reports={a.slug: others for a, others in shown_events if others},
         folded=frozenset(folded),
         in_timeline=sum(1 + len(others) for _, others in timeline),
+        mention_only=len(mentions),
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
 

@@ -59,8 +59,11 @@ _FRAME = frozenset(
 )
 
 
-def passage_subjects(text: str, mentions: Sequence[Mention], listed: Iterable[str], lead: bool) -> set[str]:
-    """The topics `text` (one passage, with its topic `mentions`) is about.
+def passage_subjects(
+    text: str, mentions: Sequence[Mention], listed: Iterable[str], lead: bool
+) -> tuple[set[str], set[str]]:
+    """The topics `text` (one passage, with its topic `mentions`) is about, and those it names
+    only in passing (every mention introduced by a passing cue).
 
     `listed`: the topics it names only in lists; `lead`: whether it is the article's first passage.
     """
@@ -68,11 +71,13 @@ def passage_subjects(text: str, mentions: Sequence[Mention], listed: Iterable[st
     spans = sentence_spans(text)
     named: dict[str, list[int]] = {}  # topic -> sentences naming it outside a passing cue
     subjects: set[str] = set()
+    cued: set[str] = set()
     for mention in mentions:
         index = _sentence_of(spans, mention.start)
         start = spans[index][0] if spans else 0
         before = text[start : mention.start]
         if _PASSING.search(before):
+            cued.update(mention.owners - skip)
             continue
         opening = _opens(before) and not _names_earlier(mentions, start, mention)
         for topic in mention.owners - skip:
@@ -82,7 +87,7 @@ def passage_subjects(text: str, mentions: Sequence[Mention], listed: Iterable[st
     for topic, sentences in named.items():
         if len(set(sentences)) >= 2:
             subjects.add(topic)
-    return subjects
+    return subjects, cued - set(named)
 
 
 def article_subjects(

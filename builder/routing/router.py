@@ -27,6 +27,9 @@ class PassageRoute:
     """Actors (from the article's `actors`) whose position the passage reports."""
     about: tuple[str, ...] = ()
     """Topics the passage is about, not only mentions in passing (`builder.routing.aboutness`)."""
+    passing: tuple[str, ...] = ()
+    """Topics the passage names only as a circumstance ("because of the pandemic"): a brief
+    never quotes it for them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,7 @@ class Router:
                 listed &= allowed
             if not mentioned:
                 continue
-            subjects = passage_subjects(passage.text, mentions, listed, passage.number == lead) & mentioned
+            subjects, passing = passage_subjects(passage.text, mentions, listed, passage.number == lead)
             routes.append(
                 PassageRoute(
                     number=passage.number,
@@ -91,7 +94,8 @@ class Router:
                     developments=tuple(sorted(mentioned - listed)),
                     listed=tuple(sorted(listed)),
                     actors=speakers,
-                    about=tuple(sorted(subjects)),
+                    about=tuple(sorted(subjects & mentioned)),
+                    passing=tuple(sorted(passing & mentioned)),
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
