@@ -54,7 +54,9 @@ def held_out(root: Path) -> dict[str, object]:
     """Measurement 1: the editors' `topics` removed, then taken as the truth."""
     project = _load(root)
     truth = {a.slug: set(a.topics) for a in project.published}
-    stripped = dataclasses.replace(project, articles=tuple(dataclasses.replace(a, topics=()) for a in project.articles))
+    stripped = dataclasses.replace(
+        project, articles=tuple(dataclasses.replace(a, topics=()) for a in project.articles)
+    )
     routes = route_articles(stripped)
     site = assemble(stripped, routes)
     per_brief: dict[str, tuple[float, float, int]] = {}
@@ -104,9 +106,13 @@ def speeches(root: Path, sample: int) -> dict[str, object]:
             first = next((r for r in route.passages if topic in r.about), None) or next(
                 r for r in route.passages if topic in r.mentioned
             )
-            decisions.append((topic, article.slug, about, first.number, article.passages[first.number - 1].text))
+            decisions.append(
+                (topic, article.slug, about, first.number, article.passages[first.number - 1].text)
+            )
     rng = random.Random("briefdesk-aboutness")
-    picked = rng.sample([d for d in decisions if d[2]], sample) + rng.sample([d for d in decisions if not d[2]], sample)
+    picked = rng.sample([d for d in decisions if d[2]], sample) + rng.sample(
+        [d for d in decisions if not d[2]], sample
+    )
     return {
         "own_speech_recall": {t: (own_about[t], own[t]) for t in sorted(own)},
         "mention_share": {t: (mentions[t], routed[t]) for t in sorted(routed)},
@@ -126,9 +132,9 @@ def pages(folder: Path, demo: Path) -> list[tuple[str, str, bool, str]]:
         text = trafilatura.extract(html.decode("utf-8", "replace")) or ""
         passages, blocks = split_passages("\n\n".join(p for p in text.split("\n") if p.strip()))
         article = Article(
-            path=entry["id"], slug=entry["id"], title=entry.get("title") or "", date=project.published[0].date,
-            source="page", url=None, topics=(), actors=(), summary=None, tags=(), draft=False, extra={},
-            passages=passages, blocks=blocks,
+            path=entry["id"], slug=entry["id"], title=entry.get("title") or "",
+            date=project.published[0].date, source="page", url=None, topics=(), actors=(),
+            summary=None, tags=(), draft=False, extra={}, passages=passages, blocks=blocks,
         )  # fmt: skip
         route = router.route(article)
         for topic in route.topics:
@@ -142,7 +148,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--demo", type=Path, default=REPO)
     parser.add_argument("--ungdc", type=Path, default=SHARED / "corpus" / "ungdc-2015-2018")
     parser.add_argument("--pages", type=Path, default=SHARED / "corpus" / "html-pages")
-    parser.add_argument("--sample", type=int, default=15, help="decisions of each kind printed from the UN speeches")
+    parser.add_argument(
+        "--sample", type=int, default=15, help="decisions of each kind printed from the UN speeches"
+    )
     args = parser.parse_args(argv)
     result = held_out(args.demo)
     briefs: dict[str, tuple[float, float, int]] = result["briefs"]  # type: ignore[assignment]
@@ -154,8 +162,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     mean_before = sum(b for _, b, _ in briefs.values()) / len(briefs)
     worst = min(r for r, _, _ in briefs.values())
     worst_before = min(b for _, b, _ in briefs.values())
-    print(f"| **mean** | | **{mean:.0%}** (worst {worst:.0%}) | {mean_before:.0%} (worst {worst_before:.0%}) |")
-    print(f"\nreachable: {result['reachable']:.1%} of {result['pairs']} (article, topic) pairs the editors made\n")
+    print(
+        f"| **mean** | | **{mean:.0%}** (worst {worst:.0%}) | {mean_before:.0%} (worst {worst_before:.0%}) |"
+    )
+    pairs = result["pairs"]
+    print(f"\nreachable: {result['reachable']:.1%} of {pairs} (article, topic) pairs the editors made\n")
     if args.ungdc.is_dir():
         un = speeches(args.ungdc, args.sample)
         print("## UN General Debate 2015-2018\n\nown speeches about their country:")

@@ -257,10 +257,24 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, int | None, Path | None]]
     return plan
 
 
+KEPT = "\n## Aboutness"
+"""Sections of RESULTS.md that other measurements write (bench/aboutness.py): kept on a rewrite."""
+
+
+def kept_sections(output: Path) -> str:
+    """What of `output` follows the first kept section's heading ('' when it has none)."""
+    try:
+        old = output.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start = old.find(KEPT)
+    return old[start:] if start >= 0 else ""
+
+
 def publish(results: Sequence[CorpusResult], machine: dict[str, str], args: argparse.Namespace) -> str:
     """Write the Markdown (and with --json the raw results and machine); return the Markdown."""
     text = report.render(results, machine)
-    args.output.write_text(text, encoding="utf-8")
+    args.output.write_text(text + kept_sections(args.output), encoding="utf-8")
     if args.json:
         raw = {"machine": machine, "results": [asdict(r) for r in results]}
         args.json.write_text(json.dumps(raw, indent=2), encoding="utf-8")

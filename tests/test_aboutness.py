@@ -116,3 +116,18 @@ def test_one_article_feeds_many_briefs_as_a_development(demo: Path, brief: str) 
     text = (demo / f"topics/{brief}.md").read_text(encoding="utf-8")
     developments = section(text, "Latest developments").partition("**Also mentioned in**")[0]
     assert "(../articles/2021/guilin-wang-yi-lavrov-talks.md#p-" in developments
+
+
+def test_held_out_demo_meets_the_targets() -> None:
+    """The demo with its editors' `topics` removed: aboutness alone keeps each brief's
+    developments on its topic (the editors' topics as truth) and every tagged article reachable."""
+    from bench.aboutness import held_out
+    from tests.conftest import REPO
+
+    result = held_out(REPO)
+    briefs = result["briefs"]
+    assert isinstance(briefs, dict) and len(briefs) >= 10
+    shares = [right for right, _, _ in briefs.values()]
+    assert sum(shares) / len(shares) >= 0.9, briefs
+    assert min(shares) >= 0.7, briefs
+    assert isinstance(result["reachable"], float) and result["reachable"] >= 0.95
