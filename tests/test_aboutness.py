@@ -33,6 +33,7 @@ def about(body: str, topics: tuple[str, ...] = ()) -> tuple[tuple[str, ...], lis
         "The president called off the parade, citing the risk of spreading COVID-19 among the crowds.",
         "In his oath, the Secretary-General spoke of a choice, in the recovery from the pandemic, between two futures.",
         "It was the first trip abroad the minister had made since the pandemic began.",
+        "Economic support for the pandemic response, which donors froze in March, stays frozen.",
     ],
 )
 def test_a_circumstance_is_a_passing_mention(sentence: str) -> None:
@@ -47,6 +48,7 @@ def test_a_circumstance_is_a_passing_mention(sentence: str) -> None:
         "The pandemic has killed more than two million people, the health agency said on Friday.\n",
         "On the pandemic, the two leaders agreed to share doses. They set up a working group.\n",
         "The spread of the pandemic slowed in March, the ministers were told.\n",
+        "In a joint statement the ministers called for an end to the pandemic travel bans.\n",
         "Ministers met in Geneva. They discussed the pandemic at length. Vaccine supply must double, they agreed.\n",
     ],
 )

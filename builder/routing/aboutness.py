@@ -8,6 +8,10 @@ positive evidence: by default a mention is a passing one. A topic is a subject o
 * it is named at the opening of a sentence, before anything else is said (the grammatical
   subject, or a frame such as "On Myanmar," or "Turning to Afghanistan,"), or anywhere in the
   first sentence of the article's lead;
+* it is what a stance is taken on: named a few words after "call for", "urges", "condemn",
+  "reiterate", "reject" and their like ("we call for the lifting of the embargo on Cuba"; verbs
+  that are also nouns, "support" or "welcome", are left out: "economic support that the United
+  States froze" takes no stance on the United States);
 * or it is named in two sentences of the passage;
 
 and in each case the mention is not one that a passing cue introduces ("because of the
@@ -40,6 +44,15 @@ _PASSING = re.compile(
     r"|during|citing|cited|blamed\s+on|in\s+the\s+(?:wake|shadow|face|midst|context)\s+of|recovery\s+from"
     r"|recovering\s+from|recover\s+from|affected\s+by|hit\s+by|hampered\s+by|like|such\s+as|including"
     r"|as\s+well\s+as|as\s+in|along\s+with|together\s+with|compared\s+with|unlike|as\s+with)"
+    r"(?:\s+[\w'’-]+){0,5}\s+$",
+    re.IGNORECASE,
+)
+# A stance taken on the topic makes it a subject however deep in the sentence it stands: "We call
+# for the lifting of the embargo on Cuba", "Japan urged Iran to ...", "we condemn the attacks in
+# Syria". Up to five words may stand between the verb and the mention.
+_STANCE = re.compile(
+    r"\b(?:call(?:s|ed)?\s+for|urge[sd]|urging|reiterate[sd]?|condemn(?:s|ed)?|reject(?:s|ed)"
+    r"|denounce[sd]?|deplore[sd]?|reaffirm(?:s|ed)?)"
     r"(?:\s+[\w'’-]+){0,5}\s+$",
     re.IGNORECASE,
 )
@@ -79,7 +92,9 @@ def passage_subjects(
         if _PASSING.search(before):
             cued.update(mention.owners - skip)
             continue
-        opening = _opens(before) and not _names_earlier(mentions, start, mention)
+        opening = (_opens(before) and not _names_earlier(mentions, start, mention)) or bool(
+            _STANCE.search(before)
+        )
         for topic in mention.owners - skip:
             named.setdefault(topic, []).append(index)
             if opening or (lead and index == 0):
