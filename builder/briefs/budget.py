@@ -13,14 +13,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Protocol, Self, TypeVar
 
+from builder.model import Passage
 from builder.routing.matching import PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
-if TYPE_CHECKING:
-    from builder.briefs.digest import Excerpt
+
+class Quote(Protocol):
+    """What a brief quotes: a passage's Markdown, which may be cut (`builder.briefs.digest.Excerpt`)."""
+
+    @property
+    def markdown(self) -> str: ...
+
+    @property
+    def passage(self) -> Passage | None: ...
+
+    def with_cut(self, markdown: str) -> Self: ...
+
+
+Excerpt = TypeVar("Excerpt", bound=Quote)
 
 MARGIN = 0.95
 """Share of `briefs.max_words` planned for: the estimate of the rest of the page is not exact."""
@@ -144,7 +157,7 @@ def cut(excerpt: Excerpt, budget: int, matcher: PhraseMatcher | None) -> Excerpt
                 break
     if best is None:
         return excerpt
-    return replace(excerpt, cut=source[:best].rstrip() + " …")
+    return excerpt.with_cut(source[:best].rstrip() + " …")
 
 
 def _first_mention(text: str, matcher: PhraseMatcher | None) -> int:

@@ -46,6 +46,10 @@ class Excerpt:
     def anchor(self) -> str:
         return f"p-{self.passage.number}" if self.passage else ""
 
+    def with_cut(self, markdown: str) -> Excerpt:
+        """This excerpt quoting `markdown`, a cut of its passage, instead of all of it."""
+        return replace(self, cut=markdown)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleExcerpts:

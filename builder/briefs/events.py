@@ -94,6 +94,10 @@ def same_text(a: Report, b: Report) -> bool:
     """Whether `a` and `b` are one story republished or updated."""
     if abs((a.article.date - b.article.date).days) > REPRINT_DAYS or not a.words or not b.words:
         return False
+    # A ratio of SAME_TEXT needs most (over four fifths) of one side's words in the other's: a set
+    # intersection (in C, microseconds) turns away nearly every pair before rapidfuzz compares them.
+    if len(a.word_set & b.word_set) < 0.75 * min(len(a.word_set), len(b.word_set)):
+        return False
     return fuzz.token_set_ratio(a.words, b.words) >= SAME_TEXT
 
 

@@ -33,6 +33,8 @@ from builder.routing.sentences import sentence_spans
 
 OPENING_WORDS = 4
 """Words a sentence may say before naming its subject ("On the issue of Afghanistan, ...")."""
+NEAR = 90
+"""Characters before a mention searched for a passing cue or a stance verb (five words and the cue)."""
 MANY_PASSAGES = 3
 """Passages naming a topic (outside lists) that make an article about it, whatever each says."""
 
@@ -89,11 +91,12 @@ def passage_subjects(
         index = _sentence_of(spans, mention.start)
         start = spans[index][0] if spans else 0
         before = text[start : mention.start]
-        if _PASSING.search(before):
+        near = before[-NEAR:]  # the cues' reach: a few words before the mention
+        if _PASSING.search(near):
             cued.update(mention.owners - skip)
             continue
         opening = (_opens(before) and not _names_earlier(mentions, start, mention)) or bool(
-            _STANCE.search(before)
+            _STANCE.search(near)
         )
         for topic in mention.owners - skip:
             named.setdefault(topic, []).append(index)
@@ -130,6 +133,8 @@ def article_subjects(
 
 def _opens(before: str) -> bool:
     """Whether the words `before` a mention in its sentence leave it in the subject's place."""
+    if len(before) > NEAR:
+        return False
     if _HEAD_OF.match(before):
         return True
     words = _WORD.findall(before)
