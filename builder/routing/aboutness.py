@@ -29,7 +29,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 from builder.routing.matching import Mention
-from builder.routing.sentences import sentence_spans
 
 OPENING_WORDS = 4
 """Words a sentence may say before naming its subject ("On the issue of Afghanistan, ...")."""
@@ -75,15 +74,15 @@ _FRAME = frozenset(
 
 
 def passage_subjects(
-    text: str, mentions: Sequence[Mention], listed: Iterable[str], lead: bool
+    text: str, spans: list[tuple[int, int]], mentions: Sequence[Mention], listed: Iterable[str], lead: bool
 ) -> tuple[set[str], set[str]]:
     """The topics `text` (one passage, with its topic `mentions`) is about, and those it names
     only in passing (every mention introduced by a passing cue).
 
-    `listed`: the topics it names only in lists; `lead`: whether it is the article's first passage.
+    `spans`: its sentences (`builder.routing.sentences`); `listed`: the topics it names only in
+    lists; `lead`: whether it is the article's first passage.
     """
     skip = set(listed)
-    spans = sentence_spans(text)
     named: dict[str, list[int]] = {}  # topic -> sentences naming it outside a passing cue
     subjects: set[str] = set()
     cued: set[str] = set()

@@ -80,13 +80,15 @@ class Router:
                 continue
             mentioned = {owner for mention in mentions for owner in mention.owners}
             mentioned_anywhere |= mentioned
-            listed = _listed_only(passage.text, mentions, self.settings.also_discussed_min_topics)
+            spans = sentence_spans(passage.text)
+            listed = _listed_only(spans, mentions, self.settings.also_discussed_min_topics)
             if allowed is not None:
                 mentioned &= allowed
                 listed &= allowed
             if not mentioned:
                 continue
-            subjects, passing = passage_subjects(passage.text, mentions, listed, passage.number == lead)
+            lead_passage = passage.number == lead
+            subjects, passing = passage_subjects(passage.text, spans, mentions, listed, lead_passage)
             routes.append(
                 PassageRoute(
                     number=passage.number,
@@ -120,9 +122,8 @@ class Router:
         return tuple(a for a in article.actors if a in named) if named else previous
 
 
-def _listed_only(text: str, mentions: Iterable[Mention], threshold: int) -> set[str]:
-    """Topics that appear only in sentences naming `threshold` or more topics (a list, not news)."""
-    spans = sentence_spans(text)
+def _listed_only(spans: list[tuple[int, int]], mentions: Iterable[Mention], threshold: int) -> set[str]:
+    """Topics that appear only in sentences (`spans`) naming `threshold` or more topics (a list)."""
     per_sentence: list[set[str]] = [set() for _ in spans]
     where: dict[str, set[int]] = {}
     for mention in mentions:
