@@ -43,6 +43,7 @@ SAME_TOPICS = 0.75
 SAME_WORDS = 0.15
 """Jaccard index of two reports' content words below which they are never one meeting."""
 SCREEN_BITS = 4096
+HEAD_WORDS = 60
 OPENING_CHARACTERS = 3_000
 """Characters of a report's opening passages read for its words (about OPENING_WORDS of them)."""
 OPENING_WORDS = 300
@@ -80,6 +81,8 @@ class Report:
     """Proper names it uses, lower case."""
     bits: int = 0
     """`word_set` hashed into SCREEN_BITS bits, to screen pairs cheaply (`_bits`)."""
+    head: frozenset[str] = frozenset()
+    """Its first HEAD_WORDS content words."""
 
 
 def report_of(article: Article, about: Iterable[str]) -> Report:
@@ -95,7 +98,8 @@ def report_of(article: Article, about: Iterable[str]) -> Report:
     words = [w for w in _WORD.findall(text.lower()) if w not in _STOP][:OPENING_WORDS]
     names = frozenset(n.lower() for n in _NAME.findall(text)) - _CALENDAR
     word_set = frozenset(words)
-    return Report(article, frozenset(about), " ".join(words), word_set, names, _bits(word_set))
+    head = frozenset(words[:HEAD_WORDS])
+    return Report(article, frozenset(about), " ".join(words), word_set, names, _bits(word_set), head)
 
 
 def _bits(words: frozenset[str]) -> int:
@@ -116,7 +120,10 @@ def same_text(a: Report, b: Report) -> bool:
     # bound of one half absorbs): they turn away nearly every pair before anything else is done.
     if (a.bits & b.bits).bit_count() < 0.5 * min(len(a.word_set), len(b.word_set)):
         return False
-    if len(a.word_set & b.word_set) < 0.75 * min(len(a.word_set), len(b.word_set)):
+    # Then the opening words of the shorter one, most of which a copy keeps (its own dateline and
+    # cuts change a few, at its start and end).
+    short, long = (a, b) if len(a.word_set) <= len(b.word_set) else (b, a)
+    if len(short.head & long.word_set) < 0.6 * len(short.head):
         return False
     return fuzz.token_set_ratio(a.words, b.words) >= SAME_TEXT
 
