@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import corpus, hugo, report
+from bench import corpus, hugo, realproxy, report
 from bench.edits import add_alias, add_article, edit_article, measure_serve, pick_article, watch_for
 from bench.probes import Run, folder_size, run_measured
 from bench.results import CorpusResult
@@ -208,6 +208,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL, help="a real project to measure too")
     parser.add_argument("--no-real", action="store_true", help="skip the real corpus")
+    parser.add_argument(
+        "--proxy",
+        type=int,
+        default=0,
+        metavar="COPIES",
+        help="also measure the real corpus replicated COPIES times (14: 10,906 speeches; bench/realproxy.py)",
+    )
     parser.add_argument("--skip", type=_skip, default=set(), help=f"steps to skip: {', '.join(SKIPPABLE)}")
     parser.add_argument("--serve", action="store_true", help="also time an edit under `briefdesk serve`")
     parser.add_argument("--repeat", type=int, default=1, help="repeat timed runs, keep the fastest (1)")
@@ -245,20 +252,27 @@ def snapshot(workdir: Path) -> Path:
     return code
 
 
-def _plan(args: argparse.Namespace) -> list[tuple[str, int | None, Path | None]]:
+Plan = list[tuple[str, int | None, Path | None, int]]
+"""Each corpus: its name, a generated size or None, a real project or None, and how many copies."""
+
+
+def _plan(args: argparse.Namespace) -> Plan:
     """The corpora in run order: the real one right after the smallest size, so that a long run
-    stopped during the largest size still has it."""
-    plan: list[tuple[str, int | None, Path | None]] = [(f"{n:,}", n, None) for n in args.sizes]
+    stopped during the largest size still has it; the real-size proxy last."""
+    plan: Plan = [(f"{n:,}", n, None, 1) for n in args.sizes]
+    if (not args.no_real or args.proxy) and not args.real.is_dir():
+        log(f"real corpus {args.real} not found; skipping it")
+        return plan
     if not args.no_real:
-        if args.real.is_dir():
-            plan.insert(min(1, len(plan)), (args.real.name, None, args.real))
-        else:
-            log(f"real corpus {args.real} not found; skipping it")
+        plan.insert(min(1, len(plan)), (args.real.name, None, args.real, 1))
+    if args.proxy:
+        plan.append((f"{args.real.name} x{args.proxy}", None, args.real, args.proxy))
     return plan
 
 
-KEPT = "\n## Aboutness"
-"""Sections of RESULTS.md that other measurements write (bench/aboutness.py): kept on a rewrite."""
+KEPT = ("\n## Aboutness", "\n## Attribution")
+"""Sections of RESULTS.md that other measurements write (bench/aboutness.py by hand,
+bench/attribution.py, which keeps its own last): kept on a rewrite."""
 
 
 def kept_sections(output: Path) -> str:
@@ -267,8 +281,8 @@ def kept_sections(output: Path) -> str:
         old = output.read_text(encoding="utf-8")
     except OSError:
         return ""
-    start = old.find(KEPT)
-    return old[start:] if start >= 0 else ""
+    starts = [start for start in (old.find(heading) for heading in KEPT) if start >= 0]
+    return old[min(starts):] if starts else ""
 
 
 def publish(results: Sequence[CorpusResult], machine: dict[str, str], args: argparse.Namespace) -> str:
@@ -302,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     machine.setdefault("builder/ and templates/ at start", report.source_fingerprint(args.code))
     log(f"scratch folder {workdir}")
     try:
-        for name, size, source in _plan(args):
+        for name, size, source, copies in _plan(args):
             if any(r.name == name for r in results):
                 continue
             scratch = workdir / re.sub(r"[^a-z0-9.-]+", "-", name.lower())
@@ -313,6 +327,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                 assert size is not None
                 log(f"{name}: generating the corpus")
                 corpus.generate(size, project)
+            elif copies > 1:
+                log(f"{name}: replicating {source.name} {copies} times")
+                realproxy.replicate(source, project, copies)
             else:
                 shutil.copytree(source, project, ignore=shutil.ignore_patterns("build", "site"))
             results.append(measure_corpus(project, name, size, args))

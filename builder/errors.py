@@ -31,3 +31,9 @@ class DependencyError(BriefdeskError):
     """A package Briefdesk needs is missing or broken in this environment; exit 1."""
 
     exit_code = 1
+
+
+class BuildBusy(BriefdeskError):
+    """Another build holds the project or the output folder, and the caller would not wait; exit 2."""
+
+    exit_code = 2

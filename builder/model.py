@@ -68,6 +68,8 @@ class Article:
     """SHA-256 of the file's bytes, which the article is made from (with Briefdesk's code): what
     page keys stand on for the whole article (`builder.pipeline.keys`). Empty for an article made
     without a file."""
+    speaker: str | None = None
+    """The actor whose own words the whole text is (a speech, a communiqué: front matter `speaker`)."""
 
     @property
     def year(self) -> int:
@@ -77,6 +79,30 @@ class Article:
     def page(self) -> str:
         """Path of the article page under docs/."""
         return f"articles/{self.date.year:04d}/{self.slug}.md"
+
+
+TREND_STATUSES = ("deteriorated", "improved", "unchanged", "risk", "opportunity")
+"""The desk's assessments of a period, as CrisisWatch gives them: an arrow each (see `editions`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """The desk's assessment of a topic for one period (front matter `trend`)."""
+
+    date: dt.date
+    status: str
+    """One of TREND_STATUSES."""
+    note: str
+    """One line of rationale."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent:
+    """A scheduled event the desk watches: a mandate renewal, an election, a deadline, a summit."""
+
+    date: dt.date
+    event: str
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,6 +122,14 @@ class Topic:
     overview: str
     """The topic file's Markdown body, shown at the top of the brief."""
     key_lines: Mapping[str, int] = field(default_factory=dict)
+    bottom_line: str | None = None
+    """The desk's key judgement in one to three sentences, shown first in the brief."""
+    reviewed: dt.date | None = None
+    """When the desk last confirmed the bottom line (set whenever `bottom_line` is)."""
+    trend: tuple[TrendPoint, ...] = ()
+    """The desk's assessments, oldest first."""
+    watch: tuple[WatchEvent, ...] = ()
+    """Scheduled events, soonest first."""
 
     @property
     def page(self) -> str:
@@ -143,6 +177,39 @@ class BriefSettings:
     """Articles listed on the home page."""
     max_words: int = 4_000
     """Words a brief holds at most: quotes are cut at a sentence, and fewer passages quoted, to fit."""
+    stale_after_days: int = 30
+    """`check` warns when a topic's newest development is this many days past its `reviewed` date."""
+
+
+SOURCE_KINDS = (
+    "wire",
+    "newspaper",
+    "broadcaster",
+    "public broadcaster",
+    "state media",
+    "government",
+    "international organisation",
+    "think tank",
+    "NGO",
+)
+"""What a source can be (site_config.yml's `sources`): a news agency (wire), a private newspaper
+or broadcaster, a publicly funded but independent broadcaster, media a state controls, a
+government body, an international organisation, a research institute, a non-governmental
+organisation. A short fixed list, so that kinds group and filter alike on every desk."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What the desk says about one source (publisher) in site_config.yml's `sources`."""
+
+    kind: str
+    """One of SOURCE_KINDS."""
+    country: str | None = None
+
+    @property
+    def label(self) -> str:
+        """"state media, China": the words shown beside the source's name."""
+        return ", ".join(part for part in (self.kind, self.country) if part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +226,27 @@ class SiteConfig:
     copyright: str | None = None
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     briefs: BriefSettings = field(default_factory=BriefSettings)
+    pdf: bool = False
+    """Write each brief's PDF in every build and under `serve`, as `build --pdf` does."""
+    desk_summaries: bool = False
+    """Every article is the desk's own summary of the report it cites, unless it says otherwise
+    (`extra: {desk_summary: false}`): shown as the desk's words, never as the publisher's."""
+    sources: Mapping[str, SourceInfo] = field(default_factory=dict)
+    """The desk's sources registry, by source name as articles write it (empty: none kept)."""
     theme: Mapping[str, Any] = field(default_factory=dict)
     """Passed through to Material's theme options (palette, features, font, ...)."""
+    editions: str = "weekly"
+    """`weekly`, `monthly` or `off`: the period of an edition (what changed since it began)."""
+
+    def desk_summary(self, article: Article) -> bool:
+        """Whether `article`'s text is the desk's own summary of its report, not the publisher's
+        words: its `extra: {desk_summary: ...}` when it says, else `desk_summaries`."""
+        own = article.extra.get(DESK_SUMMARY)
+        return own if isinstance(own, bool) else self.desk_summaries
+
+
+DESK_SUMMARY = "desk_summary"
+"""The `extra` key that marks one article as the desk's summary (false: the publisher's own text)."""
 
 
 @dataclass(frozen=True, slots=True)

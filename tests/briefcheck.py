@@ -1,8 +1,9 @@
 """What every built brief must hold, read from the Markdown pages (shared by the demo and UN tests).
 
-A brief is bounded (at most MAX_WORDS words of reading text), quotes no passage twice (by its
-permalink, and by text: a Positions sentence must not repeat a quoted passage), and together with
-its yearly archive links every article whose page says it feeds the topic.
+A brief is bounded (at most MAX_WORDS words of reading text), quotes no passage twice under Latest
+developments (by its permalink and by text), quotes a sentence in every Positions line (and says
+so when the sentence stands in a passage quoted above), and together with its yearly archive links
+every article whose page says it feeds the topic.
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ def _resolve(page: str, target: str) -> str:
 
 
 def quoted_passages(page: str, text: str) -> list[tuple[str, int]]:
-    """(article page, passage number) of every passage quoted under Latest developments or Positions."""
+    """(article page, passage number) of every passage quoted under Latest developments."""
     quoted = []
-    for heading in ("Latest developments", "Positions"):
+    for heading in ("Latest developments",):
         for match in _PERMALINK.finditer(section(text, heading)):
             assert match[1] == match[2] == match[4], match.group()
             quoted.append((_resolve(page, match[3]), int(match[1])))
@@ -68,21 +69,30 @@ def check_brief(docs: Path, topic: str) -> int:
     repeated = [p for p, n in Counter(quoted_passages(page, text)).items() if n > 1]
     assert not repeated, f"{page} quotes {repeated} twice"
     quotes = [
-        " ".join(line[1:].split()) for line in section(text, "Latest developments").splitlines() if line.startswith(">")
+        " ".join(line[1:].split())
+        for line in section(text, "Latest developments").splitlines()
+        if line.startswith(">")
     ]
     quotes = [_PERMALINK.sub("", q).strip() for q in quotes if q]
     blocks = [q for q, n in Counter(quotes).items() if n > 1 and len(q) > 40]
     assert not blocks, f"{page} repeats {blocks[:1]}"
-    for sentence in _POSITION_QUOTE.findall(section(text, "Positions")):
-        plain = sentence.removesuffix(" …")
-        assert not any(plain in quote for quote in quotes), f"{page} quotes '{plain[:60]}' twice"
+    for line in section(text, "Positions").splitlines():
+        if not line.startswith("- "):
+            continue
+        sentence = _POSITION_QUOTE.search(line)
+        assert sentence, f"{page}: a position line quotes nothing: {line[:80]}"
+        plain = sentence[1].removesuffix(" …")
+        if any(plain in quote for quote in quotes):
+            assert "in a passage quoted above" in line, f"{page} quotes '{plain[:60]}' twice, unsaid"
     return words
 
 
 def reachable(docs: Path, topic: str) -> set[str]:
     """Article pages linked from the brief and its yearly archive pages."""
     linked: set[str] = set()
-    pages = [f"topics/{topic}.md"] + [p.relative_to(docs).as_posix() for p in (docs / "topics" / topic).glob("*.md")]
+    pages = [f"topics/{topic}.md"] + [
+        p.relative_to(docs).as_posix() for p in (docs / "topics" / topic).glob("*.md")
+    ]
     for page in pages:
         text = (docs / page).read_text(encoding="utf-8")
         linked.update(_resolve(page, t) for t in _LINK_TARGET.findall(text) if "articles/" in t)

@@ -36,7 +36,8 @@ def _day(parsed: time.struct_time) -> dt.date:
 
 
 def feeds_of(site: Path) -> list[Path]:
-    return [site / "feed.xml", *sorted((site / "feeds").glob("*.xml"))]
+    """The article feeds (one entry per article); the editions' feed has one per edition."""
+    return [site / "feed.xml", *sorted(p for p in (site / "feeds").glob("*.xml") if p.name != "editions.xml")]
 
 
 def feed_problems(site: Path, dates: dict[str, dt.date]) -> list[str]:

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -156,6 +156,16 @@ def make_project(tmp_path: Path) -> ProjectFactory:
         return write_files(root, merged)
 
     return factory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the machine's cache key (builder.cachekey) of the test run out of the home
+    folder, and out of any BRIEFDESK_CACHE_KEY the shell has: tests that need one set it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+        patch.delenv("BRIEFDESK_CACHE_KEY", raising=False)
+        yield
 
 
 def run(*args: str | Path) -> Result:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import corpus
-from tests.conftest import run
+from bench import corpus, realproxy
+from tests.conftest import run, shared
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -30,3 +30,31 @@ def test_generated_project_checks_clean(tmp_path: Path) -> None:
     result = run("check", "--project", tmp_path)
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.stderr
+
+
+def test_real_size_proxy_shifts_years_and_keeps_bodies(tmp_path: Path) -> None:
+    source = shared("corpus", "ungdc-2015-2018")
+    count = realproxy.replicate(source, tmp_path / "proxy", 3)
+    originals = sorted((source / "content" / "articles").rglob("*.md"))
+    assert count == 3 * len(originals)
+    articles = tmp_path / "proxy" / "content" / "articles"
+    written = sorted(articles.rglob("*.md"))
+    assert len(written) == count  # no copy overwrote another: every slug is unique
+    # Years 2015-2018 moved back by 4 and 8: 2007-2018, each year a folder of its own.
+    assert sorted(p.name for p in articles.iterdir()) == [str(y) for y in range(2007, 2019)]
+    original = originals[0]
+    year = int(original.parent.name)
+    moved = realproxy.shifted_path(original.relative_to(source / "content" / "articles"), 8)
+    copy = (articles / moved).read_text(encoding="utf-8")
+    text = original.read_text(encoding="utf-8")
+    assert copy.split("\n---", 2)[-1] == text.split("\n---", 2)[-1]  # the body byte for byte
+    assert f"date: {year - 8}-" in copy and f"({year - 8})" in copy
+    assert realproxy.ordinal(year - 8 - 1945) in copy
+    result = run("check", "--project", tmp_path / "proxy")
+    assert result.exit_code == 0, result.output
+
+
+def test_ordinals() -> None:
+    assert [realproxy.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 73, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "73rd", "101st", "111th",
+    ]  # fmt: skip

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from builder.briefs.rendering import relative_link
+from builder.cachekey import cache_key
+from builder.pipeline import plaindata
 from builder.pipeline.cache import CACHE_FILE, BuildCache
+from builder.pipeline.keys import CACHE_FORMAT, code_fingerprint
 from tests.conftest import ProjectFactory, run
 from tests.sitecheck import tree_hashes
 
@@ -114,13 +119,13 @@ def _altered(root: Path) -> str:
     index = next(i for i, line in enumerate(lines) if '"article"' in line and "talks.md" in line)
     lines[index] = lines[index].replace("They also discussed Myanmar.", "They also discussed Mars.")
     _write_cache_lines(root, lines)
-    return "does not match its hash"
+    return "entry 2 does not check out (it was altered after it was written); building without the cache"
 
 
 def _rehashed_with_a_foreign_kind(root: Path) -> str:
-    # A well-formed, correctly hashed line that names a type the cache never holds.
+    # A well-formed line, signed with this machine's key, that names a type the cache never holds.
     text = '["article","content/articles/2021/talks.md","x",[{"$":"Popen","v":["touch x"]},[]],"",null]'
-    _write_cache_lines(root, [*_cache_lines(root), f"{hashlib.sha256(text.encode()).hexdigest()} {text}\n"])
+    _write_cache_lines(root, [*_cache_lines(root), f"{cache_key().sign(text.encode())} {text}\n"])
     return "is not cache data"
 
 
@@ -208,6 +213,7 @@ def test_an_edit_renders_only_the_briefs_and_actor_pages_it_touches(make_project
         "topics/afghanistan.md", "topics/myanmar.md", "topics/syria.md", "actors/china.md", "actors/russia.md",
         "topics/afghanistan/2021.md", "topics/myanmar/2021.md", "topics/syria/2021.md",
         "articles/2021/talks.md", "articles/2021/syria.md",
+        "editions/index.md", "editions/2021-w09.md", "editions/2021-w12.md",
     }
     # The edited article names Afghanistan, Myanmar and China: Syria and Russia are not touched.
     untouched = ("topics/syria.md", "topics/syria/2021.md", "actors/russia.md", "articles/2021/syria.md")
@@ -315,3 +321,70 @@ def test_a_rebuild_takes_every_article_from_the_cache(
     assert set(cache.entries) == {ARTICLE} and cache.entries[ARTICLE].article is not None
     assert cache.entries[ARTICLE].routes is not None
     assert "cache" not in caplog.text
+
+
+def _bomb(root: Path) -> bytes:
+    """100 MiB of one line that gzip squeezes into about 100 KB."""
+    return gzip.compress(b"0" * (100 * 1024**2), compresslevel=1)
+
+
+def _bad_lines(root: Path) -> bytes:
+    """200,000 lines, none of them signed: one warning, not 200,000."""
+    return gzip.compress(b"".join(b"%064x {}\n" % number for number in range(200_000)))
+
+
+def _inflating(root: Path) -> bytes:
+    """Signed lines (with this machine's key), repeated until they inflate far past what JSON does."""
+    header = plaindata.dumps(["briefdesk-cache", CACHE_FORMAT, code_fingerprint()]).encode()
+    page = b'["page","index.md","k","' + b"x" * 200 + b'"]'
+    lines = [cache_key().sign(text).encode() + b" " + text + b"\n" for text in (header, page)]
+    return gzip.compress(lines[0] + lines[1] * 400_000, compresslevel=9)
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    (_bomb, "entry 1 is over the 64 MiB limit; building without the cache"),
+    (_bad_lines, "made with another cache key"),
+    (_inflating, "it inflates to more than 100 times its size; building without the cache"),
+])
+def test_a_hostile_cache_file_costs_one_line_and_little_time(
+    make_project: ProjectFactory, caplog: pytest.LogCaptureFixture, damage: Callable[[Path], bytes], said: str
+) -> None:
+    root = make_project()
+    (root / "build" / CACHE_FILE).parent.mkdir(parents=True)
+    (root / "build" / CACHE_FILE).write_bytes(damage(root))
+    caplog.set_level("INFO", logger="builder.pipeline.cache")
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 0, result.output
+    cache_lines = [r for r in caplog.records if r.name == "builder.pipeline.cache"]
+    assert len(cache_lines) == 1 and said in cache_lines[0].getMessage(), caplog.text
+    warned = sum(r.levelname == "WARNING" for r in cache_lines)
+    assert f"with {warned} warning{'' if warned == 1 else 's'}: build/docs/" in result.stderr
+
+
+def test_a_cache_over_the_entry_limit_after_a_good_header_is_given_up(
+    make_project: ProjectFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_project()
+    _docs(root)
+    lines = _cache_lines(root)
+    text = '["page","index.md","k","' + "x" * (65 * 1024**2) + '"]'
+    _write_cache_lines(root, [lines[0], f"{cache_key().sign(text.encode())} {text}\n", *lines[1:]])
+    _edit(root / ARTICLE, "Talks in Guilin", "Talks in Guilin, again")
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert "entry 2 is over the 64 MiB limit; building without the cache" in caplog.text
+    assert "with 1 warning: build/docs/" in result.stderr
+
+
+def test_temporary_files_of_a_killed_save_are_removed(make_project: ProjectFactory) -> None:
+    root = make_project()
+    _docs(root)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = root / "build" / f"{CACHE_FILE}.{int(dead.stdout)}.tmp"
+    leftover.write_bytes(b"half a cache")
+    live = root / "build" / f"{CACHE_FILE}.{os.getppid()}.tmp"  # a live process's save is left alone
+    live.write_bytes(b"being written")
+    _edit(root / ARTICLE, "Talks in Guilin", "Talks in Guilin, again")
+    _docs(root)
+    assert not leftover.exists()
+    assert live.exists()

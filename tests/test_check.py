@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ProjectFactory, run
+from tests.conftest import ProjectFactory, run, write_files
 
 ARTICLE = "content/articles/2021/talks.md"
 
@@ -39,8 +40,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "malformed yaml",
         article("title: Talks\ndate: 2021-03-22\nsource: [CGTN"),
         [
-            f"{ARTICLE}:5: error: malformed YAML: did not find expected ',' or ']'; "
-            "while parsing a flow sequence"
+            f"{ARTICLE}:4: error: the list opened with '[' on this line is never closed: end it with ']' "
+            "on the same line"
         ],
     ),
     (
@@ -192,8 +193,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "unclosed front matter",
         "---\ntitle: Talks\n",
         [
-            f"{ARTICLE}:1: error: front matter opened on line 1 is never closed: add a line of three "
-            "dashes (---) after the last key"
+            f"{ARTICLE}:2: error: front matter opened on line 1 is never closed: add a line of three "
+            "dashes (---) after line 2, its last key"
         ],
     ),
 ]
@@ -294,6 +295,49 @@ def test_symlinked_folder_leaving_project_is_refused(make_project: ProjectFactor
     code, lines = check(root)
     assert code == 1
     assert lines[0].startswith("content/articles/more:1: error: symlink points outside the project")
+
+
+@pytest.mark.parametrize("folder", ["content/articles", "content/topics", "content"])
+def test_a_symlinked_content_folder_must_resolve_inside_the_project(
+    make_project: ProjectFactory, tmp_path: Path, folder: str
+) -> None:
+    root = make_project()
+    outside = tmp_path / "outside"
+    shutil.move(root / folder, outside)  # the folder's files now live outside, behind a symlink
+    os.symlink(outside, root / folder)
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{folder}/articles:1: error: symlink points outside the project (to {outside.resolve()}/articles); " \
+            "refusing to read it" in shown if folder == "content" else \
+            f"{folder}:1: error: symlink points outside the project (to {outside.resolve()}); refusing to read it" \
+            in shown, shown
+    assert not (root / "site").exists()
+
+
+def test_a_symlinked_folder_inside_the_project_is_read(make_project: ProjectFactory) -> None:
+    root = make_project()
+    shutil.move(root / "content/articles", root / "kept-articles")
+    os.symlink(root / "kept-articles", root / "content/articles")
+    code, lines = check(root)
+    assert (code, lines) == (0, [])
+
+
+@pytest.mark.parametrize("where", ["content/articles/2021/loop", "content/articles/loop.md", "content/articles"])
+def test_a_symlink_loop_under_content_is_one_line(make_project: ProjectFactory, where: str) -> None:
+    root = make_project()
+    if where == "content/articles":
+        shutil.rmtree(root / where)
+    os.symlink(root / f"{where}-2", root / where)
+    os.symlink(root / where, root / f"{where}-2")
+    for command in ("check", "build"):
+        result = run(command, "--project", root)
+        assert result.exit_code == 1, result.output
+        shown = (result.stdout if command == "check" else result.stderr).splitlines()
+        assert f"{where}:1: error: symlink loop: it leads back to itself; remove it or point it at a file" \
+            in shown, shown
+        assert "Traceback" not in result.output
 
 
 def test_symlink_inside_project_is_read(make_project: ProjectFactory) -> None:
@@ -419,6 +463,55 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+YAML_SLIPS = [
+    ('title: "Iran talks\ndate: 2021-03-22\nsource: "X"',
+     "2: error: the double quote that opens this value is never closed: end the value with \" on this line "
+     '(a " inside it is written \\")'),
+    ("title: 'Iran talks\ndate: 2021-03-22\nsource: X",
+     "2: error: the single quote that opens this value is never closed: end the value with ' on this line "
+     "(a ' inside it is written '')"),
+    ("title: Iran: what next\ndate: 2021-03-22\nsource: X",
+     "2: error: a value that contains ': ' must be quoted: title: \"Iran: what next\""),
+    ('date: 2021-03-22\nsource: X\ntitle: Iran: "maximum pressure" ends',
+     "4: error: a value that contains ': ' must be quoted: title: 'Iran: \"maximum pressure\" ends'"),
+    ("title: T\ndate: 2021-03-22\nsource: X\ntopics:\n\t- afghanistan",
+     "6: error: this line is indented with a tab; YAML allows only spaces for indentation: "
+     "replace the tab with spaces"),
+    ("title: T\ndate: 2021-03-22\ntopics:\n  - afghanistan\n  myanmar\nsource: X",
+     "6: error: this line is among the items of a list but has no dash: write it as '  - myanmar'"),
+    ("title: T\ndate: 2021-03-22\nsource: X\n  slug: t",
+     "5: error: this key is indented under a key that already has a value: indent it like the keys above it"),
+]
+
+
+@pytest.mark.parametrize(("front", "expected"), YAML_SLIPS)
+def test_yaml_slips_are_reported_where_they_start_with_what_to_write(
+    make_project: ProjectFactory, front: str, expected: str
+) -> None:
+    root = make_project({ARTICLE: article(front)})
+    assert check(root) == (1, [f"{ARTICLE}:{expected}"])
+
+
+def test_a_missing_closing_line_is_reported_after_the_last_key(make_project: ProjectFactory) -> None:
+    # The body's own rule (---) closes the front matter too early: the prose is read as YAML.
+    body = "The talks opened on Monday, officials said.\n\n---\n\nMore text.\n"
+    root = make_project({ARTICLE: "---\ntitle: T\ndate: 2021-03-22\nsource: X\n\n" + body})
+    assert check(root) == (1, [
+        f"{ARTICLE}:6: error: this line is not 'key: value': if the front matter ends above it, the "
+        "closing line of three dashes (---) is missing; add it before this line"])
+    # With no later rule, the file never closes it: the message names the last key's line.
+    root = make_project({ARTICLE: "---\ntitle: T\ndate: 2021-03-22\nsource: X\n\nThe talks opened.\n"})
+    assert check(root) == (1, [
+        f"{ARTICLE}:4: error: front matter opened on line 1 is never closed: add a line of three dashes "
+        "(---) after line 4, its last key"])
+
+
+def test_site_config_yaml_slips_are_explained_too(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Desk: Asia\nsite_url: https://example.org/\n"})
+    assert check(root) == (1, [
+        "site_config.yml:1: error: a value that contains ': ' must be quoted: site_name: \"Desk: Asia\""])
+
+
 def test_drafts_are_validated(make_project: ProjectFactory) -> None:
     root = make_project({ARTICLE: article("title: T\ndate: 2021-02-30\nsource: X\ndraft: true")})
     assert check(root)[0] == 1
@@ -449,12 +542,22 @@ def test_deeply_nested_lists_are_refused_with_the_limit(make_project: ProjectFac
                      "(the limit): flatten it"]
 
 
-def test_placeholder_source_is_flagged_once_published(make_project: ProjectFactory) -> None:
+def test_placeholder_source_is_an_error_once_published(make_project: ProjectFactory) -> None:
     draft = article("title: T\ndate: 2021-03-22\nsource: TODO\ndraft: true")
-    assert check(make_project({ARTICLE: draft})) == (0, [])
-    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
-    assert check(make_project({ARTICLE: published})) == (0, [
+    assert check(make_project({ARTICLE: draft})) == (0, [
         f"{ARTICLE}:4: warning: 'source' is still the placeholder 'TODO': name the publisher before publishing"])
+    published = article("title: T\ndate: 2021-03-22\nsource: TODO")
+    root = make_project({ARTICLE: published})
+    expected = (f"{ARTICLE}:4: error: 'source' is the placeholder 'TODO' in a published article: "
+                "name the publisher, or mark the article 'draft: true' until you can")
+    assert check(root) == (1, [expected])
+    # The build refuses it too, so "TODO" never reaches a brief.
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert not (root / "build/docs/articles/2021/talks.md").exists()
+    lower = article("title: T\ndate: 2021-03-22\nsource: tbd")
+    assert check(make_project({ARTICLE: lower}))[0] == 1
 
 
 def test_relative_links_are_resolved_against_the_original_or_dropped(make_project: ProjectFactory) -> None:
@@ -489,3 +592,124 @@ def test_retired_brief_setting_says_what_replaced_it(make_project: ProjectFactor
     (problem,) = json.loads(result.stdout)
     assert (problem["path"], problem["line"], problem["code"]) == ("site_config.yml", 4, "retired-key")
     assert "'briefs.max_positions'" in problem["message"] and "ignored" in problem["message"]
+
+
+REGISTRY = "site_name: Test desk\nsources:\n  Xinhua: {kind: state media, country: China}\n  Reuters: {kind: wire}\n"
+
+
+def test_sources_used_but_not_described_are_listed_once_the_registry_exists(make_project: ProjectFactory) -> None:
+    other = article("title: More\ndate: 2021-03-23\nsource: CGTN")
+    third = article("title: Again\ndate: 2021-03-24\nsource: CGTN")
+    typo = article("title: Wire\ndate: 2021-03-25\nsource: Reuter")
+    files = {
+        "content/articles/2021/more.md": other,
+        "content/articles/2021/again.md": third,
+        "content/articles/2021/wire.md": typo,
+    }
+    # No registry: nothing to say.
+    assert check(make_project(files)) == (0, [])
+    root = make_project({"site_config.yml": REGISTRY, **files})
+    assert check(root) == (0, [
+        "content/articles/2021/again.md:4: warning: source 'CGTN' (and 2 more articles) is not described "
+        "under 'sources' in site_config.yml. Add 'CGTN: {kind: …}' there, with a kind from: wire, newspaper, "
+        "broadcaster, public broadcaster, state media, government, international organisation, think tank, NGO.",
+        "content/articles/2021/wire.md:4: warning: source 'Reuter' is not described under 'sources' in "
+        "site_config.yml. Did you mean 'Reuters'?",
+    ])
+
+
+def test_a_source_kind_outside_the_list_is_an_error_on_its_line(make_project: ProjectFactory) -> None:
+    config = "site_name: Test desk\nsources:\n  CGTN:\n    kind: state-run\n"
+    assert check(make_project({"site_config.yml": config})) == (1, [
+        "site_config.yml:4: error: 'sources.CGTN.kind': expected one of 'wire', 'newspaper', 'broadcaster', "
+        "'public broadcaster', 'state media', 'government', 'international organisation', 'think tank', 'NGO', "
+        "found 'state-run'"
+    ])
+
+
+def test_briefs_and_article_pages_show_the_kind_beside_the_source(make_project: ProjectFactory) -> None:
+    config = "site_name: Test desk\nsources:\n  CGTN: {kind: state media, country: China}\n"
+    root = make_project({"site_config.yml": config})
+    result = run("build", "--markdown-only", "--project", root)
+    assert result.exit_code == 0, result.output
+    page = (root / "build/docs/articles/2021/talks.md").read_text()
+    assert "**22 March 2021** · CGTN (state media, China) · [Original report at CGTN]" in page
+    brief = (root / "build/docs/topics/afghanistan.md").read_text()
+    assert "**22 March 2021** · CGTN (state media, China) · [Talks in Guilin]" in brief
+    assert "[Talks in Guilin](../articles/2021/talks.md), CGTN (state media, China), 22 March 2021" in brief
+    # Without a registry the source stands alone.
+    plain = make_project()
+    assert run("build", "--markdown-only", "--project", plain).exit_code == 0
+    assert "· CGTN · [Original report at CGTN]" in (plain / "build/docs/articles/2021/talks.md").read_text()
+
+
+def test_desk_summaries_are_shown_as_the_desks_words(make_project: ProjectFactory) -> None:
+    note = "*Summary written by the desk of a report by CGTN: the words are the desk's, not the publisher's.*"
+    lead = "*In the desk's words, summarising a report by CGTN:*"
+    # A week after the talks, so that it is a development of its own, not another report of them.
+    root = make_project({ARTICLE.replace("talks", "more"): article(
+        "title: More\ndate: 2021-03-29\nsource: CGTN\nextra: {desk_summary: true}", "On Afghanistan, more.\n")})
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    docs = root / "build/docs"
+    assert note in (docs / "articles/2021/more.md").read_text()
+    assert note not in (docs / "articles/2021/talks.md").read_text()  # the publisher's own text
+    brief = (docs / "topics/afghanistan.md").read_text()
+    assert brief.count(lead) == 1
+    assert "[More](../articles/2021/more.md), CGTN, 29 March 2021, summarised by the desk" in brief
+    assert ("*An article marked as the desk's summary here is the desk's own summary of the report it "
+            "cites") in (docs / "index.md").read_text()
+    # Site-wide, with one article opting out; a site_author names the desk.
+    config = "site_name: Test desk\nsite_author: The Example desk\ndesk_summaries: true\n"
+    own = article("title: Own\ndate: 2021-03-24\nsource: CGTN\nextra:\n  desk_summary: false")
+    root = make_project({"site_config.yml": config, "content/articles/2021/own.md": own})
+    assert run("build", "--markdown-only", "--project", root).exit_code == 0
+    docs = root / "build/docs"
+    assert "*Summary written by The Example desk of a report by CGTN: the words" in (
+        docs / "articles/2021/talks.md").read_text()
+    assert "Summary written by" not in (docs / "articles/2021/own.md").read_text()
+    assert "*Every article here is the desk's own summary" in (docs / "index.md").read_text()
+
+
+def test_a_desk_summary_flag_that_is_not_a_boolean_is_a_warning(make_project: ProjectFactory) -> None:
+    root = make_project({ARTICLE: article("title: T\ndate: 2021-03-22\nsource: X\nextra:\n  desk_summary: yes")})
+    assert check(root) == (0, [
+        f"{ARTICLE}:6: warning: 'extra.desk_summary': expected true or false, found the text 'yes'; it is ignored"])
+
+
+def test_names_windows_reserves_are_a_warning(make_project: ProjectFactory) -> None:
+    root = make_project({
+        "content/topics/con.md": "---\ntitle: Con\n---\n",
+        "content/actors/com1.md": "---\nname: Com\n---\n",
+        "content/articles/2021/aux.md": article("title: A\ndate: 2021-03-22\nsource: X"),
+        "content/articles/2021/b.md": article("title: B\ndate: 2021-03-22\nsource: X\nslug: nul"),
+    })
+    code, lines = check(root)
+    why = "a name Windows reserves (CON, PRN, AUX, NUL, COM0-9, LPT0-9): the project and its site cannot be " \
+        "checked out on Windows"
+    assert (code, lines) == (0, [
+        f"content/actors/com1.md:1: warning: actor id 'com1' is {why}; rename the file",
+        f"content/articles/2021/aux.md:1: warning: slug 'aux' is {why}; give the article another 'slug:'",
+        f"content/articles/2021/b.md:5: warning: slug 'nul' is {why}; give the article another 'slug:'",
+        f"content/topics/con.md:1: warning: topic id 'con' is {why}; rename the file",
+    ])
+    assert check(root, "--strict")[0] == 1
+
+
+def test_a_date_far_outside_the_archive_is_a_warning_and_the_home_page_stays_small(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    assert run("build", "--project", root).exit_code == 0
+    home_before = (root / "site/index.html").stat().st_size
+    brief_before = (root / "build/docs/topics/afghanistan.md").stat().st_size
+    write_files(root, {"content/articles/2021/far.md": article(
+        "title: Far\ndate: 9999-12-31\nsource: X\ntopics: [afghanistan]", "Afghanistan, much later.\n")})
+    code, lines = check(root)
+    assert (code, lines) == (0, [
+        "content/articles/2021/far.md:3: warning: date 9999-12-31 is 7,978 years after the rest of the archive "
+        "(2021-03-22 to 2021-03-22): check it (the charts stay bounded, but span those years)"
+    ])
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert (root / "site/index.html").stat().st_size < 2 * home_before
+    assert (root / "build/docs/topics/afghanistan.md").stat().st_size < brief_before + 10_000  # 32 bars, not 7,979

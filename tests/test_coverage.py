@@ -62,3 +62,14 @@ def test_the_home_pages_sparklines_share_one_time_axis() -> None:
     dates = [page.article.date for page in site.articles]
     first, last = min(dates), max(dates)
     assert spans == {(f"{first:%B %Y}", f"{last:%B %Y}")}
+
+
+def test_a_span_of_millennia_keeps_the_chart_to_sixty_bars() -> None:
+    chart = coverage([dt.date(2021, 3, 1), dt.date(2021, 5, 1), dt.date(9999, 12, 31)])
+    assert (chart.unit, len(chart.buckets)) == ("250 years", 32)
+    assert (chart.buckets[0].label, chart.buckets[0].count) == ("2000–2249", 2)
+    assert (chart.buckets[-1].label, chart.buckets[-1].count) == ("9750–9999", 1)
+    century = coverage([dt.date(1901, 1, 1), dt.date(2021, 1, 1)])
+    assert (century.unit, len(century.buckets), century.buckets[0].label) == ("5 years", 25, "1900–1904")
+    assert coverage([dt.date(1962, 1, 1), dt.date(2021, 1, 1)]).unit == "year"  # 60 years: one bar each
+    assert len(str(sparkline(chart))) < 5000 and len(str(coverage_chart(chart, "t"))) < 20_000

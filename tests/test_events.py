@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -186,3 +187,28 @@ def test_each_report_links_the_others_and_feeds_hold_one_entry(guilin: Path) -> 
     everything = feedparser.parse(site_feed(site)).entries
     reports = [e for e in everything if any(e.link.endswith(f"/{slug}/") for slug in pages)]
     assert len(reports) == 1 and "Also reported by" in reports[0].content[0].value, [e.link for e in reports]
+
+
+def test_an_event_is_new_once_in_the_edition_that_holds_it(guilin: Path, tmp_path: Path) -> None:
+    # Seen from 23 March, the Guilin meeting is new this week: one development marked New, counted
+    # once in the brief's "Since" line and on the week's edition page, whichever report is shown.
+    root = tmp_path / "demo"
+    shutil.copytree(guilin, root, ignore=shutil.ignore_patterns("build", "site", ".briefdesk*"))
+    result = run("build", "--project", root, "--markdown-only", "--as-of", "2021-03-23")
+    assert result.exit_code == 0, result.output
+    docs = root / "build/docs"
+    for brief in ("afghanistan", "myanmar", "iran-nuclear"):
+        text = (docs / f"topics/{brief}.md").read_text(encoding="utf-8")
+        assert "**Since 22 March:** 1 new development" in text, brief
+        developments = section(text, "Latest developments")
+        marked = [line for line in developments.splitlines() if line.startswith('<mark class="bd-new">New</mark>')]
+        assert len(marked) == 1 and " · also reported by " in marked[0], marked
+    # Each brief of the week lists the meeting once, by the report its brief shows.
+    edition = (docs / "editions/2021-w12.md").read_text(encoding="utf-8")
+    parts = edition.split("\n## ")[1:]
+    reports = re.compile(
+        r"\]\(\.\./articles/2021/(guilin-wang-yi-lavrov-talks|2021-03-22-china-russia-discuss-strategic-"
+        r"regional-global-issues|2021-03-23-china-russia-talks-reprinted)\.md\)"
+    )
+    assert len(parts) == 9 and all(len(reports.findall(part)) == 1 for part in parts), parts
+    assert "2021-03-23-china-russia-talks-reprinted.md" not in edition  # never the later copy

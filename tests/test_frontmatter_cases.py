@@ -29,6 +29,8 @@ EXPECTED_LINE = {
     "gray-matter__fixtures__hasnt-matter.md": "error: no front matter",
     "python-frontmatter__toml__hello-toml.md": "error: TOML front matter (+++) is not supported",
     "gray-matter__fixtures__delims-semi-colons.md": "error: front matter between ;;; lines is not supported",
+    "gray-matter__fixtures__lang-coffee-bad.md": "error: front matter opened with '--- coffee': a language after the dashes is not supported",
+    "gray-matter__fixtures__all.yaml": "error: front matter opened on line 1 is never closed: add a line of three dashes (---) after line",
     "jekyll__source___dates__time_with_timezone.md": "error: 'date': expected a calendar date YYYY-MM-DD, found a date and time",
 }
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 import difflib
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from builder.content.project import load_project
+from builder.diagnostics import Diagnostics
 from tests.briefcheck import check_site
 from tests.conftest import REPO, run
 
@@ -37,6 +40,9 @@ def _pages() -> list[str]:
         "topics/myanmar/2021.md",
         "articles/2021/guilin-wang-yi-lavrov-talks.md",
         "actors/china.md",
+        "editions/index.md",
+        "editions/2021-w51.md",
+        "editions/2021-w43.md",
     ]
 
 
@@ -63,3 +69,16 @@ def test_demo_briefs_are_bounded_digests(docs: Path) -> None:
     """The demo's briefs: at most 4,000 words, no passage quoted twice, every article reachable."""
     words = check_site(docs)
     assert len(words) == len(list((REPO / "content/topics").glob("*.md")))
+
+
+def test_demo_articles_cite_their_own_report_or_none() -> None:
+    """No demo article links a section front page, and no two share one address: each `url` is
+    the report the article summarises, or the article has none."""
+    project = load_project(REPO, Diagnostics())
+    assert project is not None
+    urls = [article.url for article in project.articles if article.url]
+    assert len(urls) == len(set(urls)), "two demo articles cite the same address"
+    for url in urls:
+        path = urlsplit(url).path
+        assert len([part for part in path.split("/") if part]) >= 3, f"{url} looks like a section page"
+    assert project.config.desk_summaries  # the demo's articles are its own summaries, and say so

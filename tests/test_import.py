@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 import textwrap
 from pathlib import Path
@@ -19,6 +20,7 @@ from builder.markdown.passages import split_passages
 from tests.conftest import REPO, ProjectFactory, run, run_without, shared
 
 SEED_TITLE = "China, Russia discuss strategic regional, global issues"
+ARTICLE_OF_CLIPPING = "content/articles/2021/2021-06-14-ministers-agree-on-a-new-arctic-council.md"
 
 
 def invoke(*args: str | Path, stdin: bytes | None = None) -> Result:
@@ -94,9 +96,14 @@ def test_seed_becomes_a_clean_draft(demo_project: Path) -> None:
     article_lines = [line for line in lines[3:end] if line not in debris]
     assert passages == article_lines
 
-    result = checked(demo_project, "--strict")
+    # The draft is valid; its placeholder source is a warning until the editor names the publisher,
+    # and an error once the draft is published with it.
+    result = checked(demo_project)
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "0 errors, 0 warnings" in result.stderr
+    assert "0 errors, 1 warning" in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{relative}:4: warning: 'source' is still the placeholder 'TODO': name the publisher before publishing"
+    ]
 
 
 def test_suggestions_leave_out_topics_named_only_in_a_list_or_in_passing(demo_project: Path) -> None:
@@ -139,31 +146,86 @@ CLIPPING = """\
     """
 
 
+ARCTIC = "content/articles/2021/2021-06-14-ministers-agree-on-a-new-arctic-council.md"
+FORCE_RULE = (
+    "nothing written (--force only replaces a draft that is unchanged since it was imported; pass "
+    "--title to import it under another name, or delete the file first)\n"
+)
+
+
 def test_an_existing_draft_is_never_overwritten(make_project: ProjectFactory, tmp_path: Path) -> None:
     project = make_project()
     page = tmp_path / "clip.txt"
     page.write_text(textwrap.dedent(CLIPPING), encoding="utf-8")
     first = invoke(page, "--project", project)
     assert first.exit_code == 0, first.stderr
-    target = project / "content/articles/2021/2021-06-14-ministers-agree-on-a-new-arctic-council.md"
-    target.write_text(
-        target.read_text(encoding="utf-8") + "\nThe editor's own paragraph.\n", encoding="utf-8"
-    )
-    edited = target.read_text(encoding="utf-8")
+    target = project / ARTICLE_OF_CLIPPING
 
     again = invoke(page, "--project", project)
     assert again.exit_code == 1
     assert again.stderr == (
-        "error: content/articles/2021/2021-06-14-ministers-agree-on-a-new-arctic-council.md already "
-        "exists; nothing written (use --force to replace it)\n"
+        f"error: {ARCTIC} already exists; nothing written (use --force to replace it)\n"
+    )
+
+    # Unchanged since the import, still a draft: --force imports it again (another source here).
+    forced = invoke(page, "--project", project, "--force", "--source", "Xinhua")
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.stdout.startswith("replaced ")
+    assert "source: Xinhua" in target.read_text(encoding="utf-8")
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no temporary left
+    # ... and again: what the last import wrote is what --force may replace.
+    assert invoke(page, "--project", project, "--force").exit_code == 0
+
+
+def test_force_never_replaces_an_edited_draft(make_project: ProjectFactory, tmp_path: Path) -> None:
+    project = make_project()
+    page = tmp_path / "clip.txt"
+    page.write_text(textwrap.dedent(CLIPPING), encoding="utf-8")
+    assert invoke(page, "--project", project).exit_code == 0
+    target = project / ARTICLE_OF_CLIPPING
+    target.write_text(target.read_text(encoding="utf-8") + "\nThe editor's own paragraph.\n", encoding="utf-8")
+    edited = target.read_text(encoding="utf-8")
+
+    forced = invoke(page, "--project", project, "--force")
+    assert forced.exit_code == 1
+    assert forced.stderr == (
+        f"error: {ARCTIC} already exists and was changed since it was imported (or not imported here); "
+        + FORCE_RULE
     )
     assert target.read_text(encoding="utf-8") == edited
 
+
+def test_force_never_replaces_a_published_article(make_project: ProjectFactory) -> None:
+    # The issue's case: the seed clipping imported, published (draft: true deleted), a paragraph added.
+    project = make_project()
+    seed = shared("seed", "guilin-meeting-2021-03-22.txt")
+    first = invoke(seed, "--project", project, "--source", "CGTN")
+    assert first.exit_code == 0, first.stderr
+    target = project / "content/articles/2021/2021-03-22-china-russia-discuss-strategic-regional-global-issues.md"
+    relative = target.relative_to(project).as_posix()
+    assert target.is_file(), first.stdout
+    text = target.read_text(encoding="utf-8").replace("draft: true\n", "")
+    target.write_text(text + "\nThe desk's own note on the meeting.\n", encoding="utf-8")
+    published = target.read_text(encoding="utf-8")
+
+    forced = invoke(seed, "--project", project, "--source", "CGTN", "--force")
+    assert forced.exit_code == 1
+    assert forced.stderr == f"error: {relative} already exists and is no longer a draft; " + FORCE_RULE
+    assert target.read_text(encoding="utf-8") == published
+    # A draft put back as it was is still not the import's once anything else changed.
+    target.write_text(published.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    assert invoke(seed, "--project", project, "--source", "CGTN", "--force").exit_code == 1
+
+
+def test_force_refuses_a_draft_it_has_no_record_of(make_project: ProjectFactory, tmp_path: Path) -> None:
+    project = make_project()
+    page = tmp_path / "clip.txt"
+    page.write_text(textwrap.dedent(CLIPPING), encoding="utf-8")
+    assert invoke(page, "--project", project).exit_code == 0
+    shutil.rmtree(project / "build")  # a fresh clone: nothing says this draft is the import's
     forced = invoke(page, "--project", project, "--force")
-    assert forced.exit_code == 0, forced.stderr
-    assert forced.stdout.startswith("replaced ")
-    assert "The editor's own paragraph." not in target.read_text(encoding="utf-8")
-    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert forced.exit_code == 1
+    assert "was changed since it was imported (or not imported here)" in forced.stderr
 
 
 def test_standard_input_is_read_with_a_dash(make_project: ProjectFactory) -> None:
@@ -541,7 +603,9 @@ SECTIONED_PAGE = """\
     """
 
 
-def test_imported_headings_sit_under_the_title_without_skipping(make_project: ProjectFactory, tmp_path: Path) -> None:
+def test_imported_headings_sit_under_the_title_without_skipping(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
     page = tmp_path / "page.html"
     page.write_text(textwrap.dedent(SECTIONED_PAGE), encoding="utf-8")
     project = make_project()
@@ -551,3 +615,33 @@ def test_imported_headings_sit_under_the_title_without_skipping(make_project: Pr
     headings = [line for line in body.splitlines() if line.startswith("#")]
     # The page's h4 sat right under an h2: it becomes the level below, not two levels below.
     assert headings == ["## What the ministers want", "### Fuel", "## What comes next"]
+
+
+def test_actors_are_suggested_from_who_speaks_and_new_speakers_are_listed(
+    demo_project: Path, tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.txt"
+    clip.write_text(
+        "Delegation visits Tianjin\n\n"
+        "TIANJIN: Chinese Foreign Minister Wang Yi met a delegation led by Mullah Abdul Ghani Baradar on "
+        "Wednesday.\n\n"
+        "Wang said the talks on Afghanistan were useful. Baradar told Wang the group wanted trade.\n\n"
+        "He added that it hoped for help with roads. Russia was not represented.\n",
+        encoding="utf-8",
+    )
+    result = invoke(clip, "--project", demo_project, "--source", "Xinhua", "--date", "2021-07-28")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  actors   wang-yi (1 statement), china (named 1 time)" in lines
+    assert "           named in passing, not added: russia (1 mention)" in lines
+    assert "  speakers not yet actors: Mullah Abdul Ghani Baradar (2 statements)" in lines
+    command = next(line.strip() for line in lines if line.startswith("    briefdesk new actor"))
+    assert command == (
+        "briefdesk new actor mullah-abdul-ghani-baradar --name 'Mullah Abdul Ghani Baradar' --alias Baradar "
+        f"--kind person --project {demo_project.as_posix()}"
+    )
+    meta, _ = written(demo_project, result.stdout)
+    assert meta["actors"] == ["wang-yi", "china"]
+    added = run(*shlex.split(command)[1:])
+    assert added.exit_code == 0, added.output
+    assert (demo_project / "content/actors/mullah-abdul-ghani-baradar.md").is_file()

@@ -13,6 +13,7 @@ expectations recorded is not something an editor would call a different title.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from builder.authoring.html import PASSES, extract_page
 from builder.cli.authoring import import_command
 from builder.content.sourcefiles import split_front_matter
 from builder.content.yamlsafe import load_yaml
+from builder.errors import ContentError
 from builder.markdown.passages import plain_text
 from tests.conftest import BASE_FILES, run, shared, write_files
 
@@ -223,3 +226,41 @@ def test_non_utf8_pages_import_like_their_utf8_originals(tmp_path: Path, page_id
     assert meta == expected_meta
     assert text == expected_text
     assert any(ord(char) > 127 for char in text)
+
+
+# --- the fallbacks: trafilatura's own defaults, then their recall mode ------------------------
+
+
+@pytest.mark.parametrize("name", ["default", "default recall"])
+def test_each_fallback_pass_alone_finds_the_articles(
+    corpus: tuple[Path, list[dict[str, Any]]], name: str
+) -> None:
+    """When the importer's own passes find nothing, trafilatura's defaults are tried, then their
+    recall mode: each must stand on its own, finding every page's article with its headline."""
+    folder, pages = corpus
+    chosen = next(p for p in PASSES if p.name == name)
+    assert [p.name for p in PASSES] == ["balanced", "recall", "comments", "default", "default recall"]
+    missing, titles = [], 0
+    contain_total = 0
+    for page in pages:
+        expected = page["expected"]
+        text = (folder / f"{page['id']}.html").read_bytes().decode("utf-8", "replace")
+        draft = extract_page(text, page["id"], url=None, today=dt.date(2026, 1, 1), passes=(chosen,))
+        body = plain_text(_MARKDOWN.parse(draft.body))
+        assert any(len(paragraph.split()) >= 8 for paragraph in draft.body.split("\n\n")), page["id"]
+        must = expected["main_text_must_contain"]
+        contain_total += len(must)
+        missing += [f"{page['id']}: {snippet!r}" for snippet in must if snippet not in body]
+        titles += draft.title is not None and _same_title(draft.title.value, expected["title"])
+    assert len(missing) <= 0.05 * contain_total, missing
+    assert titles >= len(pages) - len([k for k in KNOWN_WRONG if k[1] == "title"]), titles
+
+
+def test_a_page_without_article_text_is_refused_after_every_pass() -> None:
+    with pytest.raises(ContentError) as refused:
+        extract_page("<html><body><nav><a href='/'>Home</a></nav></body></html>", "menu.html",
+                     url=None, today=dt.date(2026, 1, 1))
+    assert str(refused.value) == (
+        "found no article text in menu.html: save the article's own page (not a front page), "
+        "or copy its text into a .txt file and import that"
+    )

@@ -26,7 +26,8 @@ from builder.pipeline.options import BuildOptions
 from builder.pipeline.output import TEMP_PREFIX
 from builder.pipeline.pipeline import build
 from builder.pipeline.report import BuildReport
-from tests.conftest import copy_demo
+from tests.buildprocs import clean_outputs_of, outputs_of
+from tests.conftest import copy_demo, run
 from tests.sitecheck import tree_hashes
 
 pytestmark = pytest.mark.slow
@@ -49,23 +50,6 @@ def _build(root: Path, *, cache: bool = True) -> BuildReport:
 def _copy(project: Path, to: Path) -> Path:
     shutil.copytree(project, to, symlinks=True)
     return to
-
-
-def _outputs(root: Path) -> dict[str, str]:
-    site = {f"site/{k}": v for k, v in tree_hashes(root / "site").items()}
-    return site | {f"docs/{k}": v for k, v in tree_hashes(root / "build" / "docs").items()}
-
-
-def _clean_build_of(root: Path, where: Path) -> dict[str, str]:
-    """What a build with no cache and no previous site writes from the same files."""
-    fresh = where / "fresh"
-    fresh.mkdir(parents=True)
-    for name in ("content", "templates"):
-        if (root / name).exists():
-            shutil.copytree(root / name, fresh / name)
-    shutil.copy(root / "site_config.yml", fresh)
-    _build(fresh, cache=False)
-    return _outputs(fresh)
 
 
 def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -166,15 +150,15 @@ def test_a_build_after_an_edit_equals_a_clean_build(built_demo: Path, tmp_path: 
         assert report.html_rendered < report.pages / 2
     elif expected == WHOLE:
         assert report.html_rendered is None
-    built = _outputs(root)
-    clean = _clean_build_of(root, tmp_path)
+    built = outputs_of(root)
+    clean = clean_outputs_of(root, tmp_path)
     assert sorted(k for k in {*built, *clean} if built.get(k) != clean.get(k)) == []
     # and the next edit starts from this site: a second edit is incremental again
     _append_text(root) if kind != "deleted article" else _new_article(root)
     again = _build(root)
     if expected != WHOLE or kind == "article template":
         assert again.html_rendered is not None
-    assert _outputs(root) == _clean_build_of(root, tmp_path / "second")
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path / "second")
 
 
 def _link_from_a_brief(root: Path, anchor: str, topic: str = "myanmar") -> None:
@@ -222,25 +206,103 @@ def test_a_link_to_an_anchor_that_an_edit_removed_fails_as_in_a_clean_build(
         _build(fresh, cache=False)
 
 
-def test_a_site_changed_by_hand_is_built_whole(
-    built_demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_page_deleted_by_hand_is_made_again(built_demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     root = _copy(built_demo, tmp_path / "desk")
     (root / "site/timeline/index.html").unlink()
     _append_text(root)
     with caplog.at_level(logging.WARNING):
         report = _build(root)
-    assert report.html_rendered is None
-    assert "the previous site lacks a file" in caplog.text
-    assert _outputs(root) == _clean_build_of(root, tmp_path)
+    assert report.html_rendered is not None  # the edit and the missing page, nothing else
+    expected = f"{root / 'site'}: 1 file is not as the last build left it (timeline/index.html); making it again"
+    assert expected in caplog.text
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
+
+
+ALTERED = "actors/xi-jinping/index.html"
+"""A page the edits of these tests never change."""
+
+
+def _alter_by_hand(root: Path) -> None:
+    with (root / "site" / ALTERED).open("a", encoding="utf-8") as stream:
+        stream.write("<script>alert('added by hand')</script>\n")
+
+
+def test_an_incremental_build_after_an_unrelated_edit_never_keeps_a_page_changed_by_hand(
+    built_demo: Path, tmp_path: Path
+) -> None:
+    root = _copy(built_demo, tmp_path / "desk")
+    _alter_by_hand(root)
+    _append_text(root)
+    report = _build(root)
+    assert report.html_rendered is not None and report.files_kept > 0
+    assert "added by hand" not in (root / "site" / ALTERED).read_text(encoding="utf-8")
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
+
+
+def test_nothing_changed_is_never_said_of_a_site_changed_by_hand(built_demo: Path, tmp_path: Path) -> None:
+    root = _copy(built_demo, tmp_path / "desk")
+    (root / "site/index.html").unlink()
+    _alter_by_hand(root)
+    (root / "site/added-by-hand.html").write_text("<p>not ours</p>\n", encoding="utf-8")
+    report = _build(root)  # the content is as it was: only the damage is made again
+    assert not report.up_to_date
+    assert report.html_rendered == 2
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
+    assert _build(root).up_to_date  # now it is
+
+
+def test_a_site_with_new_times_but_the_same_files_is_up_to_date(built_demo: Path, tmp_path: Path) -> None:
+    """A site restored by a CI cache gets new times: the files' contents say it is the same site."""
+    root = _copy(built_demo, tmp_path / "desk")
+    for path in (root / "site").rglob("*"):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert _build(root).up_to_date
+
+
+def test_no_cache_never_says_nothing_changed(built_demo: Path, tmp_path: Path) -> None:
+    root = _copy(built_demo, tmp_path / "desk")
+    (root / "site/index.html").unlink()
+    _alter_by_hand(root)
+    first = run("build", "--project", root, "--no-cache")
+    assert first.exit_code == 0, first.stderr
+    assert "nothing changed" not in first.stderr and first.stderr.splitlines()[-1].startswith("built 125 pages")
+    again = run("build", "--project", root, "--no-cache")
+    assert "nothing changed" not in again.stderr
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
+
+
+def test_a_site_without_its_build_folder_is_built_whole(built_demo: Path, tmp_path: Path) -> None:
+    root = _copy(built_demo, tmp_path / "desk")
+    _alter_by_hand(root)
+    shutil.rmtree(root / "build")
+    report = _build(root)
+    assert not report.up_to_date and report.html_rendered is None
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
+
+
+def test_markdown_pages_changed_by_hand_are_written_again(built_demo: Path, tmp_path: Path) -> None:
+    root = _copy(built_demo, tmp_path / "desk")
+    docs = root / "build/docs"
+    (docs / "timeline.md").unlink()
+    with (docs / "index.md").open("a", encoding="utf-8") as stream:
+        stream.write("\nAdded by hand.\n")
+    (docs / "extra.md").write_text("# Not ours\n", encoding="utf-8")
+    assert not build(BuildOptions(root=root, markdown_only=True), Diagnostics()).up_to_date
+    assert not (docs / "extra.md").exists() and "Added by hand" not in (docs / "index.md").read_text()
+    _build(root)
+
+    def pages(outputs: dict[str, str]) -> dict[str, str]:  # MkDocs' assets are copied by MkDocs builds
+        return {path: digest for path, digest in outputs.items() if not path.startswith("docs/assets/")}
+
+    assert pages(outputs_of(root)) == pages(clean_outputs_of(root, tmp_path))
 
 
 @pytest.mark.parametrize(
     "damage",
     [
         lambda text: text[: len(text) // 2],
-        lambda text: text.replace('"format": 1', '"format": 99'),
-        lambda text: text.replace('"files": [', '"files": ["../../outside", '),
+        lambda text: text.replace('"format": 2', '"format": 99'),
+        lambda text: text.replace('"files": {', '"files": {"../../outside": [1, 1, "' + "0" * 64 + '"], '),
         lambda text: "not json at all",
     ],
     ids=["truncated", "other format", "path outside the site", "not json"],
@@ -256,7 +318,7 @@ def test_a_damaged_record_of_the_site_means_a_whole_build(
         report = _build(root)
     assert report.html_rendered is None
     assert str(record) in caplog.text
-    assert _outputs(root) == _clean_build_of(root, tmp_path)
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
 
 
 def test_another_site_in_the_output_folder_is_built_whole(built_demo: Path, tmp_path: Path) -> None:
@@ -270,7 +332,7 @@ def test_another_site_in_the_output_folder_is_built_whole(built_demo: Path, tmp_
     _new_article(root)
     report = _build(root)
     assert report.html_rendered is None
-    assert _outputs(root) == _clean_build_of(root, tmp_path)
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
 
 
 def test_nothing_is_written_through_the_links_into_the_previous_site(built_demo: Path, tmp_path: Path) -> None:
@@ -304,7 +366,7 @@ def test_a_file_system_without_hard_links_gets_copies(
     report = _build(root)
     assert report.html_rendered is not None and report.files_kept > 0
     assert all(p.stat().st_nlink == 1 for p in (root / "site").rglob("*") if p.is_file())
-    assert _outputs(root) == _clean_build_of(root, tmp_path)
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
 
 
 def test_a_build_after_serve_updated_the_site_in_place_is_whole(built_demo: Path, tmp_path: Path) -> None:
@@ -315,7 +377,7 @@ def test_a_build_after_serve_updated_the_site_in_place_is_whole(built_demo: Path
     assert not (root / "build" / sitestate.STATE_FILE).exists()
     _new_article(root)
     assert _build(root).html_rendered is None
-    assert _outputs(root) == _clean_build_of(root, tmp_path)
+    assert outputs_of(root) == clean_outputs_of(root, tmp_path)
 
 
 def test_a_new_briefdesk_or_theme_version_builds_the_whole_site(

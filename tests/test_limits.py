@@ -65,3 +65,20 @@ def test_255_byte_file_names(make_project: ProjectFactory) -> None:
     code, errors = _markdown_build(root)
     assert code == 0, errors
     assert (root / f"build/docs/articles/2021/{'a' * 80}.md").is_file()
+
+
+def test_hundreds_of_prefix_nested_aliases_check_and_build(make_project: ProjectFactory) -> None:
+    # `x`, `x x`, `x x x`, …: a trie nests one group per alias, which once crashed the build
+    # (RecursionError) after `check` had passed.
+    aliases = ", ".join(" ".join(["nest"] * n) for n in range(1, 601))
+    root = make_project({
+        "content/topics/nest.md": f"---\ntitle: Nest\naliases: [{aliases}]\n---\nNested.\n",
+        "content/articles/2021/nest.md": "---\ntitle: Nested\ndate: 2021-04-01\nsource: X\n---\n"
+                                         + " ".join(["nest"] * 650) + " and more.\n",
+    })
+    checked = run("check", "--project", root)
+    assert checked.exit_code == 0, checked.output
+    built = run("build", "--markdown-only", "--project", root)
+    assert built.exit_code == 0, built.output
+    assert "Traceback" not in built.output
+    assert "[Nested](../articles/2021/nest.md)" in (root / "build/docs/topics/nest.md").read_text()

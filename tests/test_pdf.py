@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import unicodedata
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from pypdf import PdfReader
 from builder.diagnostics import Diagnostics
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.pipeline import build
+from tests.buildprocs import serving
 from tests.conftest import ProjectFactory, copy_demo, run, run_without
 from tests.sitecheck import tree_hashes
 
@@ -147,8 +151,8 @@ def test_an_edit_prints_again_only_the_briefs_it_changes(tmp_path: Path) -> None
         os.link(root / "site/pdf" / name, links / name)
     article = root / "content/articles/2021/anchorage-us-china-talks.md"
     text = article.read_text(encoding="utf-8")
-    assert "Blinken listed U.S. concerns" in text
-    article.write_text(text.replace("Blinken listed U.S. concerns", "Blinken set out U.S. concerns"), encoding="utf-8")
+    assert "After the talks Blinken told reporters" in text
+    article.write_text(text.replace("After the talks Blinken told reporters", "After the talks Blinken told journalists"), encoding="utf-8")
 
     report = build(BuildOptions(root=root, pdf=True), Diagnostics())
 
@@ -157,7 +161,7 @@ def test_an_edit_prints_again_only_the_briefs_it_changes(tmp_path: Path) -> None
     assert 1 <= int(printed.group(1)) < len(before) and int(printed.group(2)) == len(before) - int(printed.group(1))
     after = {p.name: p.read_bytes() for p in sorted((root / "site/pdf").glob("*.pdf"))}
     assert after["us-relations.pdf"] != before["us-relations.pdf"]
-    assert "Blinken set out U.S. concerns" in pdf_text(root / "site/pdf/us-relations.pdf").replace("\n", " ")
+    assert "After the talks Blinken told journalists" in pdf_text(root / "site/pdf/us-relations.pdf").replace("\n", " ")
     assert {p.name: p.read_bytes() for p in sorted(links.iterdir())} == before  # the old site is intact
     fresh = copy_demo(tmp_path / "fresh")
     (fresh / "content/articles/2021/anchorage-us-china-talks.md").write_bytes(article.read_bytes())
@@ -221,3 +225,69 @@ def test_without_the_extra_pdf_is_one_line_and_the_last_site_stays(make_project:
         "(pip install 'briefdesk[pdf]', or pip install -e '.[pdf]' in its folder)"
     )
     assert tree_hashes(root / "site") == before
+
+
+def test_pdf_true_in_site_config_makes_every_build_print_and_dropping_it_says_so(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (root / "site/pdf").iterdir()) == ["afghanistan.pdf", "myanmar.pdf"]
+    assert b"application/pdf" in (root / "site/topics/afghanistan/index.html").read_bytes()
+    assert "removed" not in result.stderr
+    # A plain build after the setting is gone drops the PDFs, and says so in one line.
+    (root / "site_config.yml").write_text("site_name: Test desk\n")
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert not (root / "site/pdf").exists()
+    notes = [line for line in result.stderr.splitlines() if "PDF" in line]
+    assert notes == [
+        "removed the 2 PDFs of briefs that an earlier build wrote to pdf/: this build made none "
+        "(build --pdf, or 'pdf: true' in site_config.yml, keeps them)"
+    ]
+    # Said once: the next build has nothing to remove.
+    (root / "content/articles/2021/talks.md").write_text(
+        (root / "content/articles/2021/talks.md").read_text().replace("Myanmar.", "Burma.")
+    )
+    result = run("build", "--project", root)
+    assert result.exit_code == 0 and "PDF" not in result.stderr, result.output
+    # `pdf: true` under --markdown-only is no usage error: that build makes no HTML to print.
+    (root / "site_config.yml").write_text("site_name: Test desk\npdf: true\n")
+    assert run("build", "--project", root, "--markdown-only").exit_code == 0
+
+
+def test_pdf_true_without_the_extra_names_the_setting(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
+    result = run_without("weasyprint", "build", "--project", root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "error: pdf: true in site_config.yml needs the Python package 'weasyprint', which cannot be "
+        "imported (No module named 'weasyprint'); install Briefdesk with its 'pdf' extra "
+        "(pip install 'briefdesk[pdf]', or pip install -e '.[pdf]' in its folder)"
+    )
+
+
+def test_serve_honours_pdf_true_and_prints_an_edited_brief_again(make_project: ProjectFactory) -> None:
+    root = make_project({"site_config.yml": "site_name: Test desk\npdf: true\n"})
+    with serving(root) as (url, lines):
+
+        def wait(condition: Callable[[], bool], what: str) -> None:
+            deadline = time.monotonic() + 120
+            while not condition():
+                assert time.monotonic() < deadline, f"timed out waiting for {what}: {lines}"
+                time.sleep(0.2)
+
+        with urllib.request.urlopen(f"{url}pdf/myanmar.pdf", timeout=10) as response:
+            assert response.status == 200 and response.read().startswith(b"%PDF")
+        assert "Myanmar" in pdf_text(root / "site/pdf/myanmar.pdf")
+        article = root / "content/articles/2021/talks.md"
+        article.write_text(article.read_text().replace("They also discussed Myanmar.", "Burma's junta was discussed too."))
+
+        def printed_again() -> bool:
+            try:
+                return "junta" in pdf_text(root / "site/pdf/myanmar.pdf")
+            except FileNotFoundError:  # between the old site and the new one being swapped in
+                return False
+
+        wait(printed_again, "the brief's PDF printed again")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 
@@ -182,3 +183,34 @@ def test_ten_thousand_aliases_match_in_one_pass() -> None:
     router = Router({"big": many, **TOPICS}, ACTORS, RoutingSettings())
     routes = router.route(article("Visits to place number 9999 and Syria.\n"))
     assert routes.passages[0].mentioned == ("big", "syria")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    (unicodedata.normalize("NFD", "Talks on Côte d’Ivoire resumed."), "the text in NFD, the alias in NFC"),
+    ("Talks on Côte\u200b d’Ivoire resumed.", "a zero-width space"),
+    ("Talks on Cô\u00adte d’Ivoire resumed.", "a soft hyphen"),
+    ("Talks on Côte d’Ivo\u2060ire resumed.", "a word joiner"),
+])
+def test_an_alias_matches_whatever_invisible_form_the_text_takes(text: str, why: str) -> None:
+    router = Router({"ivory": topic("ivory", unicodedata.normalize("NFC", "Côte d’Ivoire"))}, {}, RoutingSettings())
+    routes = router.route(article(text))
+    assert [r.mentioned for r in routes.passages] == [("ivory",)], why
+    mention = router.topics.mentions(text)[0]
+    assert text[mention.start: mention.end].startswith("C") and text[mention.end:] == " resumed."
+
+
+def test_an_alias_typed_in_nfd_matches_nfc_text() -> None:
+    router = Router({"ivory": topic("ivory", unicodedata.normalize("NFD", "Côte d’Ivoire"))}, {}, RoutingSettings())
+    assert router.route(article("Talks on Côte d’Ivoire resumed.")).passages[0].mentioned == ("ivory",)
+
+
+def test_hundreds_of_prefix_nested_aliases_build_without_recursion() -> None:
+    aliases = tuple(" ".join(["x"] * n) for n in range(1, 601))
+    router = Router({"x": topic("x", *aliases), "y": topic("y", "x x x x y")}, {}, RoutingSettings())
+    text = "Said: " + " ".join(["x"] * 700) + ". Then x x x x y, and x."
+    spans = [(m.start, m.end, m.owners) for m in router.topics.mentions(text)]
+    longest = 6 + len(" ".join(["x"] * 600))
+    assert spans[0] == (6, longest, frozenset({"x"}))  # the longest alias, as one pattern would find it
+    assert spans[1] == (longest + 1, longest + 1 + len(" ".join(["x"] * 100)), frozenset({"x"}))
+    y = text.index("x x x x y")
+    assert spans[-2:] == [(y, y + 9, frozenset({"y"})), (len(text) - 2, len(text) - 1, frozenset({"x"}))]

@@ -62,6 +62,15 @@ def by_url(records: Iterable[SearchRecord]) -> dict[str, SearchRecord]:
 # --- Records: pure, no Pagefind -----------------------------------------------------------------
 
 
+def test_source_kind_is_a_filter_only_when_the_registry_exists(make_project: ProjectFactory) -> None:
+    plain = by_url(search_records(assembled(make_project())))
+    assert "source_kind" not in plain["/articles/2021/talks/"].filters
+    config = "site_name: Test desk\nsources:\n  CGTN: {kind: state media, country: China}\n"
+    described = by_url(search_records(assembled(make_project({"site_config.yml": config}))))
+    assert described["/articles/2021/talks/"].filters["source_kind"] == ("state media",)
+    assert "source_kind" not in described["/topics/afghanistan/"].filters
+
+
 def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory) -> None:
     records = by_url(search_records(assembled(make_project())))
     assert sorted(records) == [
@@ -74,6 +83,8 @@ def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory
     archive = records["/topics/myanmar/2021/"]  # a yearly archive: found by its title, filtered by year
     assert (archive.title, archive.meta) == ("Myanmar: 2021", {"kind": "archive", "date": "2021-03-22"})
     assert archive.filters == {"topic": ("Myanmar",), "year": ("2021",)}
+    brief = records["/topics/myanmar/"]  # counted under each year it has articles of
+    assert brief.filters == {"topic": ("Myanmar",), "year": ("2021",)}
     article = records["/articles/2021/talks/"]
     assert article.title == "Talks in Guilin"
     assert article.meta == {"kind": "article", "date": "2021-03-22", "source": "CGTN"}
@@ -85,7 +96,7 @@ def test_every_brief_and_article_page_is_one_record(make_project: ProjectFactory
     brief = records["/topics/afghanistan/"]
     assert brief.title == "Afghanistan"
     assert brief.meta == {"kind": "brief", "date": "2021-03-22"}
-    assert brief.filters == {"topic": ("Afghanistan",)}
+    assert brief.filters == {"topic": ("Afghanistan",), "year": ("2021",)}
     assert brief.passages == ()
     assert "The Afghan peace process." in brief.lead  # the overview
 
@@ -392,7 +403,8 @@ def test_filters_are_exactly_the_contract(demo_builds: tuple[Path, Path]) -> Non
     root = demo_builds[0]
     site = assembled(root)
     values = filter_values(root / "site" / "pagefind")
-    assert sorted(values) == ["actor", "source", "topic", "year"]
+    assert sorted(values) == ["actor", "source", "source_kind", "topic", "year"]  # the demo keeps a registry
+    assert set(values["source_kind"]) == {site.project.config.sources[p.article.source].kind for p in site.articles}
     assert set(values["topic"]) == {brief.topic.title for brief in site.briefs}
     assert set(values["actor"]) <= {actor.name for actor in site.project.actors.values()}
     assert set(values["source"]) == {page.article.source for page in site.articles}

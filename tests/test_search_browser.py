@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -458,3 +459,95 @@ def test_pagefind_js_api_gives_the_paragraph_as_a_sub_result(page: Any, base_url
     exact = page.evaluate(PAGEFIND_SEARCH, [base_url + "pagefind/", f'"{PHRASE}"'])
     assert [result["url"] for result in exact] == [article]
     assert [sub["url"] for sub in exact[0]["sub"]] == [passage]
+
+
+def test_the_phone_header_shows_an_svg_magnifier_named_search(browser: Any, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_selector(".bd-search--ready", timeout=TIMEOUT)
+    button = page.get_by_role("button", name="Search", exact=True)
+    assert button.is_visible()
+    icon = button.locator("svg")
+    assert icon.count() == 1 and icon.locator("path").get_attribute("d")
+    box = icon.bounding_box()
+    assert box is not None and box["width"] >= 20 and box["height"] >= 20  # drawn, not an empty box
+    assert button.locator(".bd-search__icon").get_attribute("aria-hidden") == "true"
+    # No character left for a font to draw: the label is hidden text, the icon an SVG.
+    content = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.bd-search__trigger-label'), '::before').content"
+    )
+    assert content in ("none", "normal")
+    label = button.locator(".bd-search__trigger-label").bounding_box()
+    assert label is not None and label["width"] <= 1
+    folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.locator(".md-header").screenshot(path=str(folder / "phone-header.png"))
+    button.click()
+    page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
+    context.close()
+
+
+def test_results_print_dates_as_the_pages_do(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, PHRASE)
+    meta = page.inner_text(".bd-search__results > li .bd-result__meta")
+    assert meta == "Xinhua \u00b7 22 March 2021"
+
+
+def test_a_year_counts_every_result_a_brief_included(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "Myanmar")
+    everything = result_count(page)
+    kinds = page.eval_on_selector_all(".bd-result__kind", "spans => spans.map(s => s.textContent)")
+    assert "Brief" in kinds  # the case the count used to miss
+    open_facets(page)
+    assert query_facet_counts(page, "year", everything) == {"2021": everything}
+    page.check('.bd-facet[data-filter-name="year"] input[value="2021"]')
+    wait_for_count(page, everything)
+
+
+def test_the_dialog_shows_keyboard_hints_on_a_desktop_but_not_on_a_phone(
+    browser: Any, base_url: str, tmp_path: Path
+) -> None:
+    shown = {}
+    for device, options in {
+        "desktop": {"viewport": {"width": 1280, "height": 900}},
+        "phone": {"viewport": {"width": 375, "height": 740}, "has_touch": True, "is_mobile": True},
+    }.items():
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(base_url)
+        page.wait_for_selector(".bd-search--ready", timeout=TIMEOUT)
+        page.click(".bd-search__trigger")
+        page.wait_for_function(DIALOG_OPEN, timeout=TIMEOUT)
+        type_search(page, "Taliban")
+        shown[device] = page.inner_text(".bd-search__hints")
+        folder = Path(os.environ.get("BRIEFDESK_SCREENSHOTS", tmp_path))
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"search-dialog-{device}.png"))
+        context.close()
+    assert shown == {
+        "desktop": "\u2191 \u2193 move \u00b7 Enter open \u00b7 Esc close \u00b7 \"quotes\" for an exact phrase",
+        "phone": "\"quotes\" for an exact phrase",
+    }
+
+
+def test_the_kind_of_source_filters_the_results(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    open_with_slash(page)
+    type_search(page, "Taliban")
+    everything = result_count(page)
+    open_facets(page)
+    kinds = query_facet_counts(page, "source_kind", everything)
+    legend = page.inner_text('.bd-facet[data-filter-name="source_kind"] legend')
+    assert legend == "Kind of source"
+    assert set(kinds) <= {"wire", "public broadcaster", "state media", "government", "broadcaster",
+                          "international organisation"} and kinds.get("government", 0) > 0
+    page.check('.bd-facet[data-filter-name="source_kind"] input[value="government"]')
+    wait_for_count(page, kinds["government"])
+    assert query_of(page.url) == {"q": ["Taliban"], "source_kind": ["government"]}
+    assert all(meta.startswith(("Ministry of Foreign Affairs of the PRC", "The White House"))
+               for meta in page.eval_on_selector_all(".bd-result__meta", "ps => ps.map(p => p.textContent)"))

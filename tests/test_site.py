@@ -210,3 +210,32 @@ def test_a_build_without_a_terminal_prints_a_line_per_stage(make_project: Projec
     assert lines["load"] == "1 article, 2 topics, 1 actor"
     assert lines["write"] == f"{len(list((root / 'build/docs').rglob('*.md')))} Markdown pages written, 0 unchanged"
     assert "search records" in lines["search"]
+
+
+def test_the_yearly_archive_links_each_passage_by_its_opening_words(demo: Path) -> None:
+    page = lxml_html.parse(str(demo / "site/topics/myanmar/2021/index.html"))
+    guilin = page.xpath("//li[a[contains(@href, 'guilin-wang-yi-lavrov-talks')]]")[0]
+    (passage,) = guilin.xpath("./ul/li")
+    link = passage.xpath("./a")[0]
+    assert " ".join(passage.text_content().split()) == (
+        "¶ 6 On Myanmar, where security forces had killed more than 200 protesters since…"
+    )
+    assert link.get("href") == "../../../articles/2021/guilin-wang-yi-lavrov-talks/#p-6"
+    # The words are the passage's own: its text starts with them.
+    article = lxml_html.parse(str(demo / "site/articles/2021/guilin-wang-yi-lavrov-talks/index.html"))
+    text = " ".join(article.xpath("//div[@id='p-6']")[0].text_content().split())
+    assert text.startswith(link.text_content().removesuffix("…"))
+
+
+def test_the_build_log_says_how_many_drafts_were_left_out(make_project: ProjectFactory) -> None:
+    draft = "---\ntitle: Unfinished\ndate: 2021-03-23\nsource: CGTN\ndraft: true\n---\nOn Afghanistan.\n"
+    root = make_project({"content/articles/2021/unfinished.md": draft})
+    result = run("build", "--project", root, "--markdown-only")
+    assert result.exit_code == 0, result.output
+    lines = {m.group(1): m.group(2) for m in re.finditer(r"^  (\w+) +\d+\.\d\d s: (.+)$", result.stderr, re.M)}
+    assert lines["load"] == "2 articles (1 draft, not published), 2 topics, 1 actor"
+    summary = result.stderr.splitlines()[-1]
+    assert re.fullmatch(
+        r"built \d+ pages \(2 briefs, 1 article; 1 draft left out\) in \d+\.\d\d s with 0 warnings: build/docs/",
+        summary,
+    ), summary

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from builder.authoring import headline as headlines
@@ -28,22 +29,26 @@ _MIN_WORDS = 8
 """A paragraph this long is the article's text, not a label, byline or date line."""
 
 
-def extract_page(text: str, name: str, *, url: str | None, today: dt.date) -> ImportedPage:
+def extract_page(
+    text: str, name: str, *, url: str | None, today: dt.date, passes: tuple[Pass, ...] | None = None
+) -> ImportedPage:
     """Find the article in a page's HTML `text`; `name` is only used in messages.
 
     trafilatura's balanced pass is tried first; when what it finds leaves no paragraph of article
     text once headline, date lines and furniture are gone, its recall pass, then its comments pass
     (some sites wrap a short item in a container whose class says "comment", and trafilatura files
-    the article there). The first draft with article text wins; failing that, the first non-empty.
+    the article there); then trafilatura's own defaults, as its `extract` runs them, and their
+    recall mode (see PASSES). The first draft with article text wins; failing that, the first
+    non-empty. `passes` replaces PASSES (to try one pass alone).
     """
     trafilatura = optional_module("trafilatura", "briefdesk import of a saved web page")
     fallback: ImportedPage | None = None
     tree = trafilatura.load_html(text)
     if tree is not None:
-        for mode, options in _PASSES:
-            for page in _pages(trafilatura, text, tree, url, today, options):
+        for chosen in passes or PASSES:
+            for page in _pages(trafilatura, text, tree, url, today, chosen):
                 if any(_is_text(block) for block in page.body.split("\n\n")):
-                    log.info("article text found by trafilatura's %s pass", mode)
+                    log.info("article text found by trafilatura's %s pass", chosen.name)
                     return page
                 if fallback is None and page.body.strip():
                     fallback = page
@@ -55,32 +60,62 @@ def extract_page(text: str, name: str, *, url: str | None, today: dt.date) -> Im
     return fallback
 
 
-_PASSES: tuple[tuple[str, dict[str, bool]], ...] = (
-    ("balanced", {}),
-    ("recall", {"favor_recall": True}),
-    ("comments", {"include_comments": True}),
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """One way of asking trafilatura for the article."""
+
+    name: str
+    options: Mapping[str, bool]
+    """Passed to `bare_extraction`, over the importer's own settings unless `defaults`."""
+    defaults: bool = False
+    """Run with trafilatura's own defaults (as its `extract` does): no metadata, no url, no
+    settings of ours; the page's metadata is then read on its own, where it can be."""
+
+
+PASSES: tuple[Pass, ...] = (
+    Pass("balanced", {}),
+    Pass("recall", {"favor_recall": True}),
+    Pass("comments", {"include_comments": True}),
+    # Our passes read metadata in the same run and drop comment-like containers and lists first;
+    # a page where that leaves nothing can still give its article to trafilatura as it ships.
+    Pass("default", {}, defaults=True),
+    Pass("default recall", {"favor_recall": True}, defaults=True),
 )
-"""trafilatura's own modes, in the order they are tried."""
+"""trafilatura's modes, in the order they are tried."""
 
 
 def _pages(
-    trafilatura: Any, text: str, tree: Any, url: str | None, today: dt.date, options: dict[str, bool]
+    trafilatura: Any, text: str, tree: Any, url: str | None, today: dt.date, chosen: Pass
 ) -> Iterator[ImportedPage]:
     """The drafts one trafilatura pass gives: from its main text, then from what it took for comments."""
-    document = trafilatura.bare_extraction(
-        text,
-        url=url,
-        with_metadata=True,
-        include_tables=True,
-        include_formatting=False,
-        include_images=False,
-        **{"include_comments": False, **options},
-    )
+    if chosen.defaults:
+        document = trafilatura.bare_extraction(text, **chosen.options)
+        metadata = _metadata(trafilatura, text, url) if document is not None else None
+    else:
+        document = trafilatura.bare_extraction(
+            text,
+            url=url,
+            with_metadata=True,
+            include_tables=True,
+            include_formatting=False,
+            include_images=False,
+            **{"include_comments": False, **chosen.options},
+        )
+        metadata = document
     if document is None:
         return
     for body in (document.body, getattr(document, "commentsbody", None)):
         if body is not None and len(body):
-            yield _page(document, body, tree, url, today)
+            yield _page(metadata if metadata is not None else document, body, tree, url, today)
+
+
+def _metadata(trafilatura: Any, text: str, url: str | None) -> Any:
+    """The page's metadata on its own (title, site name, address, date), or None if reading it fails."""
+    try:
+        return trafilatura.extract_metadata(text, default_url=url)
+    except Exception as exc:  # trafilatura's metadata readers fail on odd pages; the text still counts
+        log.info("the page's metadata could not be read (%s); the draft is made from its text", exc)
+        return None
 
 
 def _page(document: Any, body: Any, tree: Any, url: str | None, today: dt.date) -> ImportedPage:

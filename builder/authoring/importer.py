@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from builder.authoring import clipping, dates, draft, markdown
+from builder.authoring import clipping, dates, draft, imported, markdown
 from builder.authoring.charset import decode
 from builder.authoring.page import Found, FoundDate, ImportedPage
 from builder.authoring.reading import read_input
@@ -97,10 +97,13 @@ def import_file(options: ImportOptions, *, today: dt.date, stdin: BinaryIO | Non
     text = draft.compose(fields, page.body)
     composed = draft.validated(text, path, "article")
     assert isinstance(composed, Article)
+    if options.force:
+        imported.check_replaceable(options.root, path)
     from builder.authoring.duplicates import same_event
 
     duplicates = same_event(options.root, composed)
     replaced = draft.write_new(options.root, path, text, force=options.force)
+    imported.remember(options.root, path, text)
     return ImportReport(
         path=path,
         replaced=replaced,

@@ -10,18 +10,32 @@ from dataclasses import dataclass
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
 from builder.briefs.events import events
+from builder.briefs.statements import by_speaker, newest
+from builder.editions.desk import Desk, desk_view
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
 from builder.routing.router import ArticleRoutes
 
 
 @dataclass(frozen=True, slots=True)
 class ActorTopic:
-    """One row of an actor page: the actor's latest position on one topic."""
+    """One row of an actor page: the actor's latest position on one topic (the brief's line)."""
 
     topic: Topic
     latest: Excerpt
+    sentence: str
+    """The newest sentence on the topic that the actor speaks."""
     count: int
-    """Passages on this topic that report the actor's position."""
+    """Sentences on this topic that the actor speaks."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorStatement:
+    """One of an actor's latest statements, whatever the topic."""
+
+    excerpt: Excerpt
+    sentence: str
+    topics: tuple[Topic, ...]
+    """The topics whose briefs the passage feeds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +43,12 @@ class ActorPage:
     actor: Actor
     topics: tuple[ActorTopic, ...]
     articles: tuple[Article, ...]
+    statements: tuple[ActorStatement, ...] = ()
+    """The actor's newest LATEST_STATEMENTS statements across topics, newest first."""
+
+
+LATEST_STATEMENTS = 10
+"""Statements an actor page lists under "Latest statements"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +87,15 @@ class Site:
     """Published articles, newest first."""
     actors: tuple[ActorPage, ...]
     regions: tuple[tuple[str, tuple[TopicSummary, ...]], ...]
+    desk: Desk
+    """The as-of date, each brief's trend, news and watch events, and every edition."""
 
 
-def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
-    """Build every page's data from the project and the routes of its published articles."""
+def assemble(project: Project, routes: Mapping[str, ArticleRoutes], as_of: dt.date | None = None) -> Site:
+    """Build every page's data from the project and the routes of its published articles.
+
+    `as_of` (`build --as-of`) is the day the site speaks from; by default its newest article's.
+    """
     articles = sorted(project.published, key=newest_first)
     # One pass over the articles, not one per topic: each brief gets its articles, newest first.
     cited: dict[str, list[Article]] = defaultdict(list)
@@ -91,6 +116,7 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes]) -> Site:
         articles=tuple(article_page(a, routes[a.slug], project, grouped.get(a.slug, ())) for a in articles),
         actors=_actor_pages(project.actors.values(), briefs, articles),
         regions=_regions(briefs, (articles[-1].date, articles[0].date) if articles else None),
+        desk=desk_view(briefs, articles, project.config.editions, as_of),
     )
 
 
@@ -135,25 +161,41 @@ def page_heading_levels(blocks: Sequence[Passage | Heading]) -> tuple[int, ...]:
 def _actor_pages(
     actors: Iterable[Actor], briefs: Sequence[Brief], articles: Sequence[Article]
 ) -> tuple[ActorPage, ...]:
-    """One page per actor: its latest position on each topic, and the articles reporting it."""
-    spoken: dict[str, dict[str, list[Excerpt]]] = defaultdict(lambda: defaultdict(list))
+    """One page per actor: its latest position on each topic, its latest statements, its articles.
+
+    The position on a topic is the sentence the topic's brief quotes for the actor: the newest
+    one the actor speaks among the passages Positions read (`Brief.on_subject`,
+    `builder.briefs.statements`).
+    """
+    rows: dict[str, list[ActorTopic]] = defaultdict(list)
+    latest: dict[str, dict[tuple[str, int, int], ActorStatement]] = defaultdict(dict)
     for brief in briefs:
-        for excerpt in brief.developments:  # newest first
-            for actor in excerpt.actors:
-                spoken[actor.id][brief.topic.id].append(excerpt)
+        for actor_id, spoken in by_speaker(brief.on_subject).items():
+            first = newest(spoken)
+            rows[actor_id].append(ActorTopic(brief.topic, first.excerpt, first.sentence, len(spoken)))
+            for item in spoken:
+                key = (
+                    item.excerpt.article.slug,
+                    item.excerpt.passage.number if item.excerpt.passage else 0,
+                    item.statement.start,
+                )
+                known = latest[actor_id].get(key)
+                topics = (*known.topics, brief.topic) if known else (brief.topic,)
+                latest[actor_id][key] = ActorStatement(item.excerpt, item.sentence, topics)
     reported: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         for actor_id in article.actors:
             reported[actor_id].append(article)
-    topics = {brief.topic.id: brief.topic for brief in briefs}
     pages = []
     for actor in actors:
-        rows = [
-            ActorTopic(topics[topic_id], excerpts[0], len(excerpts))
-            for topic_id, excerpts in spoken[actor.id].items()
-        ]
-        rows.sort(key=lambda row: (-row.latest.article.date.toordinal(), row.topic.title.casefold()))
-        pages.append(ActorPage(actor, tuple(rows), tuple(reported[actor.id])))
+        mine = rows[actor.id]
+        mine.sort(key=lambda row: (-row.latest.article.date.toordinal(), row.topic.title.casefold()))
+        statements = sorted(
+            latest[actor.id].items(), key=lambda kv: (-kv[1].excerpt.article.date.toordinal(), kv[0])
+        )[:LATEST_STATEMENTS]
+        pages.append(
+            ActorPage(actor, tuple(mine), tuple(reported[actor.id]), tuple(v for _, v in statements))
+        )
     return tuple(pages)
 
 

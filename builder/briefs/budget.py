@@ -3,10 +3,11 @@
 A brief is a digest of fixed size, but counts alone do not bound it: ten developments of three
 200-word passages from UN speeches overflow any reading time. So the words left for quotes are
 what `briefs.max_words` leaves after everything else the page shows (estimated from the titles,
-the overview and the counts it lists), shared among the developments in turn: a development
-quotes its passages while they fit its share, and a first passage longer than its share is cut
-after the last sentence that fits (never before the sentence naming the topic), its cut marked
-with an ellipsis. What a development leaves unused goes to the ones after it.
+the overview, the desk's judgement and Coming up, and the counts it lists), shared among the
+developments in turn: a development quotes its passages while they fit its share, and a first
+passage longer than its share is cut after the last sentence that fits (never before the
+sentence naming the topic), its cut marked with an ellipsis. What a development leaves unused
+goes to the ones after it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self, TypeVar
 
-from builder.model import Passage
+from builder.model import Article, Passage, SiteConfig, Topic
 from builder.routing.matching import PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
@@ -47,6 +48,9 @@ PER_POSITION = 55
 """Words of a Positions line (the actor, the date and the quoted sentence) and of its source's line."""
 FIXED = 80
 """The title line, the headings, the archive line."""
+SUMMARY_NOTE = 13
+"""Words besides the source's name that mark a development as the desk's own summary: its lead
+("In the desk's words, summarising a report by …") and "summarised by the desk" in Sources."""
 
 _WORD = re.compile(r"\S+")
 
@@ -72,27 +76,49 @@ MIN_POSITIONS = 4
 MIN_DEVELOPMENTS = 3
 
 
+def header_words(article: Article, config: SiteConfig) -> int:
+    """Words an article shown as a development adds to its header and its line in Sources besides
+    its title: its source's kind, in both ("Xinhua (state media, China)"), and the note that the
+    text is the desk's summary."""
+    info = config.sources.get(article.source)
+    kind = 2 * words(info.label) if info is not None else 0
+    return kind + (SUMMARY_NOTE + words(article.source) if config.desk_summary(article) else 0)
+
+
+def judgement_words(topic: Topic) -> int:
+    """Words the desk's judgement takes on the brief, at most: the bottom line, the newest
+    assessment at the top, every assessment and watch event (under Coming up or in the Timeline)."""
+    notes = [t.note for t in topic.trend]
+    top = max((words(n) for n in notes), default=0) + PER_LINE if notes else 0
+    lines = sum(words(text) + PER_LINE for text in (*notes, *(w.event for w in topic.watch)))
+    bottom = words(topic.bottom_line) + PER_LINE if topic.bottom_line else 0
+    return top + lines + bottom + (PER_LINE if topic.watch else 0)
+
+
 def plan(
     max_words: int,
-    overview: str,
-    events: Sequence[tuple[str, int]],
+    fixed: int,
+    events: Sequence[tuple[str, int, int]],
     mentions: Sequence[str],
     counts: tuple[int, int, int],
     related: int,
 ) -> Plan:
     """The developments, Timeline lines and Positions a brief shows, and the words left for quotes.
 
-    `events`: (title, other reports) of each event about the topic, newest first; `mentions`: the
-    titles listed under "Also mentioned in"; `counts`: the settings' (developments, timeline,
-    positions). Where the rest of the page leaves too few words for quotes, the Timeline is
-    shortened first, then Positions, then Latest developments, down to a floor each.
+    `fixed`: the words of the parts whose length the plan does not choose (the overview, the
+    desk's judgement, the closing line of Positions); `events`: (title, other reports, header
+    words beside the title: `header_words`) of each event about the topic, newest first;
+    `mentions`: the titles listed under "Also mentioned in"; `counts`: the settings'
+    (developments, timeline, positions). Where the rest of the page leaves too few words for
+    quotes, the Timeline is shortened first, then Positions, then Latest developments, down to a
+    floor each.
     """
     developments, timeline, positions = counts
     while True:
         shown = events[:developments]
-        titles = [t for t, _ in shown] * 2 + [t for t, _ in events[:timeline]] + list(mentions)
-        reports = sum(n for _, n in (*shown, *events[:timeline]))
-        rest = FIXED + words(overview) + sum(words(t) + PER_LINE for t in titles)
+        titles = [t for t, _, _ in shown] * 2 + [t for t, _, _ in events[:timeline]] + list(mentions)
+        reports = sum(n for _, n, _ in (*shown, *events[:timeline]))
+        rest = FIXED + fixed + sum(words(t) + PER_LINE for t in titles) + sum(h for _, _, h in shown)
         rest += (len(shown) + reports) * PER_DEVELOPMENT + positions * PER_POSITION + related * PER_LINE
         left = max(0, int(max_words * MARGIN) - rest)
         if left >= len(shown) * MIN_QUOTE:

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 MAX_MONTHLY_SPAN = 36
 """Months a chart shows one bar each for; a longer span gets one bar per year."""
-_MONTHS = (
+MAX_BUCKETS = 60
+"""Bars a chart has at most: a longer span of years gets one bar per decade, century, …, so one
+article dated 9999 cannot make a chart (and the home page's sparklines) thousands of bars long."""
+_YEAR_STEPS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
+_STEP_NAMES = {1: "year", 10: "decade", 100: "century"}
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
@@ -55,6 +60,11 @@ class Coverage:
         )
 
 
+def bucket_label(day: dt.date, unit: str) -> str:
+    """The label of the bucket that holds `day` in a chart of `unit` ('month' or 'year')."""
+    return str(day.year) if unit == "year" else f"{MONTHS[day.month - 1]} {day.year}"
+
+
 def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = None) -> Coverage:
     """Count `dates` per month, or per year when they span more than MAX_MONTHLY_SPAN months.
 
@@ -68,14 +78,21 @@ def coverage(dates: Iterable[dt.date], within: tuple[dt.date, dt.date] | None = 
     (first_year, first_month), (last_year, last_month) = min(ends), max(ends)
     span = (last_year - first_year) * 12 + last_month - first_month + 1
     if span > MAX_MONTHLY_SPAN:
+        step = next(s for s in _YEAR_STEPS if (last_year - first_year + 1) / s <= MAX_BUCKETS or s == 10000)
+        start = first_year - first_year % step
         years = Counter[int]()
         for (year, _), count in months.items():
-            years[year] += count
+            years[(year - start) // step] += count
+        firsts = [start + index * step for index in range((last_year - start) // step + 1)]
         return Coverage(
-            "year", tuple(Bucket(str(year), years[year]) for year in range(first_year, last_year + 1))
+            _STEP_NAMES.get(step, f"{step} years"),
+            tuple(
+                Bucket(str(year) if step == 1 else f"{year}–{year + step - 1}", years[index])
+                for index, year in enumerate(firsts)
+            ),
         )
     buckets = []
     for index in range(span):
         year, month = divmod(first_year * 12 + first_month - 1 + index, 12)
-        buckets.append(Bucket(f"{_MONTHS[month]} {year}", months[(year, month + 1)]))
+        buckets.append(Bucket(f"{MONTHS[month]} {year}", months[(year, month + 1)]))
     return Coverage("month", tuple(buckets))

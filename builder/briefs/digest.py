@@ -1,7 +1,7 @@
 """A topic's brief as data: a digest of fixed size however many articles feed it, and its yearly archive.
 
 The brief quotes the newest `briefs.max_developments` articles (a few passages each), one line per
-most-cited actor, and lists the newest TIMELINE_LENGTH articles; the yearly archive pages list
+actor with the most statements, and lists the newest TIMELINE_LENGTH articles; the yearly archive pages list
 every article. No passage is quoted twice on the page.
 """
 
@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, replace
 from builder.briefs import budget
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.events import one_per_event
-from builder.briefs.statements import BEST_SCORE, statement
+from builder.briefs.statements import Position
+from builder.briefs.statements import positions as _positions
 from builder.model import Actor, Article, Passage, Project, Topic
+from builder.routing.attribution import Statement
 from builder.routing.matching import PhraseMatcher
 from builder.routing.router import ArticleRoutes
 
@@ -30,6 +32,10 @@ class Excerpt:
     """None when the article lists the topic but never mentions it: the summary stands in."""
     actors: tuple[Actor, ...]
     """Whose position the passage reports."""
+    statements: tuple[Statement, ...] = ()
+    """The passage's sentences that an actor speaks."""
+    named: tuple[str, ...] = ()
+    """Ids of the actors the passage names."""
     cut: str | None = None
     """The passage's Markdown cut after a sentence, ending in an ellipsis, when the brief's word
     budget leaves no room for all of it (`builder.briefs.budget`)."""
@@ -84,24 +90,6 @@ class Development:
 
 
 @dataclass(frozen=True, slots=True)
-class Position:
-    """One actor's line under Positions: the sentence of their latest passage stating it."""
-
-    actor: Actor
-    excerpt: Excerpt
-    sentence: str
-    """Plain text, cut to a readable length."""
-    source_number: int
-    """0 when the passage is quoted under Latest developments: the line then links it, not quotes it."""
-    passages: int
-    """Passages on this topic reporting the actor's position."""
-
-    @property
-    def quoted_above(self) -> bool:
-        return self.source_number == 0
-
-
-@dataclass(frozen=True, slots=True)
 class RelatedTopic:
     topic: Topic
     count: int
@@ -152,6 +140,8 @@ class Brief:
     their first passage on it."""
     more_also_mentioned: int
     positions: tuple[Position, ...]
+    unheard: tuple[Actor, ...]
+    """Actors the topic's developments name but never quote speaking (the closing line)."""
     related: tuple[RelatedTopic, ...]
     sources: tuple[Article, ...]
     """The articles cited on the page, newest first; source number = index + 1."""
@@ -168,6 +158,14 @@ class Brief:
     """Slugs of the reports shown under another report of their event."""
     in_timeline: int = 0
     """Articles the Timeline stands for, the other reports of its events included."""
+    events: tuple[Article, ...] = ()
+    """The articles about the topic, one per event (the report shown), newest first: what
+    Latest developments and the Timeline draw from, and what editions count."""
+    about: frozenset[str] = frozenset()
+    """Slugs of the articles about the topic (the other reports of an event included)."""
+    on_subject: tuple[Excerpt, ...] = ()
+    """The development passages of the articles about the topic that do not name it only in
+    passing, newest article first: what Positions (and actor pages) read statements from."""
 
     @property
     def first_date(self) -> dt.date | None:
@@ -195,8 +193,6 @@ ALSO_MENTIONED_LENGTH = 10
 """Articles that only mention the topic listed in the brief; the yearly archive lists them all."""
 DEVELOPMENT_WORDS = 200
 """Words a development quotes before its further passages are linked instead (the first is always quoted)."""
-STATEMENT_CANDIDATES = 20
-"""An actor's newest unquoted passages searched for the sentence that best states their position."""
 
 
 def _text(excerpt: Excerpt) -> str:
@@ -239,7 +235,7 @@ def brief_of(
             passage = by_number[passage_route.number]
             on_topic.append(passage)
             actors = tuple(project.actors[a] for a in passage_route.actors if a in project.actors)
-            excerpt = Excerpt(article, passage, actors)
+            excerpt = Excerpt(article, passage, actors, passage_route.statements, passage_route.named)
             first_routed.setdefault(article.slug, excerpt)
             per_article[article.slug].append(excerpt)
             if topic.id in passage_route.developments:
@@ -260,10 +256,20 @@ def brief_of(
         for a in cited
         if a.slug not in about_slugs and a.slug not in folded and a.slug in first_routed
     ]
+    # A passing mention states no position on the topic: Positions read the articles about it,
+    # and of those only the passages that do not name it in passing.
+    kept = {id(e) for excerpts in subject.values() for e in excerpts}
+    on_subject = [
+        e for e in developments if e.article.slug in about_slugs and (e.passage is None or id(e) in kept)
+    ]
+    # The closing line of Positions names at most every actor these passages name.
+    named = {a for e in on_subject for a in e.named if a in project.actors}
     fits = budget.plan(
         settings.max_words,
-        topic.overview,
-        [(a.title, len(others)) for a, others in shown_events],
+        budget.words(topic.overview)
+        + budget.judgement_words(topic)
+        + sum(budget.words(project.actors[a].name) + 1 for a in named),
+        [(a.title, len(others), budget.header_words(a, project.config)) for a, others in shown_events],
         [e.article.title for e in mentions[:ALSO_MENTIONED_LENGTH]],
         (settings.max_developments, TIMELINE_LENGTH, settings.max_positions),
         len(related),
@@ -280,13 +286,7 @@ def brief_of(
     chosen = {a.slug: excerpts for (a, _), excerpts in zip(shown, fitted, strict=True)}
     quoted_keys = {(e.article.slug, e.anchor) for excerpts in fitted for e in excerpts}
     quoted = {id(e) for e in developments if (e.article.slug, e.anchor) in quoted_keys}
-    # A passing mention states no position on the topic: Positions read the articles about it,
-    # and of those only the passages that do not name it in passing.
-    kept = {id(e) for excerpts in subject.values() for e in excerpts}
-    on_subject = [
-        e for e in developments if e.article.slug in about_slugs and (e.passage is None or id(e) in kept)
-    ]
-    positions = _positions(topic, on_subject, quoted, fits.positions)
+    positions, unheard = _positions(on_subject, quoted, project.actors, fits.positions)
     sources = sorted(
         {id(a): a for a in (*(a for a, _ in shown), *(p.excerpt.article for p in positions))}.values(),
         key=newest_first,
@@ -312,10 +312,8 @@ def brief_of(
         ),
         also_mentioned=tuple(mentions[:ALSO_MENTIONED_LENGTH]),
         more_also_mentioned=max(0, len(mentions) - ALSO_MENTIONED_LENGTH),
-        positions=tuple(
-            replace(p, source_number=0 if id(p.excerpt) in quoted else number[id(p.excerpt.article)])
-            for p in positions
-        ),
+        positions=tuple(replace(p, source_number=number[id(p.excerpt.article)]) for p in positions),
+        unheard=tuple(unheard),
         related=related,
         sources=tuple(sources),
         timeline=tuple(a for a, _ in timeline),
@@ -325,51 +323,11 @@ def brief_of(
         folded=frozenset(folded),
         in_timeline=sum(1 + len(others) for _, others in timeline),
         mention_only=len(mentions),
+        events=tuple(a for a, _ in shown_events),
+        about=frozenset(about_slugs),
+        on_subject=tuple(on_subject),
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
-
-
-def _positions(topic: Topic, developments: Sequence[Excerpt], quoted: set[int], limit: int) -> list[Position]:
-    """The `limit` most-cited actors, each with the latest passage reporting them.
-
-    A passage already quoted on the page (under Latest developments or for another actor) is not
-    quoted again: the actor's latest passage not yet quoted is used, or, when every one of theirs
-    is quoted, the line links the quoted one (source number 0, filled in by the caller).
-    """
-    by_actor: dict[str, list[Excerpt]] = defaultdict(list)
-    actors: dict[str, Actor] = {}
-    for excerpt in developments:  # newest first
-        for actor in excerpt.actors:
-            actors[actor.id] = actor
-            by_actor[actor.id].append(excerpt)
-    ranked = sorted(
-        actors.values(),
-        key=lambda a: (-len(by_actor[a.id]), -by_actor[a.id][0].article.date.toordinal(), a.name.casefold()),
-    )[:limit]
-    used = set(quoted)
-    lines = []
-    for actor in ranked:
-        excerpts = [e for e in by_actor[actor.id] if e.passage is not None] or by_actor[actor.id]
-        fresh = [e for e in excerpts if id(e) not in used][:STATEMENT_CANDIDATES]
-        if not fresh:  # all quoted: link the one under Latest developments, if any
-            linked = next((e for e in excerpts if id(e) in quoted), None)
-            if linked is not None:
-                lines.append(Position(actor, linked, "", 0, len(by_actor[actor.id])))
-            continue
-        # The newest passage that states the position best: the first of the highest score (a
-        # passage with the best score possible ends the search: no later one can beat it).
-        best: tuple[tuple[int, str], Excerpt] | None = None
-        for excerpt in fresh:
-            scored = statement(actor, topic, _text(excerpt))
-            if best is None or scored[0] > best[0][0]:
-                best = (scored, excerpt)
-                if scored[0] >= BEST_SCORE:
-                    break
-        assert best is not None  # `fresh` is not empty
-        (_, sentence), chosen = best
-        used.add(id(chosen))
-        lines.append(Position(actor, chosen, sentence, 1, len(by_actor[actor.id])))
-    return lines
 
 
 def _related(

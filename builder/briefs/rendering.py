@@ -21,7 +21,9 @@ from markupsafe import Markup
 from builder.briefs import charts, markup
 from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArchiveYear
-from builder.model import SiteConfig
+from builder.editions.calendar import day_month
+from builder.editions.desk import ARROWS
+from builder.model import Article, SiteConfig
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 DEFAULT_TEMPLATES = (
@@ -53,15 +55,31 @@ def environment(project_root: Path) -> Environment:
         blockquote=markup.blockquote,
         indent_block=markup.indent,
         long_date=long_date,
+        opening_words=opening_words,
         month=lambda d: Markup(f"{d:%B} {d.year}"),
         count=count,
         block=lambda md: Markup(md),
         yaml=markup.yaml_text,
         chart=charts.coverage_chart,
         sparkline=charts.sparkline,
+        day_month=day_month,
+        arrow=lambda status: ARROWS[status],
     )
-    env.globals.update(link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))))
+    env.globals.update(
+        link=link, hashes=lambda n: Markup("#" * max(1, min(int(n), 6))), desk_summary=desk_summary
+    )
     return env
+
+
+def desk_summary(article: Article, config: SiteConfig) -> bool:
+    """Whether the article's text is the desk's own summary of its report (`SiteConfig.desk_summary`)."""
+    return config.desk_summary(article)
+
+
+def opening_words(text: str, words: int = 12) -> str:
+    """The first `words` words of a passage's text, with an ellipsis when there is more."""
+    split = text.split()
+    return " ".join(split) if len(split) <= words else " ".join(split[:words]).rstrip(",;:") + "…"
 
 
 def long_date(value: dt.date | None) -> str:
@@ -127,9 +145,31 @@ def site_page_specs(site: Site) -> list[PageSpec]:
         spec("index.md", "home.md.jinja"),
         spec("timeline.md", "timeline.md.jinja"),
         spec("actors/index.md", "actors.md.jinja"),
-        *(spec(b.topic.page, "brief.md.jinja", brief=b, topic=b.topic) for b in site.briefs),
+        *(
+            spec(b.topic.page, "brief.md.jinja", brief=b, topic=b.topic, news=site.desk.news[b.topic.id])
+            for b in site.briefs
+        ),
         *archive_specs(site, spec),
         *(spec(a.actor.page, "actor.md.jinja", entry=a, actor=a.actor) for a in site.actors),
+        *edition_specs(site, spec),
+    ]
+
+
+def edition_specs(site: Site, spec: Callable[..., PageSpec]) -> list[PageSpec]:
+    """Each edition's page and their index (none when editions are off or nothing is published).
+
+    An edition's page is given only its own data, so an edit in one edition renders that page
+    again and leaves the others alone."""
+    desk = site.desk
+    if not desk.editions:
+        return []
+    index = [
+        (e.id, e.period.title, e.period.span, e.articles, sum(1 for b in e.briefs if b.developments))
+        for e in desk.editions
+    ]
+    return [
+        spec("editions/index.md", "editions.md.jinja", editions=tuple(index), unit=desk.unit),
+        *(spec(e.page, "edition.md.jinja", edition=e) for e in desk.editions),
     ]
 
 

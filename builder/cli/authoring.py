@@ -32,6 +32,30 @@ def _counts(items: tuple[Suggestion, ...]) -> str:
     return ", ".join(parts) if parts else "none"
 
 
+def _actor_counts(items: tuple[Suggestion, ...]) -> str:
+    """List actor suggestions as `china (3 statements), wang-yi (1), russia (named 2 times)`."""
+    parts = []
+    for index, item in enumerate(items):
+        if item.statements:
+            unit = (" statement" if item.statements == 1 else " statements") if index == 0 else ""
+            parts.append(f"{item.id} ({item.statements}{unit})")
+        else:
+            parts.append(f"{item.id} (named {item.mentions} time{'' if item.mentions == 1 else 's'})")
+    return ", ".join(parts) if parts else "none"
+
+
+def _new_actor_command(name: str, project: Path) -> str:
+    """The `briefdesk new actor` line that adds a quoted person as an actor."""
+    import shlex
+
+    from builder.content.schema import slugify
+
+    words = name.split()
+    aliases = f" --alias {shlex.quote(words[-1])}" if len(words) > 1 else ""
+    where = "" if project == Path(".") else f" --project {shlex.quote(project.as_posix())}"
+    return f"briefdesk new actor {slugify(name)} --name {shlex.quote(name)}{aliases} --kind person{where}"
+
+
 @click.command("import")
 @click.argument("file", metavar="FILE")
 @click.option("--url", default=None, help="The page's address (default: the page's canonical link).")
@@ -40,7 +64,11 @@ def _counts(items: tuple[Suggestion, ...]) -> str:
     "--date", default=None, metavar="YYYY-MM-DD", help="Publication date (default: found in the page)."
 )
 @click.option("--title", default=None, help="Headline (default: found in the page).")
-@click.option("--force", is_flag=True, help="Replace the draft if it already exists.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the draft the last import wrote there, if it is still a draft and unchanged since.",
+)
 @project_option
 @reporting_errors
 def import_command(
@@ -73,7 +101,17 @@ def import_command(
     click.echo(f"  topics   {_counts(suggestions.topics)}")
     if suggestions.listed:
         click.echo(f"           named in passing or in a list, not added: {_counts(suggestions.listed)}")
-    click.echo(f"  actors   {_counts(suggestions.actors)}")
+    click.echo(f"  actors   {_actor_counts(suggestions.actors)}")
+    if suggestions.named:
+        click.echo(f"           named in passing, not added: {_counts(suggestions.named)}")
+    if suggestions.speakers:
+        quoted = ", ".join(
+            f"{s.name} ({s.statements} statement{'' if s.statements == 1 else 's'})"
+            for s in suggestions.speakers
+        )
+        click.echo(f"  speakers not yet actors: {quoted}")
+        for speaker in suggestions.speakers:
+            click.echo(f"    {_new_actor_command(speaker.name, project)}")
     click.echo("next: check the text, keep the topics and actors it is about, then delete 'draft: true'")
     if report.source.value == PLACEHOLDER_SOURCE and source is None:
         click.echo(

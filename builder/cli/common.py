@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -62,3 +64,27 @@ def shown(path: Path, root: Path) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+class WarningCount(logging.Handler):
+    """Count the warnings Briefdesk logs (about the cache, the previous site, Pagefind), so the
+    summary's count includes them beside the content's diagnostics."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@contextmanager
+def counting_warnings() -> Iterator[WarningCount]:
+    """Count what `builder`'s loggers warn about while the block runs."""
+    counter = WarningCount()
+    logger = logging.getLogger("builder")
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,12 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
         ("article", "articles", True),
     ):
         base = content / folder
+        if base.is_symlink() or content.is_symlink():
+            # A folder, like a file, must resolve inside the project (`ln -s /tmp/x content/articles`).
+            problem = _outside(base, root)
+            if problem is not None:
+                problems.append(Diagnostic(_rel(base, root), 1, "error", "symlink", problem))
+                continue
         if not base.is_dir():
             continue
         for path in _walk(root, base, recursive, problems):
@@ -104,7 +111,10 @@ def _walk(root: Path, base: Path, recursive: bool, problems: list[Diagnostic]) -
     pending = [base]
     while pending:
         folder = pending.pop()
-        real = folder.resolve()
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):  # a symlink loop, reported where it was found
+            continue
         if real in seen:
             continue
         seen.add(real)
@@ -122,35 +132,38 @@ def _walk(root: Path, base: Path, recursive: bool, problems: list[Diagnostic]) -
                 continue  # editor backups and lock files
             path = Path(entry.path)
             if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(real_root):
-                    problems.append(
-                        Diagnostic(
-                            _rel(path, root),
-                            1,
-                            "error",
-                            "symlink",
-                            f"symlink points outside the project (to {target}); refusing to read it",
-                        )
-                    )
+                problem = _outside(path, root, real_root)
+                if problem is not None:
+                    problems.append(Diagnostic(_rel(path, root), 1, "error", "symlink", problem))
                     continue
-                if not target.exists():
-                    problems.append(
-                        Diagnostic(
-                            _rel(path, root),
-                            1,
-                            "error",
-                            "symlink",
-                            "broken symlink: its target does not exist",
-                        )
-                    )
-                    continue
-            if entry.is_dir():
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError as exc:
+                problems.append(
+                    Diagnostic(_rel(path, root), 1, "error", "unreadable", f"cannot read it: {exc.strerror}")
+                )
+                continue
+            if is_dir:
                 if recursive:
                     pending.append(path)
-            elif entry.is_file():
+            elif is_file:
                 files.append(path)
     return sorted(files)
+
+
+def _outside(path: Path, root: Path, real_root: Path | None = None) -> str | None:
+    """Why the symlink `path` (or one of the folders above it) may not be followed, or None."""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "symlink loop: it leads back to itself; remove it or point it at a file"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop: it leads back to itself; remove it or point it at a file"
+        return "broken symlink: its target does not exist"
+    if not target.is_relative_to(real_root or root.resolve()):
+        return f"symlink points outside the project (to {target}); refusing to read it"
+    return None
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -6,10 +6,13 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from builder.content.crossrefs import cross_check
 from builder.content.duplicates import same_bodies
 from builder.content.loading import SourceFile, discover, read_config, read_document
+from builder.content.portability import portability_problems
 from builder.content.sourcefiles import SourceProblem, read_bytes
-from builder.content.validation import cross_check, validate_config, validate_document
+from builder.content.sourcekinds import undescribed_sources
+from builder.content.validation import validate_config, validate_document
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.model import Actor, Article, Project, Topic
 from builder.parallel import map_files
@@ -53,8 +56,10 @@ def load_project(
     actor_ids = {s.stem for s in sources if s.kind == "actor"}
     diagnostics.extend(cross_check(articles, topics, topic_ids, actor_ids))
     diagnostics.extend(same_bodies(articles))
+    diagnostics.extend(portability_problems(articles, topics, actors))
     if config is None:
         return None
+    diagnostics.extend(undescribed_sources(articles, config.sources))
     return Project(
         root=str(root),
         config=config,

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from builder.diagnostics import describe
+from builder.diagnostics import describe, did_you_mean
+from builder.model import SOURCE_KINDS
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -35,6 +36,11 @@ def _calendar_date(value: Any) -> dt.date:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         raise ValueError(f"'{text}' is not a real calendar date ({_why_not_a_date(match)})") from None
+
+
+def parse_date(text: str) -> dt.date:
+    """A YYYY-MM-DD calendar date, or ValueError saying what is wrong with `text`."""
+    return _calendar_date(text)
 
 
 def _why_not_a_date(match: re.Match[str]) -> str:
@@ -78,6 +84,13 @@ def _text(value: str) -> str:
     return value.strip()
 
 
+def _source_kind(value: str) -> str:
+    if value not in SOURCE_KINDS:
+        listed = ", ".join(f"'{kind}'" for kind in SOURCE_KINDS)
+        raise ValueError(f"expected one of {listed}, found '{value}'")
+    return value
+
+
 def _none_as_empty(value: Any) -> Any:
     # `topics:` with nothing after it means "none", as in Jekyll's empty categories.
     return [] if value is None else value
@@ -115,11 +128,29 @@ class ArticleMeta(_Strict):
     url: HttpUrl | None = None
     topics: IdList = Field(default_factory=list)
     actors: IdList = Field(default_factory=list)
+    speaker: Identifier | None = None
     summary: Text | None = None
     tags: TextList = Field(default_factory=list)
     slug: Identifier | None = None
     draft: bool = False
     extra: Annotated[dict[str, Any], BeforeValidator(_none_as_empty_mapping)] = Field(default_factory=dict)
+
+
+TrendStatus = Literal["deteriorated", "improved", "unchanged", "risk", "opportunity"]
+
+
+class TrendMeta(_Strict):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    date: CalendarDate
+    status: TrendStatus
+    note: Text
+
+
+class WatchMeta(_Strict):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    date: CalendarDate
+    event: Text
+    url: HttpUrl | None = None
 
 
 class TopicMeta(_Strict):
@@ -129,6 +160,10 @@ class TopicMeta(_Strict):
     related: IdList = Field(default_factory=list)
     region: Text | None = None
     summary: Text | None = None
+    bottom_line: Text | None = None
+    reviewed: CalendarDate | None = None
+    trend: Annotated[list[TrendMeta], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    watch: Annotated[list[WatchMeta], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
 
 
 class ActorMeta(_Strict):
@@ -148,6 +183,12 @@ class BriefsMeta(_Strict):
     max_positions: Annotated[int, Field(ge=0, le=1_000)] = 12
     latest_articles: Annotated[int, Field(ge=0, le=1_000)] = 10
     max_words: Annotated[int, Field(ge=500, le=1_000_000)] = 4_000
+    stale_after_days: Annotated[int, Field(ge=1, le=100_000)] = 30
+
+
+class SourceMeta(_Strict):
+    kind: Annotated[str, AfterValidator(_source_kind)]
+    country: Text | None = None
 
 
 class ConfigMeta(_Strict):
@@ -161,7 +202,13 @@ class ConfigMeta(_Strict):
     copyright: Text | None = None
     routing: RoutingMeta = Field(default_factory=RoutingMeta)
     briefs: BriefsMeta = Field(default_factory=BriefsMeta)
+    pdf: bool = False
+    desk_summaries: bool = False
+    sources: Annotated[dict[str, SourceMeta], BeforeValidator(_none_as_empty_mapping)] = Field(
+        default_factory=dict
+    )
     theme: Annotated[dict[str, Any], BeforeValidator(_none_as_empty_mapping)] = Field(default_factory=dict)
+    editions: Literal["weekly", "monthly", "off"] = "weekly"
 
 
 ARTICLE_KEYS = frozenset(ArticleMeta.model_fields)
@@ -199,7 +246,10 @@ def explain(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str
         key = ".".join(str(part) for part in location if isinstance(part, str)) or "front matter"
         value = item.get("input")
         kind = item["type"]
-        if kind == "missing":
+        nested = _nested_item(location)
+        if nested is not None:
+            yield location, _item_message(nested, kind, item, value)
+        elif kind == "missing":
             yield location, f"missing required key '{key}'"
         elif kind in _EXPECTED:
             hint = ""
@@ -218,3 +268,38 @@ def explain(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str
                 message = "must not be empty"
             where = f"'{key}'" if not isinstance(location[-1], int) else f"item {location[-1] + 1} of '{key}'"
             yield location, f"{where}: {message}"
+
+
+def _nested_item(location: tuple[str | int, ...]) -> tuple[str, int, str] | None:
+    """(list key, 1-based item, field) for an error inside a mapping in a list (`trend`, `watch`)."""
+    if len(location) == 3 and isinstance(location[0], str) and isinstance(location[1], int):
+        return location[0], location[1] + 1, str(location[2])
+    return None
+
+
+_ITEM_KEYS = {"trend": frozenset(TrendMeta.model_fields), "watch": frozenset(WatchMeta.model_fields)}
+_ITEM_FIELDS = {
+    "trend": "date, status and note",
+    "watch": "date and event (url is optional)",
+}
+
+
+def _item_message(nested: tuple[str, int, str], kind: str, item: Any, value: Any) -> str:
+    """A message about one field of one item of `trend` or `watch`, naming the item by number."""
+    key, number, name = nested
+    where = f"item {number} of '{key}'"
+    if kind == "missing":
+        return f"{where} has no '{name}': each item needs {_ITEM_FIELDS.get(key, name)}"
+    if kind == "extra_forbidden":
+        fields = _ITEM_FIELDS.get(key, "its own keys")
+        hint = did_you_mean(name, _ITEM_KEYS.get(key, ())) or f" Each item has {fields}."
+        return f"{where}: unknown key '{name}'.{hint}"
+    if kind == "literal_error":
+        expected = item.get("ctx", {}).get("expected", "")
+        return f"{where}: '{name}' must be one of {expected}, found {describe(value)}"
+    if kind in _EXPECTED:
+        return f"{where}: '{name}': expected {_EXPECTED[kind]}, found {describe(value)}"
+    message = item["msg"].removeprefix("Value error, ")
+    if message == "is empty":
+        message = "must not be empty"
+    return f"{where}: '{name}' {message}" if message.startswith("must") else f"{where}: '{name}': {message}"

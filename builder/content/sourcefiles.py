@@ -79,7 +79,10 @@ def read_source(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> s
 
 def read_bytes(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """Read `path` (inside `root`) as bytes, refusing symlinks that leave the project and big files."""
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except RuntimeError:  # Python 3.11 and 3.12 raise it for a symlink loop
+        raise SourceProblem(1, "symlink", "symlink loop: it leads back to itself; remove it") from None
     if path.is_symlink() and not real.is_relative_to(root.resolve()):
         raise SourceProblem(
             1, "symlink", f"symlink points outside the project (to {real}); refusing to read it"
@@ -111,6 +114,11 @@ def split_front_matter(text: str) -> SplitDocument:
         first = text.lstrip("\n").split("\n", 1)[0].strip()
         if first.startswith("+++"):
             hint = "TOML front matter (+++) is not supported; write YAML between --- lines"
+        elif re.match(r"^-{3,}[ \t]*\w", first):
+            hint = (
+                f"front matter opened with '{first[:40]}': a language after the dashes is not "
+                "supported; open with a line of three dashes alone and write YAML below it"
+            )
         elif first.startswith(";;;"):
             hint = "front matter between ;;; lines is not supported; write YAML between --- lines"
         else:
@@ -121,11 +129,12 @@ def split_front_matter(text: str) -> SplitDocument:
         raise SourceProblem(1, "no-front-matter", hint)
     closing = _CLOSE.search(text, opening.end())
     if closing is None:
+        last = _last_key_line(text[opening.end() + 1 :]) + 1
         raise SourceProblem(
-            1,
+            last,
             "unclosed-front-matter",
             "front matter opened on line 1 is never closed: add a line of three dashes (---) "
-            "after the last key",
+            + (f"after line {last}, its last key" if last > 1 else "after the last key"),
         )
     meta_start = opening.end() + 1
     body_start = min(closing.end() + 1, len(text))
@@ -135,3 +144,26 @@ def split_front_matter(text: str) -> SplitDocument:
         body=text[body_start:],
         body_first_line=text.count("\n", 0, body_start) + 1,
     )
+
+
+_KEY_LINE = re.compile(r"^[^\s#:-][^:]*:(?:[ \t]|$)")
+
+
+def _last_key_line(meta: str) -> int:
+    """Count the lines of `meta` (the text after the opening ---) that still read as front matter.
+
+    The front matter runs while lines are `key: value`, indented continuations, list items or
+    comments; the first other line after a blank one is where the body began.
+    """
+    last = 0
+    blank = False
+    for number, line in enumerate(meta.split("\n"), start=1):
+        if not line.strip():
+            blank = True
+            continue
+        if _KEY_LINE.match(line) or (not blank and line[:1] in (" ", "\t", "-", "#")):
+            last = number
+            blank = False
+            continue
+        break
+    return last

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from builder.content import schema
+from builder.content import judgement, schema
 from builder.content.loading import CONFIG_FILE, RawDocument
 from builder.content.yamlsafe import YamlDocument
 from builder.diagnostics import Diagnostic, describe, did_you_mean
@@ -23,6 +21,7 @@ from builder.model import (
     Passage,
     RoutingSettings,
     SiteConfig,
+    SourceInfo,
     Topic,
 )
 
@@ -30,7 +29,8 @@ MAX_NESTING = 8
 """Deepest nesting of lists and blockquotes in a passage: real articles use two or three, and
 Python-Markdown (which renders the site) runs out of stack on a few hundred nested lists."""
 
-_PLACEHOLDERS = {"TODO", "TBD", "FIXME", "XXX", "?"}
+PLACEHOLDERS = frozenset({"TODO", "TBD", "FIXME", "XXX", "?"})
+"""Sources an editor writes while the publisher is still unknown (`import` writes TODO)."""
 
 _REQUIRED = {
     "article": "title, date and source",
@@ -135,14 +135,17 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
             )
     if not isinstance(meta, schema.ArticleMeta) or not slug:
         return None
-    if not meta.draft and meta.source.strip().upper() in _PLACEHOLDERS:
+    if meta.source.strip().upper() in PLACEHOLDERS:
+        problems.append(_placeholder_source(path, raw.meta.line_of("source"), meta.source, draft=meta.draft))
+    flag = meta.extra.get("desk_summary")
+    if flag is not None and not isinstance(flag, bool):
         problems.append(
             Diagnostic(
                 path,
-                raw.meta.line_of("source"),
+                raw.meta.line_of("extra", "desk_summary"),
                 "warning",
-                "placeholder",
-                f"'source' is still the placeholder '{meta.source}': name the publisher before publishing",
+                "invalid-value",
+                f"'extra.desk_summary': expected true or false, found {describe(flag)}; it is ignored",
             )
         )
     passages, blocks = split_passages(raw.body, raw.body_first_line)
@@ -169,6 +172,7 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         url=meta.url,
         topics=tuple(dict.fromkeys(meta.topics)),
         actors=tuple(dict.fromkeys(meta.actors)),
+        speaker=meta.speaker,
         summary=meta.summary,
         tags=tuple(meta.tags),
         draft=meta.draft,
@@ -177,6 +181,22 @@ def _article(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic])
         blocks=blocks,
         key_lines=_key_lines(raw.meta),
     )
+
+
+def _placeholder_source(path: str, line: int, source: str, *, draft: bool) -> Diagnostic:
+    """Flag a placeholder publisher: an error once published, a warning while still a draft.
+
+    `import` writes 'source: TODO' when it finds no publisher; a published article would then
+    print "TODO" as its source in every brief that quotes it, so only a draft may carry it.
+    """
+    if draft:
+        message = f"'source' is still the placeholder '{source}': name the publisher before publishing"
+        return Diagnostic(path, line, "warning", "placeholder", message)
+    message = (
+        f"'source' is the placeholder '{source}' in a published article: name the publisher, "
+        "or mark the article 'draft: true' until you can"
+    )
+    return Diagnostic(path, line, "error", "placeholder", message)
 
 
 def _sanitised(
@@ -232,6 +252,10 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
     meta = _checked(raw.source.path, raw.meta, schema.TopicMeta, data, schema.TOPIC_KEYS, problems)
     if not isinstance(meta, schema.TopicMeta):
         return None
+    judged = judgement.topic_problems(raw.source.path, raw.source.stem, meta, raw.meta)
+    problems.extend(judged)
+    if any(problem.severity == "error" for problem in judged):
+        return None
     return Topic(
         id=raw.source.stem,
         path=raw.source.path,
@@ -243,6 +267,10 @@ def _topic(raw: RawDocument, data: dict[str, Any], problems: list[Diagnostic]) -
         summary=meta.summary,
         overview=_safe_body(raw.source.path, raw.body, raw.body_first_line, "overview", problems).strip("\n"),
         key_lines=_key_lines(raw.meta),
+        bottom_line=meta.bottom_line,
+        reviewed=meta.reviewed if meta.bottom_line is not None else None,
+        trend=judgement.trend_of(meta),
+        watch=judgement.watch_of(meta),
     )
 
 
@@ -308,100 +336,12 @@ def validate_config(meta: YamlDocument) -> tuple[SiteConfig | None, list[Diagnos
         copyright=checked.copyright,
         routing=RoutingSettings(**checked.routing.model_dump()),
         briefs=BriefSettings(**checked.briefs.model_dump()),
+        pdf=checked.pdf,
+        desk_summaries=checked.desk_summaries,
+        sources={
+            name: SourceInfo(kind=meta.kind, country=meta.country)
+            for name, meta in sorted(checked.sources.items())
+        },
         theme=checked.theme,
+        editions=checked.editions,
     ), problems
-
-
-def cross_check(
-    articles: Sequence[Article],
-    topics: Mapping[str, Topic],
-    topic_ids: Collection[str],
-    actor_ids: Collection[str],
-) -> list[Diagnostic]:
-    """Check what links documents together: ids that must exist, slugs that must be unique.
-
-    `topic_ids` and `actor_ids` hold every file found, valid or not, so that one broken topic
-    file is reported once rather than again in every article that lists it.
-    """
-    problems: list[Diagnostic] = []
-    for article in articles:
-        problems.extend(
-            _unknown_ids(article.path, article.key_lines, "topics", article.topics, topic_ids, "topic")
-        )
-        problems.extend(
-            _unknown_ids(article.path, article.key_lines, "actors", article.actors, actor_ids, "actor")
-        )
-    for topic in topics.values():
-        problems.extend(
-            _unknown_ids(topic.path, topic.key_lines, "related", topic.related, topic_ids, "topic")
-        )
-        if topic.id in topic.related:
-            problems.append(
-                Diagnostic(
-                    topic.path,
-                    topic.key_lines.get("related", 1),
-                    "warning",
-                    "self-related",
-                    f"topic '{topic.id}' lists itself as related",
-                )
-            )
-    by_slug: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
-        by_slug[article.slug].append(article)
-    for slug, same in sorted(by_slug.items()):
-        if len(same) > 1:
-            paths = [a.path for a in same]
-            for article in same:
-                others = ", ".join(p for p in paths if p != article.path)
-                problems.append(
-                    Diagnostic(
-                        article.path,
-                        article.key_lines.get("slug", 1),
-                        "error",
-                        "duplicate-slug",
-                        f"slug '{slug}' is also used by {others}; give one of them its own 'slug:'",
-                    )
-                )
-    problems.extend(_shared_aliases(topics))
-    return problems
-
-
-def _unknown_ids(
-    path: str,
-    lines: Mapping[str, int],
-    key: str,
-    ids: Iterable[str],
-    known: Collection[str],
-    what: str,
-) -> Iterable[Diagnostic]:
-    for value in ids:
-        if value not in known:
-            hint = did_you_mean(value, known)
-            if not hint:
-                hint = f" Create content/{what}s/{value}.md or fix the id."
-            yield Diagnostic(
-                path,
-                lines.get(key, 1),
-                "error",
-                f"unknown-{what}",
-                f"unknown {what} '{value}' in '{key}'.{hint}",
-            )
-
-
-def _shared_aliases(topics: Mapping[str, Topic]) -> Iterable[Diagnostic]:
-    """Warn when two topics claim the same phrase: a mention would count for both."""
-    owners: dict[str, list[Topic]] = defaultdict(list)
-    for topic in topics.values():
-        for alias in topic.aliases:
-            owners[" ".join(alias.casefold().split())].append(topic)
-    for alias, claimed in sorted(owners.items()):
-        if len(claimed) > 1:
-            for topic in claimed:
-                others = ", ".join(t.id for t in claimed if t is not topic)
-                yield Diagnostic(
-                    topic.path,
-                    topic.key_lines.get("aliases", topic.key_lines.get("title", 1)),
-                    "warning",
-                    "shared-alias",
-                    f"alias '{alias}' is also an alias of {others}; a mention counts for both",
-                )

@@ -11,7 +11,8 @@ node tree and converts it itself, so that:
   `!!binary`, `!custom`) is refused, never constructed;
 * duplicate keys are reported instead of silently overwritten;
 * alias expansion is bounded, so a "billion laughs" document cannot exhaust memory;
-* every mapping key and list item keeps the line it was written on.
+* every mapping key and list item keeps the line it was written on;
+* a syntax error is reported where the editor's slip starts, with what to write (yamlhints).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from builder.content.yamlhints import explain
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
@@ -104,9 +107,7 @@ def load_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
     try:
         node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line if mark else 0) + first_line
-        raise YamlProblem(line, f"malformed YAML: {_yaml_reason(exc)}") from None
+        raise YamlProblem(*explain(text, exc, first_line)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"malformed YAML: {exc}") from None
     except RecursionError:
@@ -123,11 +124,6 @@ def load_yaml(text: str, *, first_line: int = 1) -> YamlDocument:
     except RecursionError:
         raise YamlProblem(first_line, "YAML is nested too deeply") from None
     return document
-
-
-def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.problem, exc.context) if p]
-    return "; ".join(parts) if parts else "could not parse"
 
 
 class _Converter:

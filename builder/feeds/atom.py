@@ -21,6 +21,7 @@ from builder import __version__
 from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArticleExcerpts, Brief, by_article
 from builder.briefs.rendering import long_date
+from builder.editions.outputs import edition_outputs
 from builder.feeds.pagedates import site_date
 from builder.markdown import extensions
 from builder.markdown.sanitise import sanitise_html
@@ -36,18 +37,25 @@ NO_CONTENT_DATE = dt.date(1970, 1, 1)
 def write_feeds(
     site: Site, out: Path, stop: Callable[[], None] = lambda: None, only: Collection[str] | None = None
 ) -> int:
-    """Write feed.xml and feeds/<topic-id>.xml under `out` (or only the paths in `only`); return
-    how many feeds were written.
+    """Write feed.xml, feeds/<topic-id>.xml and the editions' feed and e-mail bodies under `out`
+    (or only the paths in `only`); return how many were written.
 
     `stop` is called before each feed and may raise to abandon the rest (serve, on a new edit).
     """
     (out / "feeds").mkdir(parents=True, exist_ok=True)
     written = 0
+    made = set()
     for path, make in _feeds(site):
+        made.add(path)
         if only is None or path in only:
             stop()
+            (out / path).parent.mkdir(parents=True, exist_ok=True)  # editions/<id>/ for e-mail bodies
             (out / path).write_bytes(make())
             written += 1
+    if only is None:  # written in place (serve): an edition that is gone takes its e-mail body along
+        for stale in sorted(out.glob("editions/*/email.html")):
+            if stale.relative_to(out).as_posix() not in made:
+                stale.unlink()
     return written
 
 
@@ -57,6 +65,8 @@ def feed_inputs(site: Site) -> dict[str, tuple[object, ...]]:
     inputs: dict[str, tuple[object, ...]] = {"feed.xml": _site_feed_inputs(site)}
     for brief in site.briefs:
         inputs[f"feeds/{brief.topic.id}.xml"] = _topic_feed_inputs(site, brief)
+    for path, values, _ in edition_outputs(site):
+        inputs[path] = values
     return inputs
 
 
@@ -64,6 +74,8 @@ def _feeds(site: Site) -> Iterator[tuple[str, Callable[[], bytes]]]:
     yield "feed.xml", partial(site_feed, site)
     for brief in site.briefs:
         yield f"feeds/{brief.topic.id}.xml", partial(topic_feed, site, brief)
+    for path, _, make in edition_outputs(site):  # the editions' feed and e-mail bodies
+        yield path, make
 
 
 def _timestamp(day: dt.date) -> dt.datetime:

@@ -46,4 +46,9 @@ def page_dates(site: Site) -> dict[str, dt.date | None]:
         )
     for entry in site.articles:
         dates[entry.article.page] = entry.article.date
+    editions = site.desk.editions
+    if editions:
+        dates["editions/index.md"] = editions[0].newest
+        for edition in editions:
+            dates[edition.page] = edition.newest
     return dates

@@ -614,3 +614,23 @@ def _as_text(text: str, removals: list[Removal]) -> SanitisedMarkdown:
         lines.append(_LINE_START.sub(lambda m: f"{m[1]}&#{ord(m[2])};", line))
     removals.append(Removal("HTML that could not be proven safe (the block is shown as text)", 1))
     return SanitisedMarkdown("\n".join(lines), tuple(sorted(removals, key=lambda r: r.line)))
+
+
+# --- checks of generated pages (builder.markdown.pagecheck) -----------------------------------
+
+TAG_PATTERN = _TAG
+"""A raw tag as the sanitiser reads one: group 1 `/` for an end tag, 2 the name, 3 the attributes."""
+ATTRIBUTE_PATTERN = _ATTRIBUTE
+"""One attribute inside TAG_PATTERN's group 3: group 1 the name, 2 the raw value."""
+
+
+def code_regions(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` Python-Markdown shows as code (where a `<` is text, not a tag)."""
+    return _code_regions(text)
+
+
+def unsafe_link_schemes(text: str) -> list[str]:
+    """The disallowed schemes of `text`'s link and image destinations (`javascript: link`, ...)."""
+    removals: list[Removal] = []
+    _rewrite_links(text, removals)
+    return [removal.what for removal in removals]

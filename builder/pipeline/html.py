@@ -18,12 +18,16 @@ from builder.errors import BuildError
 from builder.feeds import atom as feeds
 from builder.feeds import sitemap
 from builder.pdf import documents as pdf
-from builder.pipeline import increment, sitestate
+from builder.pipeline import disk, increment, locking, sitestate
 from builder.pipeline.cache import BuildCache
+from builder.pipeline.checkpoints import checkpoint
+from builder.pipeline.disk import save_cache
+from builder.pipeline.filestamps import files_of, stamp_files
 from builder.pipeline.keys import code_fingerprint, digest_of
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.output import (
     mark_as_site,
+    read_docs_record,
     recover,
     remove_pages,
     site_manifest_of,
@@ -98,7 +102,9 @@ def build_html(
     """
     target = options.site_dir
     recover(target)
-    staged = staging_dir(target)
+    previous_size = disk.tree_size(target) if change is None and target.is_dir() else 0
+    with disk.room_for(target, previous_size):
+        staged = staging_dir(target)
     reindex = change is None or search.BUNDLE in change.outputs
     if ahead is not None and not reindex:
         ahead.cancel()  # nothing search shows has changed: the previous index is kept
@@ -126,14 +132,27 @@ def build_html(
                 timing.seconds = seconds  # the indexing's own time, most of it spent beside MkDocs
                 report.details["search"] = f"{records:,} search records, built alongside MkDocs"
         mark_as_site(staged, state.marker)
-        state.files = increment.site_files(staged)
+        state.files = stamp_files(staged, files_of(staged), change.stamps if change is not None else None)
+        dropped = [] if options.pdf else sorted((target / pdf.FOLDER).glob("*.pdf"))
+        checkpoint("swap")
         swap_in(staged, target)
-    except BaseException:
+        if dropped:
+            report.notes.append(
+                f"removed the {count(len(dropped), 'PDF')} of briefs that an earlier build wrote to "
+                f"{pdf.FOLDER}/: this build made none (build --pdf, or 'pdf: true' in site_config.yml, "
+                "keeps them)"
+            )
+    except BaseException as exc:
         if indexing is not None:
             indexing.cancel()
+        written = disk.tree_size(staged) if disk.disk_full(exc) or isinstance(exc, BuildError) else 0
         shutil.rmtree(staged, ignore_errors=True)
+        if disk.disk_full(exc) or (isinstance(exc, BuildError) and disk.nearly_full(target.parent)):
+            # MkDocs and Pagefind run in other processes: their full disk reaches us as a failure.
+            raise disk.no_room(target, max(previous_size, 2 * written)) from None
         raise
-    sitestate.save(options.build_dir, state)  # after the swap: a record always fits the site it names
+    with disk.room_for(options.build_dir / ".cache", len(state.files) * 200):
+        sitestate.save(options.build_dir, state)  # after the swap: a record always fits the site it names
 
 
 def _changed_pages_and_feeds(
@@ -175,22 +194,42 @@ def _pdfs(site: Site, report: BuildReport, out: Path, change: increment.Plan | N
 
 
 def catch_up(
-    site: Site, options: BuildOptions, cache: BuildCache | None, stopper: search.Stopper | None = None
-) -> int:
-    """After an incremental build: write the feeds and the sitemap, refresh the search index, then
-    save the cache.
+    site: Site,
+    options: BuildOptions,
+    cache: BuildCache | None,
+    pending: SiteState | None,
+    stopper: search.Stopper | None = None,
+) -> int | None:
+    """After an update in place: write the feeds and the sitemap, refresh the search index, then
+    record the site (its marker and `pending`, the record of what it is now made from) and save
+    the cache.
 
     `serve` runs this once browsers have reloaded the edited page: none of it changes what the
-    reader sees, and at scale it takes far longer than updating the pages. Returns the records;
-    raises search.Cancelled if `stopper` stops it. Saving the cache (seconds at 10,000 articles)
-    cannot be stopped, so it comes last.
+    reader sees, and at scale it takes far longer than updating the pages. It holds the build
+    locks like any build. Returns the records, or None when another build has replaced the site
+    since (there is nothing left to catch up); raises search.Cancelled if `stopper` stops it.
+    Saving the cache (seconds at 10,000 articles) cannot be stopped, so it comes last.
     """
     stopper = stopper or search.Stopper()
-    feeds.write_feeds(site, options.site_dir, stopper.check)
-    sitemap.write_sitemap(site, options.site_dir)
-    records = refresh_search(site, options, stopper)
-    if cache is not None:
-        cache.save()
+    paths = locking.lock_paths(options.build_dir, options.site_dir)
+    with locking.holding(paths, between_tries=stopper.check):
+        checkpoint("catch-up", given_up=lambda: stopper.stopped)
+        stopper.check()
+        if site_manifest_of(options.site_dir) != "" or (
+            pending is not None and read_docs_record(options.build_dir).manifest != pending.marker
+        ):
+            return None  # another build replaced the site (and its record) since the update
+        later = "the served pages stay; the feeds and search index catch up after the next change"
+        with disk.room_for(options.site_dir, 2 * disk.tree_size(options.site_dir / "feeds"), outcome=later):
+            feeds.write_feeds(site, options.site_dir, stopper.check)
+            sitemap.write_sitemap(site, options.site_dir)
+        records = refresh_search(site, options, stopper)
+        if pending is not None and not options.pdf:  # serve does not print PDFs in place
+            mark_as_site(options.site_dir, pending.marker)
+            pending.files = stamp_files(options.site_dir, files_of(options.site_dir))
+            sitestate.save(options.build_dir, pending)
+        if cache is not None:
+            save_cache(cache, options.build_dir)
     return records
 
 
@@ -215,14 +254,14 @@ def update_html(
     options: BuildOptions,
     diagnostics: Diagnostics,
     report: BuildReport,
-    manifest: str,
     config_path: Path,
     renderer: PageRenderer | None = None,
 ) -> None:
     """Update the served site in place: MkDocs rebuilds only the pages whose Markdown changed.
 
     The feeds and the search index are left to `catch_up`, which `serve` runs once browsers
-    have reloaded.
+    have reloaded; until it has, the site's marker names no manifest, so no later build calls
+    the site up to date (`serve` stopped before the catch-up leaves a site the next build redoes).
 
     For `serve` only. Content errors never get here, so the last good site stays up. When the
     settings and the list of pages are those `renderer` loaded, it renders the changed pages
@@ -231,6 +270,7 @@ def update_html(
     the docs were updated file by file rather than swapped.
     """
     changed = report.pages_changed or []
+    mark_in_progress(options.site_dir)
     with report.stage("mkdocs"):
         epoch = mkdocs.source_date_epoch(site.project)
         loaded = renderer(config_path, changed, epoch) if renderer is not None else None
@@ -242,12 +282,23 @@ def update_html(
             diagnostics.extend(problems)
             if not ok:
                 raise BuildError("MkDocs could not update the site")
+    if options.pdf:  # the briefs whose page changed are printed again, in place
+        urls = {page_url(path) + "index.html" for path in changed}
+        briefs = [brief for brief in pdf.briefs_to_print(site) if brief.page in urls]
+        with report.stage("pdf"):
+            report.details["pdf"] = f"{count(pdf.write_pdfs(options.site_dir, briefs), 'PDF')} of briefs"
     # MkDocs writes pages, it never deletes one: the HTML of a page that is gone (a deleted,
     # re-dated or renamed article) goes here, as a whole build would not have it.
     remove_pages(
         options.site_dir, [page_url(path) for path in changed if not (options.docs_dir / path).exists()]
     )
-    mark_as_site(options.site_dir, manifest)
+
+
+def mark_in_progress(site_dir: Path) -> None:
+    """Say in the site's marker that it is being changed in place: it names no manifest until the
+    change is complete, so no build takes it for up to date, nor stages from it, meanwhile."""
+    if site_manifest_of(site_dir) != "":
+        mark_as_site(site_dir, "")
 
 
 def _pages_and_feeds(

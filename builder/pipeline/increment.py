@@ -14,6 +14,10 @@ site being served. Then only these are made:
 * the theme's own pages (404.html) and our sitemap, which list every page;
 * the feeds whose inputs changed, and the search index if anything it shows changed.
 
+A file of the previous site that is no longer what the last build left (deleted, or changed by
+hand: see `sitestate.PreviousSite.damaged`) is never taken: a page's HTML, a feed or the search
+index is made again, anything else (the theme's assets) means a whole build.
+
 The staged site is then swapped in as a whole build's would be: readers never see a mixture.
 """
 
@@ -22,12 +26,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.pipeline.filestamps import Stamp
 from builder.pipeline.output import MARKER
-from builder.pipeline.sitestate import SiteState
+from builder.pipeline.sitestate import PreviousSite, SiteState
 from builder.urls import page_url
 
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", MARKER)
@@ -48,7 +53,9 @@ class Plan:
     outputs: frozenset[str]
     """Other outputs made again: feed paths, and `SEARCH_BUNDLE` for the search index."""
     files: tuple[str, ...]
-    """Every file of the previous site (those not `left_out` are taken from it)."""
+    """The previous site's files still as its build left them (those not `left_out` are taken)."""
+    stamps: Mapping[str, Stamp]
+    """Those files' stamps: a file taken unchanged keeps its stamp in the new site's record."""
 
     def left_out(self) -> frozenset[str]:
         """Site-relative paths (files, or folders ending in "/") not to take from the previous site."""
@@ -57,23 +64,49 @@ class Plan:
         return frozenset({*pages, *outputs, *ALWAYS_WRITTEN})
 
 
-def plan(
-    previous: SiteState | None, marker: str | None, state: SiteState, pages: list[tuple[str, str]]
-) -> Plan | None:
+def plan(previous: PreviousSite | None, state: SiteState, pages: list[tuple[str, str]]) -> Plan | None:
     """What to make again to turn the previous site into the one `state` describes, or None when
-    the whole site must be built: no previous site, another one in the output folder (`marker`
-    is what its marker file says), a changed frame, or most pages changed anyway."""
-    if previous is None or marker is None or marker != previous.marker or previous.frame != state.frame:
+    the whole site must be built: no record of the site in the output folder, a changed frame,
+    a damaged file only a whole build makes, or most pages changed anyway."""
+    if previous is None or previous.state.frame != state.frame:
         return None
-    if not previous.files:
+    before = previous.state
+    repairs = _repairs(previous.damaged, before, state)
+    if repairs is None:
         return None
-    changed = [path for path, digest in state.pages.items() if previous.pages.get(path) != digest]
-    removed = sorted(set(previous.pages) - set(state.pages))
-    render = set(changed) | _linking_to(pages, changed, removed)
+    changed = [path for path, digest in state.pages.items() if before.pages.get(path) != digest]
+    removed = sorted(set(before.pages) - set(state.pages))
+    render = set(changed) | _linking_to(pages, changed, removed) | repairs[0]
     if len(render) > WHOLE_BUILD_SHARE * len(state.pages):
         return None
-    outputs = {name for name, key in state.outputs.items() if previous.outputs.get(name) != key}
-    return Plan(tuple(sorted(render)), tuple(removed), frozenset(outputs), tuple(previous.files))
+    outputs = {name for name, key in state.outputs.items() if before.outputs.get(name) != key} | repairs[1]
+    # An output the site no longer has (a past edition's e-mail body, a deleted topic's feed) is
+    # left out of the staging too, as a whole build would not write it.
+    outputs |= set(before.outputs) - set(state.outputs)
+    damaged = set(previous.damaged)
+    intact = tuple(name for name in before.files if name not in damaged)
+    return Plan(tuple(sorted(render)), tuple(removed), frozenset(outputs), intact, before.files)
+
+
+def _repairs(damaged: Iterable[str], before: SiteState, state: SiteState) -> tuple[set[str], set[str]] | None:
+    """The pages to render and the outputs to make again because their files were damaged since
+    the last build; None when one of them is a file only a whole build makes."""
+    pages_by_html = {_html_of(path): path for path in state.pages}
+    gone = {_html_of(path) for path in before.pages} - set(pages_by_html)
+    pages: set[str] = set()
+    outputs: set[str] = set()
+    for name in damaged:
+        if name not in before.files or name in ALWAYS_WRITTEN or name in gone:
+            continue  # added by hand (never taken), written by every build, or a page now gone
+        if name.startswith(f"{SEARCH_BUNDLE}/"):
+            outputs.add(SEARCH_BUNDLE)
+        elif name in state.outputs:
+            outputs.add(name)
+        elif name in pages_by_html:
+            pages.add(pages_by_html[name])
+        else:
+            return None
+    return pages, outputs
 
 
 def _linking_to(pages: list[tuple[str, str]], changed: Iterable[str], removed: Iterable[str]) -> set[str]:
@@ -98,16 +131,6 @@ def _file_name(docs_path: str) -> str:
 
 def _html_of(docs_path: str) -> str:
     return f"{page_url(docs_path)}index.html"
-
-
-def site_files(site: Path) -> list[str]:
-    """Every file of a built site, by its site-relative path (recorded, to be linked next time)."""
-    files: list[str] = []
-    for folder, _, names in os.walk(site):
-        relative = Path(folder).relative_to(site).as_posix()
-        prefix = "" if relative == "." else f"{relative}/"
-        files.extend(prefix + name for name in names)
-    return sorted(files)
 
 
 def stage_from(previous: Path, files: Iterable[str], staged: Path, left_out: frozenset[str]) -> int:

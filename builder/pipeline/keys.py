@@ -48,7 +48,7 @@ from builder.model import Article, Passage, Project, SiteConfig
 from builder.pdf import documents as pdf
 from builder.search.index import BUNDLE
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bumped when the cache's layout changes, so an old cache file is read as a cold one."""
 
 

@@ -2,22 +2,27 @@
 
 A new tree is written into a hidden temporary sibling folder and swapped in by renaming. On Linux
 the swap is a single atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, with the old tree
-restored on the next run if a crash fell between them. Temporary folders left by a killed build
-are removed at the start of the next one.
+restored on the next run if a crash fell between them. Each temporary folder's name carries the
+PID of the build that made it: the next build removes those whose build is no longer running,
+never one a live build still writes into. A new tree gets the mode the umask gives any new folder
+(readable by a web server running as another user under the usual umask), not a private one.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.errors import UsageError
+from builder.pipeline.filestamps import Stamp, mismatches
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +35,16 @@ _AT_FDCWD = -100
 
 
 def staging_dir(target: Path) -> Path:
-    """A fresh, empty temporary folder beside `target` (same file system, so rename works)."""
+    """A fresh, empty temporary folder beside `target` (same file system, so rename works), named
+    after this process, with the mode the umask gives a new folder (it becomes `target`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{target.name}-", dir=target.parent))
+    while True:
+        folder = target.parent / f"{TEMP_PREFIX}{target.name}-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            folder.mkdir(mode=0o777)  # tempfile.mkdtemp would make it 0700 whatever the umask
+        except FileExistsError:
+            continue
+        return folder
 
 
 def write_pages(folder: Path, pages: Iterable[tuple[str, str]], previous: Path | None = None) -> int:
@@ -101,22 +113,52 @@ def site_manifest_of(folder: Path) -> str | None:
     return lines[1] if len(lines) > 1 else ""
 
 
-_MANIFEST = ".cache/docs-manifest"
+DOCS_RECORD = ".cache/docs-record.json"
+"""What build/docs/ was last written from, and each page as it was written (under build/)."""
 
 
-def read_manifest(build_dir: Path) -> tuple[str | None, str | None]:
-    """(inputs digest, pages manifest) of the last build that wrote build/docs/."""
+@dataclass(frozen=True, slots=True)
+class DocsRecord:
+    """What the last build that wrote build/docs/ wrote there."""
+
+    inputs: str | None = None
+    """The digest of everything that build read (None: not known, as after `serve`'s updates)."""
+    manifest: str | None = None
+    """The manifest of the pages it wrote (see `builder.pipeline.keys.site_manifest`)."""
+    files: dict[str, Stamp] = field(default_factory=dict)
+    """Each page as written (docs path -> stamp); empty where pages were updated in place."""
+
+    def holds(self, docs_dir: Path, manifest: str | None = None) -> bool:
+        """Whether build/docs/ still holds exactly these pages (of `manifest`, if given): none
+        missing, changed or added since."""
+        if not self.files or (manifest is not None and manifest != self.manifest):
+            return False
+        return not mismatches(docs_dir, self.files, added=".md")
+
+
+def read_docs_record(build_dir: Path) -> DocsRecord:
+    """The record of the last build that wrote build/docs/ (an empty one if there is none)."""
     try:
-        inputs, pages = (build_dir / _MANIFEST).read_text().split()
+        data = json.loads((build_dir / DOCS_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None, None
-    return (inputs if inputs != "-" else None), pages
+        return DocsRecord()
+    match data:
+        case {"inputs": str() | None as inputs, "manifest": str() | None as manifest, "files": dict(files)}:
+            stamps = {name: Stamp.from_list(value) for name, value in files.items()}
+            if all(isinstance(name, str) and stamp is not None for name, stamp in stamps.items()):
+                return DocsRecord(inputs, manifest, {name: s for name, s in stamps.items() if s})
+    return DocsRecord()
 
 
-def write_manifest(build_dir: Path, manifest: str, inputs: str | None) -> None:
-    path = build_dir / _MANIFEST
+def write_docs_record(build_dir: Path, record: DocsRecord) -> None:
+    """Write the record atomically."""
+    path = build_dir / DOCS_RECORD
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{inputs or '-'} {manifest}\n")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    files = {name: stamp.as_list() for name, stamp in record.files.items()}
+    text = json.dumps({"inputs": record.inputs, "manifest": record.manifest, "files": files}, sort_keys=True)
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def update_pages(folder: Path, pages: Iterable[tuple[str, str]]) -> list[str]:
@@ -195,11 +237,17 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def recover(target: Path) -> None:
-    """Undo what a killed build left beside `target`: restore a stranded old tree, drop temp folders."""
+    """Undo what a killed build left beside `target`: restore a stranded old tree, drop temp folders.
+
+    Only what no running build owns: a folder named after a live process other than this one is
+    left alone (it belongs to a build that does not hold our lock: another version, another host).
+    """
     parent = target.parent
     if not parent.is_dir():
         return
     for entry in sorted(parent.iterdir()):
+        if _owned_by_another_live_process(entry.name, target.name):
+            continue
         if entry.name.startswith(f"{OLD_PREFIX}{target.name}-"):
             if not target.exists():
                 os.rename(entry, target)
@@ -208,3 +256,29 @@ def recover(target: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
         elif entry.name.startswith(f"{TEMP_PREFIX}{target.name}-"):
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _owned_by_another_live_process(name: str, target: str) -> bool:
+    """Whether a temporary or old folder's name carries the PID of a running process not ours."""
+    for prefix in (f"{TEMP_PREFIX}{target}-", f"{OLD_PREFIX}{target}-"):
+        if name.startswith(prefix):
+            pid = name[len(prefix) :].split("-", 1)[0]
+            return pid.isdigit() and int(pid) != os.getpid() and process_alive(int(pid))
+    return False
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this PID is running (a zombie, dead but not yet reaped, is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OverflowError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): kill's answer stands
+    return state not in ("Z", "X")

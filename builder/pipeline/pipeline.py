@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment
@@ -12,23 +14,28 @@ from builder.briefs.assembly import Site, assemble
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
+from builder.editions import review
 from builder.errors import ContentError
 from builder.model import Article, Project
 from builder.parallel import map_files
 from builder.pdf import documents as pdf
-from builder.pipeline import html, increment, sitestate
+from builder.pipeline import disk, html, increment, locking, sitestate
 from builder.pipeline.cache import BuildCache
+from builder.pipeline.checkpoints import checkpoint
+from builder.pipeline.disk import save_cache
+from builder.pipeline.filestamps import stamp_texts
 from builder.pipeline.keys import PageKeys, inputs_digest, output_keys, pdf_keys, routing_key, site_manifest
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.output import (
+    DocsRecord,
     check_output_folder,
-    read_manifest,
+    read_docs_record,
     recover,
     site_manifest_of,
     staging_dir,
     swap_in,
     update_pages,
-    write_manifest,
+    write_docs_record,
     write_pages,
 )
 from builder.pipeline.report import BuildReport, PageRenderer, StageWatcher
@@ -44,93 +51,81 @@ def build(
     watcher: StageWatcher | None = None,
     cache: BuildCache | None = None,
     renderer: PageRenderer | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the Markdown pages and (unless markdown-only) the HTML site; raise on failure.
 
+    The whole build holds the project's and the output folder's locks (`builder.pipeline.locking`):
+    a second build waits for it, saying so once through `say`, or with `options.wait` false stops.
     `cache` is one kept in memory by the caller (serve); by default the build opens the project's.
     An incremental build leaves saving it to the caller, after browsers have reloaded, and renders
     the changed pages with `renderer` where it can.
     """
-    report = BuildReport(watcher=watcher)
-    root = options.root
     if not options.markdown_only:
-        check_output_folder(options.site_dir, root)  # before any work: a refusal should be instant
+        check_output_folder(options.site_dir, options.root)  # before any work: a refusal should be instant
     if options.pdf:
         pdf.require()  # a missing extra is said before any work, not after MkDocs
+    site_dir = None if options.markdown_only else options.site_dir
+    with locking.holding(locking.lock_paths(options.build_dir, site_dir), wait=options.wait, say=say):
+        checkpoint("locked")
+        return _recipe(options, diagnostics, BuildReport(watcher=watcher), cache, renderer)
+
+
+def _recipe(
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    cache: BuildCache | None,
+    renderer: PageRenderer | None,
+) -> BuildReport:
+    """Load, check what is already built, route, assemble, render, write the Markdown, make the site.
+
+    The ways out: nothing changed (`_unchanged`, then `_up_to_date`), Markdown only, the site
+    already holds these pages (`_site_holds`), serve's update in place (`_update_in_place`), or a
+    staged site swapped in (`html.build_html`).
+    """
     if cache is None and options.cache:
         cache = BuildCache.open(options.build_dir)
-    with report.stage("load"):
-        project = load_project(root, diagnostics, jobs=options.jobs, cache=cache)
-        if project is not None:
-            report.details["load"] = ", ".join(
-                count(len(items), word)
-                for items, word in (
-                    (project.articles, "article"),
-                    (project.topics, "topic"),
-                    (project.actors, "actor"),
-                )
-            )
-    _stop_if_failed(diagnostics, options.strict, "content")
-    assert project is not None  # load_project returns None only with an error reported
-    report.project = project
+    project = _load(options, diagnostics, report, cache)
+    if project.config.pdf and not options.pdf and not options.markdown_only:
+        options = dataclasses.replace(options, pdf=True)  # `pdf: true` in site_config.yml
+        pdf.require("pdf: true in site_config.yml")
+    docs = read_docs_record(options.build_dir) if options.cache else DocsRecord()
+    previous = _previous_site(options)
     keep = cache is not None and not options.incremental
-    inputs = inputs_digest(project, root, options.outputs) if keep else None
-    if inputs is not None and _unchanged(inputs, options):
-        report.up_to_date = True  # same content, templates, settings and code as the last build
-        return report
-    with report.stage("route"):
-        routes = route_articles(project, options.jobs, cache)
-        report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
-    with report.stage("assemble"):
-        site = assemble(project, routes)
-        report.site = site
-        report.details["assemble"] = f"{len(site.briefs):,} briefs"
+    inputs = inputs_digest(project, options.root, options.asked) if keep else None
+    if inputs is not None and _unchanged(inputs, options, docs, previous):
+        report.manifest = docs.manifest
+        return _up_to_date(report)
+    site = _route_and_assemble(project, options, report, cache, diagnostics)
     # Staged from the previous site, a build after an edit spends most of its time indexing for
     # search, which needs only the site's data: it starts now, beside rendering and MkDocs.
-    del routes  # the site holds what it needs of them
-    may_stage_from_previous = cache is not None and not options.incremental and not options.markdown_only
-    previous = sitestate.load(options.build_dir) if may_stage_from_previous else None
-    ahead = html.search_ahead(site, options, previous)
+    stageable = previous if not options.incremental else None
+    ahead = html.search_ahead(site, options, stageable.state if stageable else None)
     try:
-        with report.stage("render"):
-            pages, page_keys = render_markdown(site, root, options.jobs, cache)
-            site_key = page_keys.fingerprint(site)
-            report.details["render"] = f"{len(pages):,} Markdown pages"
-        report.articles = len(site.articles)
-        report.briefs = len(site.briefs)
-        report.pages = len(pages)
+        pages, page_keys, site_key = _render(site, options, report, cache)
         manifest = site_manifest(pages, project.config, site_key, options.outputs)
-        with report.stage("write"):
-            if options.incremental and options.docs_dir.is_dir():
-                report.pages_changed = update_pages(options.docs_dir, pages)
-                report.details["write"] = f"{len(report.pages_changed):,} pages changed"
-            elif read_manifest(options.build_dir)[1] != manifest or not options.docs_dir.is_dir():
-                written = write_markdown(pages, options.docs_dir)
-                unchanged = len(pages) - written
-                report.details["write"] = f"{written:,} Markdown pages written, {unchanged:,} unchanged"
-            else:
-                report.details["write"] = "Markdown pages unchanged"
-            write_manifest(options.build_dir, manifest, inputs)
-            if cache is not None and not options.incremental:
-                cache.save()
+        digests = page_digests(pages)
+        _write_docs(pages, digests, manifest, inputs, options, report, docs)
+        if cache is not None and not options.incremental:
+            save_cache(cache, options.build_dir)
         _stop_if_failed(diagnostics, options.strict, "content")
         if options.markdown_only:
             return report
-        if site_manifest_of(options.site_dir) == manifest:
-            report.up_to_date = True  # same pages, settings and code: the site would come out identical
-            return report
-        config_path, settings_changed = html.prepare_mkdocs(site, options)
-        if options.incremental and site_manifest_of(options.site_dir) is not None and not settings_changed:
-            # MkDocs' dirty mode renders changed pages only: new settings need them all (below).
-            sitestate.forget(options.build_dir)  # the site changes in place: the record would not fit
-            html.update_html(site, options, diagnostics, report, manifest, config_path, renderer)
-            return report
-        digests = page_digests(pages)
+        # MkDocs' settings and assets (under build/docs/) come first, as in a whole build, even
+        # where the site needs nothing: the Markdown may just have been written afresh.
+        with disk.room_for(options.build_dir, 1_000_000):
+            config_path, settings_changed = html.prepare_mkdocs(site, options)
+        if _site_holds(previous, manifest):
+            return _up_to_date(report)  # same pages, settings and code: the site would come out identical
         outputs = output_keys(site, page_keys, site_key)
         if options.pdf:
             outputs.update(pdf_keys(site, digests))
         state = html.record_state(config_path, digests, outputs, manifest)
-        change = increment.plan(previous, site_manifest_of(options.site_dir), state, pages)
+        if options.incremental and site_manifest_of(options.site_dir) is not None and not settings_changed:
+            # MkDocs' dirty mode renders changed pages only: new settings need them all (below).
+            return _update_in_place(site, options, diagnostics, report, state, config_path, renderer)
+        change = increment.plan(stageable, state, pages)
         # The pages are on disk now and MkDocs reads them from there: let go of their text (and of
         # the cache and routes, which hold it too) before MkDocs and Pagefind need the memory. A cache
         # the caller keeps (serve) stays theirs.
@@ -143,6 +138,136 @@ def build(
             ahead.cancel()  # stops Pagefind if the build ended before it wrote the index
 
 
+def _load(
+    options: BuildOptions, diagnostics: Diagnostics, report: BuildReport, cache: BuildCache | None
+) -> Project:
+    with report.stage("load"):
+        project = load_project(options.root, diagnostics, jobs=options.jobs, cache=cache)
+        if project is not None:
+            report.drafts = len(project.articles) - len(project.published)
+            drafts = f" ({count(report.drafts, 'draft')}, not published)" if report.drafts else ""
+            report.details["load"] = ", ".join(
+                count(len(items), word) + (drafts if word == "article" else "")
+                for items, word in (
+                    (project.articles, "article"),
+                    (project.topics, "topic"),
+                    (project.actors, "actor"),
+                )
+            )
+    _stop_if_failed(diagnostics, options.strict, "content")
+    assert project is not None  # load_project returns None only with an error reported
+    report.project = project
+    return project
+
+
+def _previous_site(options: BuildOptions) -> sitestate.PreviousSite | None:
+    """The record of the site in the output folder, checked against its files; None without the
+    cache (--no-cache makes everything afresh) or when no record describes that site."""
+    if not options.cache or options.markdown_only:
+        return None
+    return sitestate.previous_site(options.build_dir, options.site_dir, site_manifest_of(options.site_dir))
+
+
+def _unchanged(
+    inputs: str, options: BuildOptions, docs: DocsRecord, previous: sitestate.PreviousSite | None
+) -> bool:
+    """The last build read exactly these inputs, and its output is still there as it left it: each
+    page of build/docs/ and (unless markdown-only) each file of the site, checked against the
+    digests recorded when they were written."""
+    if docs.inputs != inputs or not docs.holds(options.docs_dir):
+        return False
+    return options.markdown_only or _site_holds(previous, docs.manifest)
+
+
+def _site_holds(previous: sitestate.PreviousSite | None, manifest: str | None) -> bool:
+    """The output folder holds the whole site of `manifest`, every file as its build left it."""
+    return previous is not None and previous.state.marker == manifest and not previous.damaged
+
+
+def _up_to_date(report: BuildReport) -> BuildReport:
+    report.up_to_date = True  # same content, templates, settings and code as the last build
+    return report
+
+
+def _route_and_assemble(
+    project: Project,
+    options: BuildOptions,
+    report: BuildReport,
+    cache: BuildCache | None,
+    diagnostics: Diagnostics,
+) -> Site:
+    with report.stage("route"):
+        routes = route_articles(project, options.jobs, cache)
+        report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
+    with report.stage("assemble"):
+        site = assemble(project, routes, options.as_of)
+        diagnostics.extend(review.stale_bottom_lines(project, review.newest_in_briefs(site.briefs)))
+        report.site = site
+        report.details["assemble"] = f"{len(site.briefs):,} briefs"
+    return site  # the site holds what it needs of the routes
+
+
+def _render(
+    site: Site, options: BuildOptions, report: BuildReport, cache: BuildCache | None
+) -> tuple[list[tuple[str, str]], PageKeys, str]:
+    with report.stage("render"):
+        pages, page_keys = render_markdown(site, options.root, options.jobs, cache)
+        site_key = page_keys.fingerprint(site)
+        report.details["render"] = f"{len(pages):,} Markdown pages"
+    report.articles = len(site.articles)
+    report.briefs = len(site.briefs)
+    report.pages = len(pages)
+    return pages, page_keys, site_key
+
+
+def _write_docs(
+    pages: list[tuple[str, str]],
+    digests: dict[str, str],
+    manifest: str,
+    inputs: str | None,
+    options: BuildOptions,
+    report: BuildReport,
+    docs: DocsRecord,
+) -> None:
+    """Write build/docs/: in place page by page (serve), not at all when it holds these very pages
+    (checked file by file), else as a new tree swapped in whole."""
+    report.manifest = manifest
+    with report.stage("write"):
+        if options.incremental and options.docs_dir.is_dir():
+            in_place = "the served site keeps its pages; the next change tries again"
+            needed = sum(len(text.encode("utf-8")) for _, text in pages)  # at most: every page rewritten
+            with disk.room_for(options.docs_dir, needed, outcome=in_place):
+                report.pages_changed = update_pages(options.docs_dir, pages)
+            report.details["write"] = f"{len(report.pages_changed):,} pages changed"
+            record = DocsRecord(None, manifest)  # pages changed in place: the next build rewrites them
+        elif docs.holds(options.docs_dir, manifest):
+            report.details["write"] = "Markdown pages unchanged"
+            record = DocsRecord(inputs, manifest, docs.files)
+        else:
+            written = write_markdown(pages, options.docs_dir, fresh=not options.cache)
+            unchanged = len(pages) - written
+            report.details["write"] = f"{written:,} Markdown pages written, {unchanged:,} unchanged"
+            record = DocsRecord(inputs, manifest, stamp_texts(options.docs_dir, digests))
+        with disk.room_for(options.build_dir / ".cache", len(pages) * 200):
+            write_docs_record(options.build_dir, record)
+
+
+def _update_in_place(
+    site: Site,
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    report: BuildReport,
+    state: sitestate.SiteState,
+    config_path: Path,
+    renderer: PageRenderer | None,
+) -> BuildReport:
+    """Serve's way out: update the served site page by page; its record waits for the catch-up."""
+    sitestate.forget(options.build_dir)  # the site changes in place: the record would not fit
+    html.update_html(site, options, diagnostics, report, config_path, renderer)
+    report.pending = state
+    return report
+
+
 def route_articles(
     project: Project, jobs: int | None = None, cache: BuildCache | None = None
 ) -> dict[str, ArticleRoutes]:
@@ -151,7 +276,7 @@ def route_articles(
     routes: dict[str, ArticleRoutes] = {}
     missing: list[Article] = []
     for article in project.published:
-        cached = cache.routes(article.path, key) if cache else None
+        cached = cache.routes(article.path, key, project) if cache else None
         if cached is not None:
             routes[article.slug] = cached
         else:
@@ -219,21 +344,17 @@ def _render_one(env: Environment, spec: PageSpec) -> str:
     return render(env, spec)
 
 
-def _unchanged(inputs: str, options: BuildOptions) -> bool:
-    """The last build read exactly these inputs, and its output is still there as it left it."""
-    last_inputs, last_pages = read_manifest(options.build_dir)
-    if last_inputs != inputs or not options.docs_dir.is_dir():
-        return False
-    return options.markdown_only or site_manifest_of(options.site_dir) == last_pages
-
-
-def write_markdown(pages: list[tuple[str, str]], docs_dir: Path) -> int:
+def write_markdown(pages: list[tuple[str, str]], docs_dir: Path, *, fresh: bool = False) -> int:
     """Write the pages into a new docs/ tree and swap it in whole; return how many were written
-    (the others, unchanged, are linked from the old tree)."""
+    (the others, unchanged, are linked from the old tree unless `fresh`)."""
     recover(docs_dir)
-    staged = staging_dir(docs_dir)
+    needed = sum(len(text.encode("utf-8")) for _, text in pages)
+    with disk.room_for(docs_dir, needed):
+        staged = staging_dir(docs_dir)
     try:
-        count = write_pages(staged, pages, previous=docs_dir if docs_dir.is_dir() else None)
+        previous = docs_dir if docs_dir.is_dir() and not fresh else None
+        with disk.room_for(docs_dir, needed, cleanup=staged):
+            count = write_pages(staged, pages, previous=previous)
         swap_in(staged, docs_dir)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

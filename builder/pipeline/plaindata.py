@@ -16,10 +16,12 @@ from typing import Any
 
 from builder.diagnostics import Diagnostic
 from builder.model import Article, Heading, Passage
+from builder.routing.attribution import Statement
 from builder.routing.router import ArticleRoutes, PassageRoute
 
 KINDS: dict[str, type] = {
-    kind.__name__: kind for kind in (Article, Passage, Heading, Diagnostic, ArticleRoutes, PassageRoute)
+    kind.__name__: kind
+    for kind in (Article, Passage, Heading, Diagnostic, ArticleRoutes, PassageRoute, Statement)
 }
 """The dataclasses a cache entry may hold, by name."""
 _FIELDS = {name: len(dataclasses.fields(kind)) for name, kind in KINDS.items()}

@@ -11,6 +11,8 @@ from typing import Protocol
 
 from builder.briefs.assembly import Site
 from builder.model import Project
+from builder.pipeline.checkpoints import checkpoint
+from builder.pipeline.sitestate import SiteState
 
 
 class StageWatcher(Protocol):
@@ -35,6 +37,9 @@ class BuildReport:
     """What a build did, for the console summary and the benchmarks."""
 
     articles: int = 0
+    """Published articles (each has its page)."""
+    drafts: int = 0
+    """Drafts loaded and checked, but left out of the site."""
     briefs: int = 0
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
@@ -54,6 +59,13 @@ class BuildReport:
     """Nothing that the site is made from changed, so the site was left as it was."""
     details: dict[str, str] = field(default_factory=dict)
     """What each stage handled, e.g. "1,004 files", for the progress display."""
+    notes: list[str] = field(default_factory=list)
+    """What the editor should hear about this build, one line each (PDFs it removed, say)."""
+    manifest: str | None = None
+    """The manifest of the pages the build wrote (or found up to date) in build/docs/."""
+    pending: SiteState | None = None
+    """After an update in place (serve's): the record of the site once its feeds and search
+    index catch up (`builder.pipeline.html.catch_up` writes it then, and the site's marker)."""
     watcher: StageWatcher | None = None
 
     began: float = field(default_factory=time.perf_counter)
@@ -73,6 +85,7 @@ class BuildReport:
 
         A stage whose work ran elsewhere (in a background thread) sets the timing's `seconds`.
         """
+        checkpoint(name)
         started = time.perf_counter()
         timing = StageTiming()
         if self.watcher:

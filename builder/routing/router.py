@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from builder.model import Actor, Article, RoutingSettings, Topic
 from builder.routing.aboutness import article_subjects, passage_subjects
+from builder.routing.attribution import Attributor, Statement
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
@@ -30,6 +31,10 @@ class PassageRoute:
     passing: tuple[str, ...] = ()
     """Topics the passage names only as a circumstance ("because of the pandemic"): a brief
     never quotes it for them."""
+    statements: tuple[Statement, ...] = ()
+    """The passage's sentences that an actor speaks (`builder.routing.attribution`)."""
+    named: tuple[str, ...] = ()
+    """Every actor the passage names, sorted by id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,7 @@ class Router:
             {t.id: t.aliases for t in topics.values()}, {t.id: t.exclude for t in topics.values()}
         )
         self.actors = PhraseMatcher({a.id: a.aliases for a in actors.values()})
+        self.attributor = Attributor(actors)
 
     def route(self, article: Article) -> ArticleRoutes:
         """Route every passage of `article`."""
@@ -73,22 +79,28 @@ class Router:
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
         lead = article.passages[0].number if article.passages else 0
-        for passage in article.passages:
-            speakers = self._speakers(article, passage.text, speakers)
+        # One pass of the actor matcher and of the sentence splitter per passage, shared by
+        # attribution, the passage's speakers, the test for list-like sentences and aboutness.
+        named = [self.attributor.named(p.text) for p in article.passages]
+        spans = [sentence_spans(p.text) for p in article.passages]
+        statements = self.attributor.statements(
+            [p.text for p in article.passages], article.speaker, named, spans
+        )
+        for passage, spoken, names, sentences in zip(article.passages, statements, named, spans, strict=True):
+            speakers = self._speakers(article, names, speakers)
             mentions = self.topics.mentions(passage.text)
             if not mentions:
                 continue
             mentioned = {owner for mention in mentions for owner in mention.owners}
             mentioned_anywhere |= mentioned
-            spans = sentence_spans(passage.text)
-            listed = _listed_only(spans, mentions, self.settings.also_discussed_min_topics)
+            listed = _listed_only(sentences, mentions, self.settings.also_discussed_min_topics)
             if allowed is not None:
                 mentioned &= allowed
                 listed &= allowed
             if not mentioned:
                 continue
             lead_passage = passage.number == lead
-            subjects, passing = passage_subjects(passage.text, spans, mentions, listed, lead_passage)
+            subjects, passing = passage_subjects(passage.text, sentences, mentions, listed, lead_passage)
             routes.append(
                 PassageRoute(
                     number=passage.number,
@@ -98,6 +110,8 @@ class Router:
                     actors=speakers,
                     about=tuple(sorted(subjects & mentioned)),
                     passing=tuple(sorted(passing & mentioned)),
+                    statements=spoken,
+                    named=names,
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
@@ -108,7 +122,7 @@ class Router:
         fed = {t for r in routes for t in (*r.developments, *r.listed)} | set(fallback)
         return ArticleRoutes(article.slug, tuple(routes), fallback, tuple(sorted(about & fed)))
 
-    def _speakers(self, article: Article, text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+    def _speakers(self, article: Article, names: Iterable[str], previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.
 
         An article's `actors` are, by definition, the parties whose positions it reports. A passage
@@ -118,7 +132,7 @@ class Router:
         """
         if not article.actors:
             return ()
-        named = self.actors.owners_in(text) & set(article.actors)
+        named = set(names) & set(article.actors)
         return tuple(a for a in article.actors if a in named) if named else previous
 
 

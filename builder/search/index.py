@@ -253,7 +253,7 @@ async def _index_shards(
     for group in groups:
         htmls = [record_html(record, language) for record in group]  # what Pagefind reads, and the key
         key = shard_key(group, htmls, language) if store is not None else ""
-        shard = store.get(key) if store is not None else None
+        shard = store.get(key, [record.url for record in group]) if store is not None else None
         if shard is None:
             shard = await _index_shard(group, htmls, language, stopper)
             if store is not None:

@@ -27,11 +27,12 @@ from html import escape
 from builder.briefs.assembly import ArticlePage, Site
 from builder.briefs.digest import ArchiveYear, Brief
 from builder.markdown.passages import split_passages
-from builder.model import Topic
+from builder.model import SourceInfo, Topic
 from builder.urls import page_url
 
-FILTERS = ("topic", "actor", "source", "year")
-"""Filter names, exactly as the product contract gives them."""
+FILTERS = ("topic", "actor", "source", "source_kind", "year")
+"""Filter names, exactly as the product contract gives them (`source_kind` only has values, and
+so only exists in the index, when site_config.yml keeps a `sources` registry)."""
 PASSAGE_MARK = "¶"
 """Title of a passage's sub-result, before its number ("¶ 3"): punctuation, so not a search word."""
 BRIEF_TITLE_WEIGHT = "10"
@@ -86,8 +87,9 @@ def brief_records(site: Site) -> Iterator[SearchRecord]:
 
 def article_records(site: Site) -> Iterator[SearchRecord]:
     """One record per article page, newest first then by slug (the site's order)."""
+    registry = site.project.config.sources
     for page in site.articles:
-        yield _article_record(page)
+        yield _article_record(page, registry)
 
 
 def archive_records(site: Site) -> Iterator[SearchRecord]:
@@ -116,7 +118,10 @@ def _brief_record(brief: Brief) -> SearchRecord:
         lead=_texts([_plain(topic.summary), _plain(topic.overview)]),
         passages=(),
         meta={"kind": "brief"} | ({"date": last} if last else {}),
-        filters={"topic": (topic.title,)},
+        # A brief covers every year it has articles of: counted under each, as an article with
+        # several topics is under each, so a year's count never leaves out a brief in the results.
+        filters={"topic": (topic.title,)}
+        | ({"year": tuple(f"{year:04d}" for year, _ in sorted(brief.years))} if brief.years else {}),
         title_weight=BRIEF_TITLE_WEIGHT,
     )
 
@@ -136,13 +141,15 @@ def _archive_record(year: ArchiveYear) -> SearchRecord:
     )
 
 
-def _article_record(page: ArticlePage) -> SearchRecord:
+def _article_record(page: ArticlePage, registry: Mapping[str, SourceInfo]) -> SearchRecord:
     article = page.article
+    described = registry.get(article.source)
     date = article.date.isoformat()
     values = {
         "topic": _titles(page.topics),
         "actor": _unique(actor.name for actor in page.actors),
         "source": (article.source,),
+        "source_kind": (described.kind,) if described else (),
         "year": (f"{article.date.year:04d}",),
     }
     return SearchRecord(

@@ -8,8 +8,11 @@ takes it from there instead of running Pagefind. Shards are cut where the record
 shifting every shard after it.
 
 Each kept shard is a zip file of plain data: the bundle's files, the pages' sort values, and a
-manifest with the SHA-256 of each; reading one runs no code, and a file that does not check out
-(truncated, altered, another format) is ignored with a warning: that shard is indexed again.
+manifest with the SHA-256 of each, signed with the cache key (`builder.cachekey`: a
+shard made with another key, restored from elsewhere, is indexed again). Reading one runs no
+code, and a file that does not check out (truncated, altered, another format) is ignored with a
+warning: that shard is indexed again. On the way out a kept shard is checked once more: its pages
+must be exactly the records asked for, by URL, so a shard can never add a link to the search.
 """
 
 from __future__ import annotations
@@ -23,15 +26,20 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from builder.cachekey import cache_key
+from builder.search.bundle import unpack
 from builder.search.records import SearchRecord
 from builder.search.shards import Shard
 
 log = logging.getLogger(__name__)
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 SHARD_AVERAGE = 600
 """A shard ends after a record whose URL hashes to 0 modulo this: about this many records each."""
 _MANIFEST = "briefdesk-shard.json"
+_SIGNATURE = "briefdesk-shard.sig"
+MAX_SHARD_BYTES = 512 * 1024**2
+"""Largest kept shard read (Pagefind's bundle of 1,000 records is a few MB)."""
 
 
 def shard_groups(records: Iterable[SearchRecord], most: int) -> Iterator[list[SearchRecord]]:
@@ -86,16 +94,24 @@ class ShardStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self.key = cache_key()
 
-    def get(self, key: str) -> Shard | None:
-        """The shard kept under `key`, if it is there and checks out."""
+    def get(self, key: str, urls: Sequence[str] | None = None) -> Shard | None:
+        """The shard kept under `key`, if it is there, checks out, and (given `urls`) holds exactly
+        the pages of those URLs."""
         path = self._path(key)
         self.used.add(key)
         if not path.is_file():
             return None
         try:
+            if path.stat().st_size > MAX_SHARD_BYTES:
+                raise ValueError(f"over the {MAX_SHARD_BYTES // 1024**2} MiB limit")
             with zipfile.ZipFile(path) as archive:
-                manifest = json.loads(archive.read(_MANIFEST))
+                text = archive.read(_MANIFEST)
+                if not self.key.checks(text, archive.read(_SIGNATURE).decode("ascii", "replace")):
+                    log.info("%s: made with another cache key; indexing that shard again", path)
+                    return None
+                manifest = json.loads(text)
                 if manifest.get("format") != STORE_FORMAT or manifest.get("key") != key:
                     raise ValueError("not a shard of this kind")
                 files = {}
@@ -105,6 +121,8 @@ class ShardStore:
                         raise ValueError(f"{name} does not match its hash")
                     files[str(name)] = data
                 sorts = [{str(k): str(v) for k, v in dict(page).items()} for page in manifest["sorts"]]
+            if urls is not None and sorted(_page_urls(files)) != sorted(urls):
+                raise ValueError("its pages are not the records it was kept for")
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             log.warning("%s: %s; indexing that shard again", path, exc)
             return None
@@ -121,9 +139,11 @@ class ShardStore:
             "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(shard.files.items())},
             "sorts": [dict(page) for page in shard.sorts],
         }
+        text = json.dumps(manifest, sort_keys=True).encode("utf-8")
         # Stored, not deflated: the bundle's files are gzip'd already.
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr(_MANIFEST, json.dumps(manifest, sort_keys=True))
+            archive.writestr(_MANIFEST, text)
+            archive.writestr(_SIGNATURE, self.key.sign(text))
             for name, data in sorted(shard.files.items()):
                 archive.writestr(f"files/{name}", data)
         os.replace(temporary, path)
@@ -139,3 +159,12 @@ class ShardStore:
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.zip"
+
+
+def _page_urls(files: dict[str, bytes]) -> list[str]:
+    """The URL of every page (fragment) of a shard's bundle."""
+    urls = []
+    for name, data in files.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            urls.append(str(json.loads(unpack(data))["url"]))
+    return urls

@@ -3,6 +3,11 @@
 The server always reads from the site folder, which builds replace atomically, so a reader never
 sees a half-written site, and a broken edit leaves the last good one in place. Pages get a small
 script that polls a version counter and reloads when a rebuild has succeeded.
+
+It is a preview for the person at this machine, so it answers only that person: requests must
+name it by a loopback name (`Host: 127.0.0.1`, `localhost`, `[::1]`, or the host it listens on),
+so a web page elsewhere cannot read it through DNS rebinding; it never follows a symlink out of
+the site folder; and an overlong path gets 414, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,15 +15,18 @@ from __future__ import annotations
 import functools
 import http.server
 import logging
+import os
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
 VERSION_PATH = "/__briefdesk__/version"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+"""The names the preview answers to, besides the host it listens on."""
+MAX_PATH = 2048
+"""Longest request path served (longer: 414); the site's own paths stay far below it."""
 _RELOAD_SCRIPT = b"""<script>
 (function () {
   var seen = null;
@@ -53,23 +61,66 @@ class BuildCounter:
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     counter: BuildCounter
+    hosts: frozenset[str]
 
     def do_GET(self) -> None:
+        if self._refused():
+            return
         route = urlsplit(self.path).path
         if route == VERSION_PATH:
             self._send(200, "text/plain", str(self.counter.value).encode())
             return
         target = Path(self.translate_path(self.path))
-        if target.is_dir() and route.endswith("/"):
-            target = target / "index.html"
-        if target.suffix == ".html" and target.is_file():
-            self._send(200, "text/html; charset=utf-8", _with_reload(target.read_bytes()))
-            return
-        missing = Path(self.directory) / "404.html"
-        if not target.exists() and missing.is_file():
-            self._send(404, "text/html; charset=utf-8", _with_reload(missing.read_bytes()))
+        try:
+            if target.is_dir() and route.endswith("/"):
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file() and self._inside(target):
+                self._send(200, "text/html; charset=utf-8", _with_reload(target.read_bytes()))
+                return
+            if not target.exists() or not self._inside(target):
+                self._not_found()
+                return
+        except OSError:  # a name too long for the file system, and the like: nothing is there
+            self._not_found()
             return
         super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self._refused():
+            return
+        try:
+            inside = self._inside(Path(self.translate_path(self.path)))
+        except OSError:
+            inside = False
+        if not inside:
+            self.send_error(404)
+            return
+        super().do_HEAD()
+
+    def _refused(self) -> bool:
+        """Answer the requests the preview does not serve; tell whether this was one."""
+        if len(self.path) > MAX_PATH:
+            self.send_error(414, f"the path is longer than {MAX_PATH} characters")
+            return True
+        host = _host_name(self.headers.get("Host"))
+        if host is not None and host not in self.hosts:
+            # A page on another site that rebound its name to 127.0.0.1 sends its own name here.
+            refusal = b"this preview answers only to 127.0.0.1 and localhost\n"
+            self._send(403, "text/plain; charset=utf-8", refusal)
+            return True
+        return False
+
+    def _inside(self, target: Path) -> bool:
+        """Tell whether `target`, symlinks followed, is inside the site folder."""
+        site = os.path.realpath(self.directory)
+        return os.path.commonpath([site, os.path.realpath(target)]) == site
+
+    def _not_found(self) -> None:
+        missing = Path(self.directory) / "404.html"
+        if missing.is_file() and self._inside(missing):
+            self._send(404, "text/html; charset=utf-8", _with_reload(missing.read_bytes()))
+        else:
+            self.send_error(404)
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
         self.send_response(status)
@@ -88,63 +139,21 @@ def _with_reload(page: bytes) -> bytes:
     return page[:marker] + _RELOAD_SCRIPT + page[marker:] if marker >= 0 else page + _RELOAD_SCRIPT
 
 
-def make_server(site_dir: Path, port: int, counter: BuildCounter) -> http.server.ThreadingHTTPServer:
-    """An HTTP server on 127.0.0.1 serving `site_dir` with the reload hook."""
-    handler = type("Handler", (_Handler,), {"counter": counter})
-    return http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(site_dir))
-    )
+def _host_name(header: str | None) -> str | None:
+    """The host name of a `Host` header (`localhost:8000`, `[::1]:8000`), lower case; None without one."""
+    if header is None:
+        return None  # HTTP/1.0 clients may send none; browsers always do
+    name = header.strip().lower()
+    if name.startswith("["):
+        return name[1 : name.find("]")] if "]" in name else name
+    return name.rsplit(":", 1)[0] if name.count(":") == 1 else name
 
 
-def watched_paths(root: Path) -> list[Path]:
-    """What a change to triggers a rebuild: content, templates and the site config."""
-    return [p for p in (root / "content", root / "templates", root / "site_config.yml") if p.exists()]
-
-
-def watch_and_rebuild(
-    root: Path,
-    rebuild: Callable[[], bool],
-    counter: BuildCounter,
-    stop: threading.Event,
-    announce: Callable[[str], None],
-    after_reload: Callable[[], None] = lambda: None,
-    preview: Callable[[list[str]], bool] = lambda changed: False,
-    shows_more: Callable[[], bool] = lambda: True,
-) -> None:
-    """Rebuild whenever a watched file changes; bump the counter after each successful build.
-
-    `preview` may first update the edited pages alone (see LiveBuilder.preview): browsers reload
-    then, and again once the rebuild has updated the rest, unless `shows_more` says the rebuild
-    changed no page beyond the previewed ones.
-    """
-    from watchfiles import watch
-
-    paths = watched_paths(root)
-    for changes in watch(*paths, stop_event=stop, debounce=50, step=20, rust_timeout=500):
-        changed = sorted({Path(p).relative_to(root).as_posix() for _, p in changes if _relevant(Path(p))})
-        if not changed:
-            continue
-        announce("changed: " + ", ".join(changed[:5]) + (" …" if len(changed) > 5 else ""))
-        started = time.perf_counter()
-        if preview(changed):
-            counter.bump()
-            announce(
-                f"showing the edited page ({time.perf_counter() - started:.2f} s after the change); "
-                "updating the pages that quote it"
-            )
-        if rebuild():
-            if shows_more():
-                counter.bump()
-                announce(f"reloading browsers ({time.perf_counter() - started:.2f} s after the change)")
-            after_reload()
-
-
-_SOURCE_SUFFIXES = {".md", ".yml", ".yaml", ".jinja", ".html", ".css", ".js"}
-
-
-def _relevant(path: Path) -> bool:
-    """Ignore editor droppings (backups, swap and temporary files) that come and go on save."""
-    name = path.name
-    if name.startswith((".", "#")) or name.endswith("~"):
-        return False
-    return path.suffix in _SOURCE_SUFFIXES
+def make_server(
+    site_dir: Path, port: int, counter: BuildCounter, host: str = "127.0.0.1"
+) -> http.server.ThreadingHTTPServer:
+    """An HTTP server on `host` (127.0.0.1) serving `site_dir` with the reload hook, answering
+    only requests that name it by a loopback name or `host`."""
+    hosts = LOOPBACK_NAMES | {host.lower()}
+    handler = type("Handler", (_Handler,), {"counter": counter, "hosts": hosts})
+    return http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))

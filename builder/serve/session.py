@@ -14,6 +14,7 @@ from builder.diagnostics import Diagnostics
 from builder.errors import BriefdeskError, ContentError, UsageError
 from builder.pipeline.options import BuildOptions
 from builder.serve import server as serving
+from builder.serve import watching
 from builder.serve.livebuild import LiveBuilder
 
 
@@ -24,6 +25,11 @@ def serve_project(
     show: Callable[[Diagnostics], None],
 ) -> None:
     """Serve the project on 127.0.0.1:`port` until interrupted; `say` prints a line, `show` diagnostics."""
+    counter = serving.BuildCounter()
+    try:  # before anything else: a port in use is said at once, not after building the site
+        server = serving.make_server(options.site_dir, port, counter)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     builder = LiveBuilder(options, announce=say)
 
     def rebuild() -> bool:
@@ -34,7 +40,16 @@ def serve_project(
             show(diagnostics)
             say(f"error: {exc}; still serving the last good site")
             return False
+        except Exception as exc:  # not one of ours (a bug): say it in one line and keep serving
+            show(diagnostics)
+            say(
+                f"error: the build failed ({type(exc).__name__}: {exc}); still serving the last good "
+                "site, trying again on the next change"
+            )
+            return False
         show(diagnostics)
+        for note in report.notes:
+            say(note)
         if report.up_to_date:
             say("nothing changed since the last build: site/ is up to date")
         else:
@@ -45,18 +60,14 @@ def serve_project(
         """Feeds, the saved cache and the search index catch up in the background."""
         builder.start_catching_up()
 
+    sources = watching.snapshot(options.root)  # edits saved during the first build are built after it
     if not rebuild() and not (options.site_dir / "index.html").is_file():
         builder.close()
+        server.server_close()
         raise ContentError("nothing to serve yet: fix the errors above and run briefdesk serve again")
-    counter = serving.BuildCounter()
-    try:
-        server = serving.make_server(options.site_dir, port, counter)
-    except OSError as exc:
-        builder.close()
-        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     stop = threading.Event()
     watcher = threading.Thread(
-        target=serving.watch_and_rebuild,
+        target=watching.watch_and_rebuild,
         args=(
             options.root,
             rebuild,
@@ -66,6 +77,7 @@ def serve_project(
             after_reload,
             builder.preview,
             lambda: builder.shows_more_than_preview,
+            sources,
         ),
         daemon=True,
     )

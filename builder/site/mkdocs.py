@@ -98,7 +98,9 @@ def mkdocs_config(site: Site, site_dir: str, *, pdf: bool = False) -> dict[str, 
         ),
         "extra_css": [STYLESHEET, SEARCH_STYLESHEET],
         "extra_javascript": [SEARCH_SCRIPT],
-        "not_in_nav": "/articles/\n/actors/*.md\n!/actors/index.md\n/topics/*/\n",
+        "not_in_nav": (
+            "/articles/\n/actors/*.md\n!/actors/index.md\n/topics/*/\n/editions/*.md\n!/editions/index.md\n"
+        ),
         "validation": {
             "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "warn"},
             "links": {
@@ -132,6 +134,7 @@ def _nav(site: Site) -> list[Any]:
         {"Briefs": briefs},
         {"Timeline": "timeline.md"},
         {"Actors": "actors/index.md"},
+        *([{"Editions": "editions/index.md"}] if site.desk.editions else []),
     ]
 
 

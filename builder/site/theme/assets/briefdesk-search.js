@@ -25,8 +25,8 @@
 (function () {
   "use strict";
 
-  var FILTERS = ["topic", "actor", "source", "year"];
-  var FILTER_LABELS = { topic: "Topic", actor: "Actor", source: "Source", year: "Year" };
+  var FILTERS = ["topic", "actor", "source", "source_kind", "year"];
+  var FILTER_LABELS = { topic: "Topic", actor: "Actor", source: "Source", source_kind: "Kind of source", year: "Year" };
   var QUERY = "q";
   // Results whose text is fetched at a time: a screenful. Each is a fragment of its own (a few KB),
   // and a first query should fetch little; more follow as the reader scrolls to the end.
@@ -267,6 +267,18 @@
     ui.more.hidden = ui.pending.length === 0;
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  /* "2021-03-22" as every page prints it, "22 March 2021" (no locale: the site's own words). */
+  function longDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!parts) {
+      return iso || "";
+    }
+    return Number(parts[3]) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1];
+  }
+
   function fillResult(item, data) {
     item.className = "bd-result";
     var kind = data.meta.kind === "brief" ? "Brief" : "";
@@ -278,7 +290,7 @@
     }
     title.appendChild(link);
     item.appendChild(title);
-    var meta = [data.meta.source, data.meta.date].filter(Boolean).join(" \u00b7 ");
+    var meta = [data.meta.source, longDate(data.meta.date)].filter(Boolean).join(" \u00b7 ");
     if (meta) {
       item.appendChild(element("p", "bd-result__meta", meta));
     }
@@ -447,7 +459,10 @@
     main.appendChild(more);
     layout.appendChild(facets);
     layout.appendChild(main);
-    var hints = element("p", "bd-search__hints", "\u2191 \u2193 move \u00b7 Enter open \u00b7 Esc close \u00b7 \"quotes\" for an exact phrase");
+    // The keys are of no use on a phone (the stylesheet hides them there); the quotes are.
+    var hints = element("p", "bd-search__hints");
+    hints.appendChild(element("span", "bd-search__keys", "\u2191 \u2193 move \u00b7 Enter open \u00b7 Esc close \u00b7 "));
+    hints.appendChild(document.createTextNode("\"quotes\" for an exact phrase"));
     dialog.appendChild(header);
     dialog.appendChild(layout);
     dialog.appendChild(hints);

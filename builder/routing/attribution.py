@@ -1,0 +1,378 @@
+"""Find who says what: the speaker of each sentence of an article, by rules over its text.
+
+A sentence is a **statement** when it reports what someone said, and its **speaker** is the
+source of that report. The rules, in the order they are tried on each sentence:
+
+1. `speaker:` front matter: every sentence of the article is that actor's.
+2. A verb of saying (VERBS_OF_SAYING: "said", "told", "urged", "called for", "warned", "accused",
+   "announced", "denied", "was quoted as saying", …). Its source is
+   - after it when inverted behind a quote or comma (`“…,” said Lavrov`, `, says the ministry`);
+   - otherwise the subject just before it, skipping auxiliaries and adverbs ("has also said",
+     "said on Monday" needs nothing skipped), an appositive between commas ("Lavrov, the foreign
+     minister, said") and a coordinated list ("Russia, China and Pakistan called on …": each of
+     them). The actor named after the verb, as object or addressee ("urged the Taliban to",
+     "called on Iran", "told Reuters"), is never the source.
+3. "according to X": X, unless a verb of saying in the same sentence has a source of its own
+   ("According to the ministry, Baradar said …" is Baradar's statement, reported by the ministry).
+4. A sentence inside a direct quotation whose speaker is given before or after it (`X said: “A.
+   B.”`) is X's; a sentence that is only a quotation, right after a statement of the same
+   passage, continues that statement's speaker.
+
+The source (a noun phrase) resolves to a speaker thus: the head of the phrase when it is an
+actor's name or alias ("Russian Foreign Minister Sergei Lavrov" is Lavrov); someone speaking for
+an actor ("a Taliban spokesman", "China's foreign ministry", "the Kremlin") is that actor; a
+pronoun ("he", "she", "they") or a description ("the minister", "the spokeswoman") continues the
+article's last named speaker; a person's name that is no actor's is a named speaker of its own
+(`import` lists those), and a different first name before an actor's surname ("Veronica Cruz"
+is not Ted Cruz) is such a person, not the actor. A source that resolves to nobody (an unnamed
+"officials said") gives no statement: no line beats a wrong line.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from builder.model import Actor
+from builder.routing.matching import Mention, PhraseMatcher
+from builder.routing.phrases import (
+    ACCORDING,
+    ADD,
+    ADDED_WHAT,
+    CUE,
+    DESCRIPTION,
+    FOR_ACTOR,
+    INVERTIBLE,
+    LEADING,
+    LOOK_BACK,
+    MAX_SOURCE_WORDS,
+    MODAL,
+    NAME,
+    NAMED_APPOSITIVE,
+    NOT_INVERTED,
+    NOT_NAMES,
+    NOT_SUBJECT,
+    NOUN_BEFORE,
+    OPENING,
+    PARTICIPLE,
+    PASSIVE,
+    PRONOUNS,
+    REPORTING_VERBS,
+    SPOKESPERSON,
+    TAIL,
+    TIME,
+    TITLES,
+    clause,
+    is_list,
+    is_person_name,
+    quotations,
+    skip_to_subject,
+    starts_with_quote,
+    subject_before,
+)
+from builder.routing.sentences import sentence_spans
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One sentence of a passage and the actor who speaks it."""
+
+    actor: str
+    """The speaker's actor id."""
+    start: int
+    """Offsets of the sentence in the passage's plain text."""
+    end: int
+    explicit: bool = True
+    """The sentence names its speaker ("Lavrov said"), not a pronoun or description ("he said")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """One sentence with its speaker, actor or not (what `import` counts)."""
+
+    passage: int
+    """Index of the passage in the texts given to `Attributor.attribute`."""
+    start: int
+    end: int
+    actors: tuple[str, ...]
+    """The speakers' actor ids; empty when the speaker is no actor."""
+    name: str
+    """The speaker as named ("Mullah Abdul Ghani Baradar"); empty for an actor without its name."""
+    explicit: bool = True
+    """The sentence names its speaker, rather than continuing one by pronoun or quotation."""
+
+
+_UNSEEN: Any = object()
+_CONTINUES = ("continues", "")
+"""A pronoun or description: the speaker is the article's last named one."""
+_SURNAME = "surname"
+
+
+class Attributor:
+    """Find the statements of an article's passages, with one compiled matcher for actor names."""
+
+    def __init__(self, actors: Mapping[str, Actor]) -> None:
+        self._actors = actors
+        self._matcher = PhraseMatcher({a.id: {a.name, *a.aliases} for a in actors.values()})
+        self._known: dict[str, Any] = {}  # what each source phrase is (`_identify`)
+        self._single_words = frozenset(
+            alias.casefold() for a in actors.values() for alias in (a.name, *a.aliases) if " " not in alias
+        )
+        # An actor's one-word aliases that are surnames: a different first name before one of
+        # them names someone else ("Karen Flynn" for Michael Flynn).
+        self._surnames: dict[str, set[str]] = {}
+        for actor in actors.values():
+            words = actor.name.split()
+            if actor.kind == "person" and len(words) > 1:
+                # The family name comes last in most names, first in some ("Wang Yi", "Kim Jong Un").
+                for word in {words[0], words[-1]}:
+                    self._surnames.setdefault(word.casefold(), set()).add(actor.id)
+        self._given: dict[str, frozenset[str]] = {
+            a.id: frozenset(w.casefold() for alias in (a.name, *a.aliases) for w in alias.split()[:-1])
+            for a in actors.values()
+            if a.kind == "person"
+        }
+
+    def named(self, text: str) -> tuple[str, ...]:
+        """Every actor `text` names, sorted by id."""
+        return tuple(sorted(self._matcher.owners_in(text)))
+
+    def statements(
+        self,
+        texts: Sequence[str],
+        speaker: str | None = None,
+        named: Sequence[Iterable[str]] | None = None,
+        spans: Sequence[list[tuple[int, int]]] | None = None,
+    ) -> tuple[tuple[Statement, ...], ...]:
+        """The actors' statements in each passage of one article (`speaker`: its front matter;
+        `named` and `spans`: what `named` and `sentence_spans` give for each passage, when the
+        caller has them already)."""
+        if speaker is not None:
+            return tuple(
+                tuple(Statement(speaker, s, e, False) for s, e in _spans(text, spans[i] if spans else None))
+                for i, text in enumerate(texts)
+            )
+        found: list[list[Statement]] = [[] for _ in texts]
+        for spoken in self.attribute(texts, named, spans):
+            found[spoken.passage].extend(
+                Statement(a, spoken.start, spoken.end, spoken.explicit) for a in spoken.actors
+            )
+        return tuple(tuple(f) for f in found)
+
+    def attribute(
+        self,
+        texts: Sequence[str],
+        names: Sequence[Iterable[str]] | None = None,
+        sentences: Sequence[list[tuple[int, int]]] | None = None,
+    ) -> list[Spoken]:
+        """Every sentence of the article's passages that has a speaker, in order."""
+        spoken: list[Spoken] = []
+        last: tuple[tuple[str, ...], str] | None = None  # the last named speaker
+        mentioned: frozenset[str] = frozenset()  # person actors the article has named so far
+        for index, text in enumerate(texts):
+            if self._surnames:
+                owners = names[index] if names is not None else self._matcher.owners_in(text)
+                mentioned |= {a for a in owners if a in self._given}
+            spans = _spans(text, sentences[index] if sentences is not None else None)
+            if not CUE.search(text):  # no verb of saying, "according to" or quotation
+                for start, _ in spans:
+                    last = self._opening(text, start, last, mentioned)
+                continue
+            quoted = quotations(text)
+            attributed: dict[int, tuple[tuple[str, ...], str]] = {}
+            explicit: set[int] = set()  # sentences that name their speaker
+            cues = [m.start() for m in CUE.finditer(text)]
+            for number, (start, end) in enumerate(spans):
+                last = self._opening(text, start, last, mentioned)
+                at = bisect_left(cues, start)
+                if at == len(cues) or cues[at] >= end:
+                    continue  # no cue in this sentence
+                result = self._sentence(text[start:end], last, mentioned)
+                if result is not None:
+                    who, named = result
+                    if named:
+                        last = who
+                    attributed[number] = who
+                    if named:
+                        explicit.add(number)
+            # Rule 4: a quotation's sentences share its speaker; a bare quote continues the last.
+            for q_start, q_end in quoted:
+                inside = [n for n, (s, e) in enumerate(spans) if s < q_end and e > q_start]
+                quoter = next((attributed[n] for n in inside if n in attributed), None)
+                if (
+                    quoter is None
+                    and inside
+                    and inside[0] > 0
+                    and starts_with_quote(text, spans[inside[0]][0])
+                ):
+                    quoter = attributed.get(inside[0] - 1)
+                if quoter is not None:
+                    for n in inside:
+                        attributed.setdefault(n, quoter)
+            for number, (start, end) in enumerate(spans):
+                if number in attributed:
+                    actors, name = attributed[number]
+                    spoken.append(Spoken(index, start, end, actors, name, number in explicit))
+        return spoken
+
+    def _opening(
+        self, text: str, start: int, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
+    ) -> tuple[tuple[str, ...], str] | None:
+        """The referent a pronoun now continues: a person who opens the sentence, else `last`.
+
+        "Raynard Jackson, a consultant, … “…,” he said": the "he" is Jackson, not the speaker
+        quoted before him.
+        """
+        named = NAMED_APPOSITIVE.match(text, start)
+        if named:  # "Iran's new president, Ebrahim Raisi, …": the person, not the state
+            people = [m for m in self._matcher.mentions(named["name"]) if m.owners & self._given.keys()]
+            if people:
+                return tuple(sorted(people[0].owners & self._given.keys())), ""
+        opening = OPENING.match(text, start)
+        if opening is None:
+            return last
+        phrase = opening.group()
+        if " " not in phrase and phrase.casefold() not in self._single_words:
+            return last  # "The", "Meanwhile": no one
+        who = self._resolve(phrase, None, mentioned)
+        return who[0] if who is not None and who[1] else last
+
+    def _sentence(
+        self, sentence: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
+    ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
+        """The speaker of one sentence and whether it was named there, or None."""
+        according: tuple[tuple[tuple[str, ...], str], bool] | None = None
+        for cue in REPORTING_VERBS.finditer(sentence):
+            for source in self._verb_sources(sentence, cue):
+                who = self._resolve(source, last, mentioned)
+                if who is not None:
+                    return who
+        for cue in ACCORDING.finditer(sentence):
+            phrase = clause(sentence[cue.end() :], forward=True)
+            according = self._resolve(phrase, last, mentioned)
+            if according is not None:
+                return according
+        return None
+
+    def _verb_sources(self, sentence: str, cue: re.Match[str]) -> list[str]:
+        """The noun phrases that may be the source of the verb of saying `cue`, likeliest first."""
+        before = sentence[max(0, cue.start() - LOOK_BACK) : cue.start()]
+        verb = cue.group().split()[0].casefold()
+        found = []
+        if verb in INVERTIBLE and re.search(r"[,”\"]\s*$", before):
+            rest = sentence[cue.end() :]
+            after = clause(rest, forward=True)
+            ends = rest[len(after) : len(after) + 1] in ("", ",", ".", ";")
+            short = len(after.split()) <= MAX_SOURCE_WORDS // 2
+            if after.strip() and ends and short and not NOT_INVERTED.match(after):
+                found.append(after)
+        if verb in ADD and not found and not ADDED_WHAT.match(sentence, cue.end()):
+            return found  # "we have added a million jobs": adding, not saying
+        subject = self._subject_of(before, verb)
+        return [*found, subject] if subject else found
+
+    def _subject_of(self, before: str, verb: str) -> str | None:
+        """The subject of the verb `before` ends at, or None for a passive, a modal or a noun."""
+        tail = len(before) - TAIL if len(before) > TAIL else 0
+        if verb != "quoted" and PASSIVE.search(before, tail):
+            return None  # passive: "Iran was urged to …" names the addressee
+        if MODAL.search(before, tail):
+            return None  # "they would respond", "refused to say": no statement reported
+        if NOUN_BEFORE.search(before, tail):
+            return None  # "these claims", "his calls for": a noun, not a verb
+        stripped = skip_to_subject(before)
+        time = TIME.search(stripped, max(0, len(stripped) - 2 * TAIL))
+        stripped = stripped[: time.start()] if time else stripped
+        subject = subject_before(stripped)
+        # Walk back over phrases set off by commas that cannot be the subject.
+        while subject is not None and NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
+            stripped = stripped.rstrip(" ,")
+            stripped = stripped[: stripped.rindex(",")]
+            subject = subject_before(stripped)
+        if subject is not None and len(subject.split()) > MAX_SOURCE_WORDS:
+            return None
+        return subject
+
+    def _resolve(
+        self, phrase: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str] = frozenset()
+    ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
+        """Who the noun phrase `phrase` is: (actor ids, name) and whether it names them."""
+        found = self._known.get(phrase, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._known[phrase] = self._identify(phrase)
+        if found is None:
+            return None
+        if found == _CONTINUES:
+            return (last, False) if last is not None else None
+        if found[0] == _SURNAME:
+            # A surname alone: the actor's when the article has named that person ("Wang said"
+            # after "Foreign Minister Wang Yi"), else someone else ("Baradar said").
+            name = found[1]
+            known = tuple(sorted(a for a in self._surnames.get(name.casefold(), ()) if a in mentioned))
+            return (known, "" if known else name), True
+        return (found[0], found[1]), True
+
+    def _identify(self, phrase: str) -> tuple[tuple[str, ...], str] | tuple[str, str] | None:
+        """What `phrase` is, whatever the article: actors and name, _CONTINUES, a surname, or None.
+
+        Pure in the phrase, so `_resolve` keeps what it found: the same subjects ("he", "Trump",
+        "the minister") recur in every article.
+        """
+        phrase = LEADING.sub("", phrase.strip(" ,.")).strip()
+        if not phrase:
+            return None
+        mentions = [
+            m
+            for m in self._matcher.mentions(phrase)
+            if self._is_actor(phrase, m) and not PARTICIPLE.search(phrase[: m.start])
+        ]
+        names = [m for m in NAME.finditer(phrase) if is_person_name(m.group())]
+        head = names[-1] if names else None
+        if not mentions and (phrase.casefold() in PRONOUNS or DESCRIPTION.match(phrase)):
+            return _CONTINUES
+        if mentions:
+            listed = is_list(phrase)
+            if listed:
+                return tuple(dict.fromkeys(o for m in mentions for o in sorted(m.owners))), ""
+            final = mentions[-1]
+            after_actor = phrase[final.end :]
+            if head is not None and head.start() >= final.end and not SPOKESPERSON.search(after_actor):
+                return (), head.group()  # "Trump adviser Jane Doe": the adviser speaks
+            for mention in mentions:
+                if mention.end >= len(phrase.rstrip(" '’s")) or FOR_ACTOR.search(phrase):
+                    return tuple(sorted(mention.owners)), ""
+            return tuple(sorted(final.owners)), ""
+        if head is not None and head.end() >= len(phrase) - 3:
+            return (), head.group()
+        if re.fullmatch(r"[A-Z][\w'’-]+", phrase) and phrase.casefold() not in NOT_NAMES:
+            return _SURNAME, phrase
+        return None
+
+    def _is_actor(self, phrase: str, mention: Mention) -> bool:
+        """False when a different first name stands before an actor's surname ("Karen Flynn")."""
+        words = phrase[: mention.start].split()
+        if not words or len(phrase[mention.start : mention.end].split()) > 1:
+            return True  # a full name ("António Guterres") is the actor whatever title precedes it
+        before = words[-1]
+        if not before[:1].isupper() or before.casefold() in TITLES or before.endswith(("'s", "’s")):
+            return True
+        given = set().union(*(self._given.get(o, frozenset()) for o in mention.owners))
+        people = [o for o in mention.owners if o in self._given]
+        return not people or before.casefold() in given
+
+
+def _spans(text: str, known: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    found = sentence_spans(text) if known is None else known
+    return found or ([(0, len(text))] if text.strip() else [])
+
+
+def named_speakers(spoken: Iterable[Spoken]) -> dict[str, int]:
+    """Speakers who are no actor, by name, with how many sentences they speak."""
+    counts: dict[str, int] = {}
+    for item in spoken:
+        if not item.actors and item.name:
+            counts[item.name] = counts.get(item.name, 0) + 1
+    return counts
