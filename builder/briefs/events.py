@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from builder.model import Article
 
@@ -75,7 +75,9 @@ class Report:
     about: frozenset[str]
     """Topics the article is about."""
     words: str
-    """Its opening content words, lower case, space-separated (for rapidfuzz)."""
+    """Its distinct opening content words, lower case, sorted, space-separated (for rapidfuzz:
+    `token_set_ratio` compares sets of words, to which order and repeats are nothing, and reads a
+    shorter string sooner)."""
     word_set: frozenset[str]
     names: frozenset[str]
     """Proper names it uses, lower case."""
@@ -99,7 +101,8 @@ def report_of(article: Article, about: Iterable[str]) -> Report:
     names = frozenset(n.lower() for n in _NAME.findall(text)) - _CALENDAR
     word_set = frozenset(words)
     head = frozenset(words[:HEAD_WORDS])
-    return Report(article, frozenset(about), " ".join(words), word_set, names, _bits(word_set), head)
+    distinct = " ".join(sorted(word_set))
+    return Report(article, frozenset(about), distinct, word_set, names, _bits(word_set), head)
 
 
 def _bits(words: frozenset[str]) -> int:
@@ -113,6 +116,11 @@ def _bits(words: frozenset[str]) -> int:
 
 def same_text(a: Report, b: Report) -> bool:
     """Whether `a` and `b` are one story republished or updated."""
+    return _may_be_same_text(a, b) and fuzz.token_set_ratio(a.words, b.words) >= SAME_TEXT
+
+
+def _may_be_same_text(a: Report, b: Report) -> bool:
+    """False when `a` and `b` cannot be one text (`same_text`), found without comparing texts."""
     if abs((a.article.date - b.article.date).days) > REPRINT_DAYS or not a.words or not b.words:
         return False
     # A ratio of SAME_TEXT needs most (over four fifths) of one side's words in the other's. The
@@ -123,9 +131,7 @@ def same_text(a: Report, b: Report) -> bool:
     # Then the opening words of the shorter one, most of which a copy keeps (its own dateline and
     # cuts change a few, at its start and end).
     short, long = (a, b) if len(a.word_set) <= len(b.word_set) else (b, a)
-    if len(short.head & long.word_set) < 0.6 * len(short.head):
-        return False
-    return fuzz.token_set_ratio(a.words, b.words) >= SAME_TEXT
+    return len(short.head & long.word_set) >= 0.6 * len(short.head)
 
 
 def same_meeting(a: Report, b: Report) -> bool:
@@ -153,7 +159,9 @@ def group_reports(reports: Sequence[Report]) -> dict[str, tuple[Article, ...]]:
     """Each article of a group of two or more reports, by slug, with its group, earliest first.
 
     Articles in no group are left out. Reports are compared only with those at most
-    REPRINT_DAYS apart (a sliding window over the reports sorted by date).
+    REPRINT_DAYS apart (a sliding window over the reports sorted by date); the texts that the
+    screens leave are compared with each report in one call of rapidfuzz (`process.extract`,
+    which reads the report's words once), as `one_event` would compare them pair by pair.
     """
     ordered = sorted(reports, key=lambda r: (r.article.date, r.article.slug))
     matches: list[tuple[int, int]] = []
@@ -162,9 +170,23 @@ def group_reports(reports: Sequence[Report]) -> dict[str, tuple[Article, ...]]:
         window = report.article.date - dt.timedelta(days=REPRINT_DAYS)
         while ordered[start].article.date < window:
             start += 1
-        matches.extend(
-            (earlier, index) for earlier in range(start, index) if one_event(ordered[earlier], report)
-        )
+        hits: set[int] = set()
+        texts: list[int] = []
+        for earlier in range(start, index):
+            if same_meeting(ordered[earlier], report):
+                hits.add(earlier)
+            elif _may_be_same_text(ordered[earlier], report):
+                texts.append(earlier)
+        if texts:
+            found = process.extract(
+                report.words,
+                [ordered[earlier].words for earlier in texts],
+                scorer=fuzz.token_set_ratio,
+                score_cutoff=SAME_TEXT,
+                limit=None,
+            )
+            hits.update(texts[position] for _, _, position in found)
+        matches.extend((earlier, index) for earlier in sorted(hits))
     matched = set(matches)
     group_of = list(range(len(ordered)))
     members: dict[int, list[int]] = {}
