@@ -19,8 +19,9 @@ def same_bodies(articles: Sequence[Article]) -> Iterable[Diagnostic]:
     naming the other path. Drafts count: a draft of a story already published is one too."""
     by_body: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        text = "\n".join(" ".join(p.text.split()) for p in article.passages)
-        if len(text.split()) >= MIN_WORDS:
+        passages = [p.text.split() for p in article.passages]  # each split once, and counted
+        if sum(len(words) for words in passages) >= MIN_WORDS:
+            text = "\n".join(" ".join(words) for words in passages)
             by_body[hashlib.sha256(text.encode()).hexdigest()].append(article)
     for same in by_body.values():
         if len(same) < 2:
