@@ -270,16 +270,25 @@ def _plan(args: argparse.Namespace) -> Plan:
     return plan
 
 
+KEPT = ("\n## Aboutness", "\n## Attribution")
+"""Sections of RESULTS.md that other measurements write (bench/aboutness.py by hand,
+bench/attribution.py, which keeps its own last): kept on a rewrite."""
+
+
+def kept_sections(output: Path) -> str:
+    """What of `output` follows the first kept section's heading ('' when it has none)."""
+    try:
+        old = output.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    starts = [start for start in (old.find(heading) for heading in KEPT) if start >= 0]
+    return old[min(starts):] if starts else ""
+
+
 def publish(results: Sequence[CorpusResult], machine: dict[str, str], args: argparse.Namespace) -> str:
     """Write the Markdown (and with --json the raw results and machine); return the Markdown."""
     text = report.render(results, machine)
-    if args.output.is_file():  # keep the attribution benchmark's section (bench/attribution.py)
-        from bench.attribution import SECTION
-
-        old = args.output.read_text(encoding="utf-8")
-        if SECTION in old:
-            text = text.rstrip("\n") + "\n\n" + old[old.index(SECTION) :]
-    args.output.write_text(text, encoding="utf-8")
+    args.output.write_text(text + kept_sections(args.output), encoding="utf-8")
     if args.json:
         raw = {"machine": machine, "results": [asdict(r) for r in results]}
         args.json.write_text(json.dumps(raw, indent=2), encoding="utf-8")

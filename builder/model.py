@@ -175,6 +175,8 @@ class BriefSettings:
     """Actors under Positions, most cited first, one line each."""
     latest_articles: int = 10
     """Articles listed on the home page."""
+    max_words: int = 4_000
+    """Words a brief holds at most: quotes are cut at a sentence, and fewer passages quoted, to fit."""
     stale_after_days: int = 30
     """`check` warns when a topic's newest development is this many days past its `reviewed` date."""
 
@@ -235,6 +237,16 @@ class SiteConfig:
     """Passed through to Material's theme options (palette, features, font, ...)."""
     editions: str = "weekly"
     """`weekly`, `monthly` or `off`: the period of an edition (what changed since it began)."""
+
+    def desk_summary(self, article: Article) -> bool:
+        """Whether `article`'s text is the desk's own summary of its report, not the publisher's
+        words: its `extra: {desk_summary: ...}` when it says, else `desk_summaries`."""
+        own = article.extra.get(DESK_SUMMARY)
+        return own if isinstance(own, bool) else self.desk_summaries
+
+
+DESK_SUMMARY = "desk_summary"
+"""The `extra` key that marks one article as the desk's summary (false: the publisher's own text)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,6 +241,28 @@ def test_duplicate_slugs_name_both_files(make_project: ProjectFactory) -> None:
     ]
 
 
+def test_the_same_body_twice_is_a_warning_naming_both_files(make_project: ProjectFactory) -> None:
+    body = "Ministers met on Monday in the capital.\n\nThey agreed to meet again before the end of the year.\n"
+    root = make_project(
+        {
+            "content/articles/2021/a.md": "---\ntitle: A\ndate: 2021-01-01\nsource: X\n---\n" + body,
+            # The same text saved again under another name, its lines wrapped differently.
+            "content/articles/2021/b.md": "---\ntitle: B\ndate: 2021-01-02\nsource: Y\ndraft: true\n---\n\n"
+            + body.replace("on Monday", "on\nMonday"),
+            "content/articles/2021/c.md": "---\ntitle: C\ndate: 2021-01-02\nsource: Y\n---\nAnother text.\n",
+            "content/articles/2021/d.md": "---\ntitle: D\ndate: 2021-01-03\nsource: Z\n---\nAnother text.\n",
+        }
+    )
+    code, lines = check(root)
+    assert code == 0
+    assert lines == [
+        "content/articles/2021/a.md:6: warning: the same text as content/articles/2021/b.md: "
+        "delete the copy you do not mean to keep",
+        "content/articles/2021/b.md:8: warning: the same text as content/articles/2021/a.md: "
+        "delete the copy you do not mean to keep",
+    ]
+
+
 def test_file_stem_slug_collision(make_project: ProjectFactory) -> None:
     root = make_project({"content/articles/2020/talks.md": BASE_TALKS})
     code, lines = check(root)
@@ -663,15 +685,16 @@ def test_briefs_and_article_pages_show_the_kind_beside_the_source(make_project: 
 def test_desk_summaries_are_shown_as_the_desks_words(make_project: ProjectFactory) -> None:
     note = "*Summary written by the desk of a report by CGTN: the words are the desk's, not the publisher's.*"
     lead = "*In the desk's words, summarising a report by CGTN:*"
+    # A week after the talks, so that it is a development of its own, not another report of them.
     root = make_project({ARTICLE.replace("talks", "more"): article(
-        "title: More\ndate: 2021-03-23\nsource: CGTN\nextra: {desk_summary: true}", "On Afghanistan, more.\n")})
+        "title: More\ndate: 2021-03-29\nsource: CGTN\nextra: {desk_summary: true}", "On Afghanistan, more.\n")})
     assert run("build", "--markdown-only", "--project", root).exit_code == 0
     docs = root / "build/docs"
     assert note in (docs / "articles/2021/more.md").read_text()
     assert note not in (docs / "articles/2021/talks.md").read_text()  # the publisher's own text
     brief = (docs / "topics/afghanistan.md").read_text()
     assert brief.count(lead) == 1
-    assert "[More](../articles/2021/more.md), CGTN, 23 March 2021, summarised by the desk" in brief
+    assert "[More](../articles/2021/more.md), CGTN, 29 March 2021, summarised by the desk" in brief
     assert ("*An article marked as the desk's summary here is the desk's own summary of the report it "
             "cites") in (docs / "index.md").read_text()
     # Site-wide, with one article opting out; a site_author names the desk.

@@ -93,13 +93,13 @@ def test_a_preview_shows_the_edited_article_exactly_as_a_full_build_would(
         brief = (root / "site/topics/myanmar/index.html").read_text()
         article = root / ARTICLE
         article.write_text(
-            article.read_text().replace("They also discussed Myanmar.", "They also discussed Burma.")
+            article.read_text().replace("They also discussed Myanmar.", "Burma was also discussed.")
             + "\nChina said Kabul must decide.\n"
         )
 
         assert builder.preview([ARTICLE])
         shown = _html(root)
-        assert "discussed Burma" in shown and "Kabul must decide" in shown
+        assert "Burma was also discussed" in shown and "Kabul must decide" in shown
         assert (root / "site/topics/myanmar/index.html").read_text() == brief  # left to the rebuild
 
         copy = tmp_path / "copy"  # a whole build of the edited project, elsewhere
@@ -110,7 +110,7 @@ def test_a_preview_shows_the_edited_article_exactly_as_a_full_build_would(
         assert shown == _html(copy)  # the same page, byte for byte
 
         builder.rebuild(Diagnostics())  # the pages that quote the article catch up
-        assert "discussed Burma" in (root / "site/topics/myanmar/index.html").read_text()
+        assert "Burma was also discussed" in (root / "site/topics/myanmar/index.html").read_text()
         assert builder.shows_more_than_preview  # the brief changed: browsers reload again
         assert _html(root) == shown
     finally:

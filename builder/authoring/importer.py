@@ -56,6 +56,8 @@ class ImportReport:
     encoding: str
     kind: str
     """`web page` or `clipped text`."""
+    same_event: tuple[Article, ...] = ()
+    """Published articles that report the same event: the build will group the draft with them."""
 
 
 def import_file(options: ImportOptions, *, today: dt.date, stdin: BinaryIO | None = None) -> ImportReport:
@@ -93,9 +95,13 @@ def import_file(options: ImportOptions, *, today: dt.date, stdin: BinaryIO | Non
     fields["actors"] = [s.id for s in suggestions.actors]
     fields["draft"] = True
     text = draft.compose(fields, page.body)
-    draft.validated(text, path, "article")
+    composed = draft.validated(text, path, "article")
+    assert isinstance(composed, Article)
     if options.force:
         imported.check_replaceable(options.root, path)
+    from builder.authoring.duplicates import same_event
+
+    duplicates = same_event(options.root, composed)
     replaced = draft.write_new(options.root, path, text, force=options.force)
     imported.remember(options.root, path, text)
     return ImportReport(
@@ -109,6 +115,7 @@ def import_file(options: ImportOptions, *, today: dt.date, stdin: BinaryIO | Non
         suggestions=suggestions,
         encoding=decoded.encoding,
         kind="web page" if source_input.is_html else "clipped text",
+        same_event=duplicates,
     )
 
 

@@ -1,8 +1,9 @@
 """Suggest a draft's topics and actors by running the project's own routing over its passages.
 
-A topic is suggested when a passage would carry the draft into its brief as news; a topic named
-only inside a list ("they also discussed UN reform, climate change, Syria and Sudan") is
-reported but not suggested, as the brief itself files it under "Also discussed".
+A topic is suggested when the draft is about it as the brief decides it (`builder.routing.aboutness`):
+a topic named only in passing ("the first visit since the pandemic began") or inside a list
+("they also discussed UN reform, climate change, Syria and Sudan") is reported but not
+suggested, as the brief itself files such an article under "Also mentioned in".
 
 Actors are suggested from who speaks in the draft (`builder.routing.attribution`: the parties
 whose positions it reports), most statements first, then those it is about: named in its first
@@ -45,7 +46,7 @@ class Suggestion:
     mentions: int
     """How many times its aliases occur in the draft's passages."""
     listed_only: bool = False
-    """For topics: named only in list-like sentences, so not suggested."""
+    """For topics: named only in passing or in list-like sentences, so not suggested."""
     statements: int = 0
     """For actors: sentences of the draft the actor speaks."""
 
@@ -105,9 +106,7 @@ def suggest(article: Article, vocabulary: Vocabulary) -> Suggestions:
         passages_naming.update(named)
         for mention in router.actors.mentions(passage.text):
             actor_counts.update(mention.owners)
-    news: set[str] = set()
-    for route in router.route(article).passages:
-        news.update(route.developments)
+    news = set(router.route(article).about)
     topics = _ranked(topic_counts, news)
     spoken = Attributor(vocabulary.actors).attribute([p.text for p in article.passages])
     said: Counter[str] = Counter(a for item in spoken for a in item.actors)

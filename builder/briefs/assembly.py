@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
+from builder.briefs.events import events
 from builder.briefs.statements import Spoken, newest
 from builder.editions.desk import Desk, desk_view
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
@@ -61,6 +62,8 @@ class ArticlePage:
     """Topics each passage was routed to, by passage number."""
     heading_levels: tuple[int, ...] = ()
     """The page heading level (2-6) of each of the article's blocks, 0 for passages and rules."""
+    others: tuple[Article, ...] = ()
+    """The other reports of the same event, earliest first ("Other reports of this event")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,24 +103,28 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes], as_of: dt.da
     for article in articles:
         for topic_id in routes[article.slug].topics:
             cited[topic_id].append(article)
+    grouped = events(articles, {a.slug: routes[a.slug].about for a in articles})
     briefs: list[Brief] = []
     archives: list[ArchiveYear] = []
     for topic in project.topics.values():
-        brief, years = brief_of(topic, cited[topic.id], routes, project)
+        brief, years = brief_of(topic, cited[topic.id], routes, project, grouped)
         briefs.append(brief)
         archives.extend(years)
     return Site(
         project=project,
         briefs=tuple(briefs),
         archives=tuple(archives),
-        articles=tuple(article_page(a, routes[a.slug], project) for a in articles),
+        articles=tuple(article_page(a, routes[a.slug], project, grouped.get(a.slug, ())) for a in articles),
         actors=_actor_pages(project.actors.values(), briefs, articles),
         regions=_regions(briefs, (articles[-1].date, articles[0].date) if articles else None),
         desk=desk_view(briefs, articles, project.config.editions, as_of),
     )
 
 
-def article_page(article: Article, route: ArticleRoutes, project: Project) -> ArticlePage:
+def article_page(
+    article: Article, route: ArticleRoutes, project: Project, event: Sequence[Article] = ()
+) -> ArticlePage:
+    """An article page's data; `event`: the reports of its event, itself included, if it has others."""
     topic_ids = list(dict.fromkeys([*article.topics, *route.topics]))
     return ArticlePage(
         article=article,
@@ -127,6 +134,7 @@ def article_page(article: Article, route: ArticleRoutes, project: Project) -> Ar
             r.number: tuple(project.topics[t] for t in (*r.developments, *r.listed)) for r in route.passages
         },
         heading_levels=page_heading_levels(article.blocks),
+        others=tuple(a for a in event if a is not article),
     )
 
 
@@ -157,7 +165,8 @@ def _actor_pages(
     """One page per actor: its latest position on each topic, its latest statements, its articles.
 
     The position on a topic is the sentence the topic's brief quotes for the actor: the newest
-    one the actor speaks among the topic's developments (`builder.briefs.statements`).
+    one the actor speaks among the passages Positions read (`Brief.on_subject`,
+    `builder.briefs.statements`).
     """
     rows: dict[str, list[ActorTopic]] = defaultdict(list)
     # Each statement once, with every topic whose brief holds it; its sentence is made only for

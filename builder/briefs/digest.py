@@ -12,11 +12,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from builder.briefs import budget
 from builder.briefs.coverage import Coverage, coverage
+from builder.briefs.events import one_per_event
 from builder.briefs.statements import Position, Spoken, by_speaker
 from builder.briefs.statements import positions as _positions
 from builder.model import Actor, Article, Passage, Project, Topic
 from builder.routing.attribution import Statement
+from builder.routing.matching import PhraseMatcher
 from builder.routing.router import ArticleRoutes
 
 
@@ -33,9 +36,14 @@ class Excerpt:
     """The passage's sentences that an actor speaks."""
     named: tuple[str, ...] = ()
     """Ids of the actors the passage names."""
+    cut: str | None = None
+    """The passage's Markdown cut after a sentence, ending in an ellipsis, when the brief's word
+    budget leaves no room for all of it (`builder.briefs.budget`)."""
 
     @property
     def markdown(self) -> str:
+        if self.cut is not None:
+            return self.cut
         if self.passage is not None:
             return self.passage.markdown
         return self.article.summary or (self.article.passages[0].markdown if self.article.passages else "")
@@ -43,6 +51,10 @@ class Excerpt:
     @property
     def anchor(self) -> str:
         return f"p-{self.passage.number}" if self.passage else ""
+
+    def with_cut(self, markdown: str) -> Excerpt:
+        """This excerpt quoting `markdown`, a cut of its passage, instead of all of it."""
+        return replace(self, cut=markdown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +103,8 @@ class ArchiveEntry:
 
     article: Article
     passages: tuple[Passage, ...]
+    mention: bool = False
+    """The article only mentions the topic: it is not one of its developments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +135,10 @@ class Brief:
     developments: tuple[Excerpt, ...]
     """Every development passage, newest article first (feeds and actor pages read these)."""
     latest: tuple[Development, ...]
-    also_discussed: tuple[Excerpt, ...]
-    """The newest passages naming the topic among several, linked, not quoted."""
-    more_also_discussed: int
+    also_mentioned: tuple[Excerpt, ...]
+    """The newest articles that only mention the topic (in passing or in a list), one line each:
+    their first passage on it."""
+    more_also_mentioned: int
     positions: tuple[Position, ...]
     unheard: tuple[Actor, ...]
     """Actors the topic's developments name but never quote speaking (the closing line)."""
@@ -136,12 +151,27 @@ class Brief:
     """(year, articles) of each archive page, newest first."""
     coverage: Coverage
     """Articles per month (per year over long spans), for the chart under the title."""
+    other_reports: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)
+    """By the slug of each report shown (under Latest developments and in the Timeline), the
+    other reports of its event, earliest first: named and linked, not shown again."""
+    folded: frozenset[str] = frozenset()
+    """Slugs of the reports shown under another report of their event."""
+    in_timeline: int = 0
+    """Articles the Timeline stands for, the other reports of its events included."""
+    events: tuple[Article, ...] = ()
+    """The articles about the topic, one per event (the report shown), newest first: what
+    Latest developments and the Timeline draw from, and what editions count."""
+    about: frozenset[str] = frozenset()
+    """Slugs of the articles about the topic (the other reports of an event included)."""
+    on_subject: tuple[Excerpt, ...] = ()
+    """The development passages of the articles about the topic that do not name it only in
+    passing, newest article first: what Positions (and actor pages) read statements from."""
     speakers: Mapping[str, list[Spoken[Excerpt]]] = field(
         default_factory=dict, metadata={"content": False}, compare=False
     )
-    """Each actor's statements among the developments, newest first (`statements.by_speaker`):
-    found once, for the Positions and the actor pages. Not content of its own, only an index
-    of `developments`, which page keys already hold."""
+    """Each actor's statements in `on_subject`, newest first (`statements.by_speaker`): found
+    once, for the Positions and the actor pages. Not content of its own, only an index of
+    `on_subject`, which page keys already hold."""
 
     @property
     def first_date(self) -> dt.date | None:
@@ -151,9 +181,13 @@ class Brief:
     def last_date(self) -> dt.date | None:
         return self.articles[0].date if self.articles else None
 
+    mention_only: int = 0
+    """Articles that only mention the topic (the Timeline leaves them to the yearly archive)."""
+
     @property
     def older_articles(self) -> int:
-        return len(self.articles) - len(self.timeline)
+        """Articles about the topic that the Timeline has no room for."""
+        return len(self.articles) - self.in_timeline - self.mention_only
 
     def archive(self, year: int) -> str:
         return archive_page(self.topic, year)
@@ -161,7 +195,8 @@ class Brief:
 
 TIMELINE_LENGTH = 30
 """Articles the brief's Timeline lists; the yearly archive lists every one."""
-ALSO_DISCUSSED_LENGTH = 10
+ALSO_MENTIONED_LENGTH = 10
+"""Articles that only mention the topic listed in the brief; the yearly archive lists them all."""
 DEVELOPMENT_WORDS = 200
 """Words a development quotes before its further passages are linked instead (the first is always quoted)."""
 
@@ -176,13 +211,24 @@ def newest_first(article: Article) -> tuple[int, str]:
 
 
 def brief_of(
-    topic: Topic, cited: Sequence[Article], routes: Mapping[str, ArticleRoutes], project: Project
+    topic: Topic,
+    cited: Sequence[Article],
+    routes: Mapping[str, ArticleRoutes],
+    project: Project,
+    events: Mapping[str, tuple[Article, ...]] | None = None,
 ) -> tuple[Brief, tuple[ArchiveYear, ...]]:
-    """The brief of `topic` and its yearly archive, from the articles that feed it (newest first)."""
+    """The brief of `topic` and its yearly archive, from the articles that feed it (newest first).
+
+    `events`: each article in a group of reports of one event, by slug, with its group
+    (`builder.briefs.events`); the brief shows each group once.
+    """
     settings = project.config.briefs
+    events = events or {}
     developments: list[Excerpt] = []
-    listed: list[Excerpt] = []
     routed: dict[str, list[Passage]] = {}
+    subject: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its passages on it, not in passing
+    first_routed: dict[str, Excerpt] = {}
+    per_article: dict[str, list[Excerpt]] = defaultdict(list)  # slug -> its excerpts on the topic
     co_mentions: Counter[str] = Counter()
     for article in cited:
         route = routes[article.slug]
@@ -196,64 +242,100 @@ def brief_of(
             on_topic.append(passage)
             actors = tuple(project.actors[a] for a in passage_route.actors if a in project.actors)
             excerpt = Excerpt(article, passage, actors, passage_route.statements, passage_route.named)
+            first_routed.setdefault(article.slug, excerpt)
+            per_article[article.slug].append(excerpt)
             if topic.id in passage_route.developments:
                 developments.append(excerpt)
-            elif topic.id in passage_route.listed:
-                listed.append(excerpt)
+                if topic.id not in passage_route.passing:
+                    subject[article.slug].append(excerpt)
         if topic.id in route.fallback:
             actors = tuple(project.actors[a] for a in article.actors if a in project.actors)
             developments.append(Excerpt(article, None, actors))
-    groups = by_article(developments)
-    shown = groups[: settings.max_developments]
-    chosen = {id(g): _quoted(g.excerpts, settings.passages_per_development) for g in shown}
-    quoted = {id(e) for excerpts in chosen.values() for e in excerpts}
-    speakers = by_speaker(developments)
-    positions, unheard = _positions(developments, quoted, project.actors, settings.max_positions, speakers)
+            per_article[article.slug].append(developments[-1])
+    about = [a for a in cited if topic.id in routes[a.slug].about]
+    weight = {slug: (len(subject.get(slug, ())), len(excerpts)) for slug, excerpts in per_article.items()}
+    shown_events, folded = one_per_event(about, events, weight)
+    about_slugs = {a.slug for a in about}
+    related = _related(topic, co_mentions, project.topics)
+    mentions = [
+        first_routed[a.slug]
+        for a in cited
+        if a.slug not in about_slugs and a.slug not in folded and a.slug in first_routed
+    ]
+    # A passing mention states no position on the topic: Positions read the articles about it,
+    # and of those only the passages that do not name it in passing.
+    kept = {id(e) for excerpts in subject.values() for e in excerpts}
+    on_subject = [
+        e for e in developments if e.article.slug in about_slugs and (e.passage is None or id(e) in kept)
+    ]
+    # The closing line of Positions names at most every actor these passages name.
+    named = {a for e in on_subject for a in e.named if a in project.actors}
+    fits = budget.plan(
+        settings.max_words,
+        budget.words(topic.overview)
+        + budget.judgement_words(topic)
+        + sum(budget.words(project.actors[a].name) + 1 for a in named),
+        [(a.title, len(others), budget.header_words(a, project.config)) for a, others in shown_events],
+        [e.article.title for e in mentions[:ALSO_MENTIONED_LENGTH]],
+        (settings.max_developments, TIMELINE_LENGTH, settings.max_positions),
+        len(related),
+    )
+    shown = shown_events[: fits.developments]
+    timeline = shown_events[: fits.timeline]
+    fitted = budget.fit(
+        [subject.get(a.slug) or per_article[a.slug] for a, _ in shown],
+        fits.quote_words,
+        settings.passages_per_development,
+        DEVELOPMENT_WORDS,
+        PhraseMatcher({topic.id: topic.aliases}, {topic.id: topic.exclude}),
+    )
+    chosen = {a.slug: excerpts for (a, _), excerpts in zip(shown, fitted, strict=True)}
+    quoted_keys = {(e.article.slug, e.anchor) for excerpts in fitted for e in excerpts}
+    quoted = {id(e) for e in developments if (e.article.slug, e.anchor) in quoted_keys}
+    speakers = by_speaker(on_subject)
+    positions, unheard = _positions(on_subject, quoted, project.actors, fits.positions, speakers)
     sources = sorted(
-        {id(a): a for a in (*(g.article for g in shown), *(p.excerpt.article for p in positions))}.values(),
+        {id(a): a for a in (*(a for a, _ in shown), *(p.excerpt.article for p in positions))}.values(),
         key=newest_first,
     )
     number = {id(a): index + 1 for index, a in enumerate(sources)}
     by_year: dict[int, list[ArchiveEntry]] = defaultdict(list)  # newest year first: cited is newest first
     for article in cited:
-        by_year[article.date.year].append(ArchiveEntry(article, tuple(routed.get(article.slug, ()))))
+        by_year[article.date.year].append(
+            ArchiveEntry(article, tuple(routed.get(article.slug, ())), article.slug not in about_slugs)
+        )
     brief = Brief(
         topic=topic,
         articles=tuple(cited),
         developments=tuple(developments),
         latest=tuple(
-            Development(g.article, number[id(g.article)], chosen[id(g)], len(g.excerpts) - len(chosen[id(g)]))
-            for g in shown
+            Development(
+                a,
+                number[id(a)],
+                chosen[a.slug],
+                len(per_article.get(a.slug, ())) - len(chosen[a.slug]),
+            )
+            for a, _ in shown
         ),
-        also_discussed=tuple(listed[:ALSO_DISCUSSED_LENGTH]),
-        more_also_discussed=max(0, len(listed) - ALSO_DISCUSSED_LENGTH),
+        also_mentioned=tuple(mentions[:ALSO_MENTIONED_LENGTH]),
+        more_also_mentioned=max(0, len(mentions) - ALSO_MENTIONED_LENGTH),
         positions=tuple(replace(p, source_number=number[id(p.excerpt.article)]) for p in positions),
         unheard=tuple(unheard),
-        related=_related(topic, co_mentions, project.topics),
+        related=related,
         sources=tuple(sources),
-        timeline=tuple(cited[:TIMELINE_LENGTH]),
+        timeline=tuple(a for a, _ in timeline),
         years=tuple((year, len(entries)) for year, entries in by_year.items()),
         coverage=coverage(a.date for a in cited),
+        other_reports={a.slug: others for a, others in shown_events if others},
+        folded=frozenset(folded),
+        in_timeline=sum(1 + len(others) for _, others in timeline),
+        mention_only=len(mentions),
+        events=tuple(a for a, _ in shown_events),
+        about=frozenset(about_slugs),
+        on_subject=tuple(on_subject),
         speakers=speakers,
     )
     return brief, tuple(ArchiveYear(topic, year, tuple(entries)) for year, entries in by_year.items())
-
-
-def _quoted(excerpts: Sequence[Excerpt], limit: int) -> tuple[Excerpt, ...]:
-    """The first `limit` excerpts, stopping early once DEVELOPMENT_WORDS are quoted.
-
-    The first is always quoted; the word budget keeps a brief on long passages (UN speeches run to
-    200-word paragraphs) the same length as one on wire copy. The rest are linked, not quoted.
-    """
-    taken: list[Excerpt] = []
-    words = 0
-    for excerpt in excerpts[:limit]:
-        length = len(_text(excerpt).split())
-        if taken and words + length > DEVELOPMENT_WORDS:
-            break
-        taken.append(excerpt)
-        words += length
-    return tuple(taken)
 
 
 def _related(

@@ -106,14 +106,8 @@ def environment(project_root: Path) -> Environment:
 
 
 def desk_summary(article: Article, config: SiteConfig) -> bool:
-    """Whether the article's text is the desk's own summary of its report, not the publisher's words:
-    its `extra: {desk_summary: ...}` when it says, else site_config.yml's `desk_summaries`."""
-    own = article.extra.get(DESK_SUMMARY)
-    return own if isinstance(own, bool) else config.desk_summaries
-
-
-DESK_SUMMARY = "desk_summary"
-"""The `extra` key that marks one article as the desk's summary (false: the publisher's own text)."""
+    """Whether the article's text is the desk's own summary of its report (`SiteConfig.desk_summary`)."""
+    return config.desk_summary(article)
 
 
 def opening_words(text: str, words: int = 12) -> str:

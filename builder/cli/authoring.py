@@ -82,6 +82,7 @@ def import_command(
 ) -> None:
     """Turn a saved web page (HTML) or a clipped text into a draft article; FILE - reads standard input."""
     from builder.authoring.importer import PLACEHOLDER_SOURCE, ImportOptions, import_file
+    from builder.briefs.rendering import long_date
 
     options = ImportOptions(
         file=file, root=project, url=url, source=source, date=date, title=title, force=force
@@ -99,7 +100,7 @@ def import_command(
     suggestions = report.suggestions
     click.echo(f"  topics   {_counts(suggestions.topics)}")
     if suggestions.listed:
-        click.echo(f"           named only in a list, not added: {_counts(suggestions.listed)}")
+        click.echo(f"           named in passing or in a list, not added: {_counts(suggestions.listed)}")
     click.echo(f"  actors   {_actor_counts(suggestions.actors)}")
     if suggestions.named:
         click.echo(f"           named in passing, not added: {_counts(suggestions.named)}")
@@ -116,6 +117,12 @@ def import_command(
         click.echo(
             f"warning: no source found; the draft says 'source: {PLACEHOLDER_SOURCE}': "
             "name the publisher before publishing (or pass --source NAME)",
+            err=True,
+        )
+    for other in report.same_event:
+        click.echo(
+            f"warning: this looks like {other.path} ({other.source}, {long_date(other.date)}): "
+            "the same event; it will be grouped with it",
             err=True,
         )
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.content.crossrefs import cross_check
+from builder.content.duplicates import same_bodies
 from builder.content.loading import SourceFile, discover, read_config, read_document
 from builder.content.portability import portability_problems
 from builder.content.sourcefiles import SourceProblem, read_bytes
@@ -54,6 +55,7 @@ def load_project(
     topic_ids = {s.stem for s in sources if s.kind == "topic"}
     actor_ids = {s.stem for s in sources if s.kind == "actor"}
     diagnostics.extend(cross_check(articles, topics, topic_ids, actor_ids))
+    diagnostics.extend(same_bodies(articles))
     diagnostics.extend(portability_problems(articles, topics, actors))
     if config is None:
         return None

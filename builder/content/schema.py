@@ -182,6 +182,7 @@ class BriefsMeta(_Strict):
     passages_per_development: Annotated[int, Field(ge=1, le=100)] = 3
     max_positions: Annotated[int, Field(ge=0, le=1_000)] = 12
     latest_articles: Annotated[int, Field(ge=0, le=1_000)] = 10
+    max_words: Annotated[int, Field(ge=500, le=1_000_000)] = 4_000
     stale_after_days: Annotated[int, Field(ge=1, le=100_000)] = 30
 
 

@@ -128,8 +128,9 @@ def desk_view(
 
 
 def developments_of(brief: Brief) -> list[Article]:
-    """The articles of the brief's developments, newest first, each once."""
-    return list({id(e.article): e.article for e in brief.developments}.values())
+    """The brief's developments, newest first: its articles about the topic, one per event (a
+    report of an event shown earlier is not news again)."""
+    return list(brief.events)
 
 
 def _news(brief: Brief, day: dt.date | None, current: Period | None) -> BriefNews:

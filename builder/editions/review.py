@@ -37,8 +37,10 @@ def stale_bottom_lines(project: Project, newest: Mapping[str, dt.date]) -> list[
 
 
 def newest_in_briefs(briefs: Iterable[Brief]) -> dict[str, dt.date]:
-    """Each brief's newest development date (briefs list developments newest first)."""
-    return {b.topic.id: b.developments[0].article.date for b in briefs if b.developments}
+    """Each brief's newest development date: its newest article about the topic (briefs list
+    their articles newest first), as `newest_in_routes` finds it."""
+    newest = {b.topic.id: next((a.date for a in b.articles if a.slug in b.about), None) for b in briefs}
+    return {topic: day for topic, day in newest.items() if day is not None}
 
 
 def newest_in_routes(project: Project, routes: Mapping[str, ArticleRoutes]) -> dict[str, dt.date]:
@@ -48,8 +50,7 @@ def newest_in_routes(project: Project, routes: Mapping[str, ArticleRoutes]) -> d
         route = routes.get(article.slug)
         if route is None:
             continue
-        topics = {t for p in route.passages for t in p.developments} | set(route.fallback)
-        for topic_id in topics:
+        for topic_id in route.about:  # a passing mention is no development
             if topic_id not in newest or article.date > newest[topic_id]:
                 newest[topic_id] = article.date
     return newest

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -128,9 +128,10 @@ def entry_titles(articles: Iterable[Article]) -> list[str]:
 
 
 def topic_feed(site: Site, brief: Brief) -> bytes:
-    """The topic's developments, newest first: one entry per article, quoting its passages on
-    the topic, each with a link to the passage in the article."""
-    config, topic, groups, fallback_date = _topic_feed_inputs(site, brief)
+    """The topic's developments, newest first: one entry per article (one per event: the other
+    reports of an event are linked from its entry), quoting its passages on the topic, each with
+    a link to the passage in the article."""
+    config, topic, groups, fallback_date, others = _topic_feed_inputs(site, brief)
     feed = _feed(
         site,
         f"feeds/{topic.id}.xml",
@@ -149,23 +150,48 @@ def topic_feed(site: Site, brief: Brief) -> bytes:
         entry.link(href=absolute(config.site_url, page_url(article.page)), rel="alternate", type="text/html")
         entry.published(_timestamp(article.date))
         entry.updated(_timestamp(article.date))
-        entry.content(_passages_html(site, group), type="html")
+        content = _passages_html(site, group) + _also_reported_html(site, others.get(article.slug, ()))
+        entry.content(content, type="html")
     return bytes(feed.atom_str(pretty=True))
 
 
 def _topic_feed_inputs(
     site: Site, brief: Brief
-) -> tuple[SiteConfig, Topic, tuple[ArticleExcerpts, ...], dt.date | None]:
-    """What a topic's feed shows: the newest articles' passages on it, one group per article.
+) -> tuple[SiteConfig, Topic, tuple[ArticleExcerpts, ...], dt.date | None, Mapping[str, tuple[Article, ...]]]:
+    """What a topic's feed shows: the newest articles' passages on it, one group per article and
+    one article per event (with the event's other reports, by slug).
 
     An empty brief shows nothing newer than the site itself: the site's newest content date.
     """
-    groups = by_article(brief.developments)[:MAX_ENTRIES]
-    return site.project.config, brief.topic, groups, None if groups else site_date(site)
+    shown = [g for g in by_article(brief.developments) if g.article.slug not in brief.folded]
+    groups = tuple(shown[:MAX_ENTRIES])
+    others = {
+        g.article.slug: brief.other_reports[g.article.slug]
+        for g in groups
+        if g.article.slug in brief.other_reports
+    }
+    return site.project.config, brief.topic, groups, None if groups else site_date(site), others
 
 
 def _site_feed_inputs(site: Site) -> tuple[SiteConfig, tuple[ArticlePage, ...], dt.date | None]:
-    return site.project.config, tuple(site.articles[:MAX_ENTRIES]), site_date(site)
+    """The newest articles, one per event: the earliest report stands for the others."""
+    pages = [p for p in site.articles if not any(newer_than(p.article, other) for other in p.others)]
+    return site.project.config, tuple(pages[:MAX_ENTRIES]), site_date(site)
+
+
+def newer_than(article: Article, other: Article) -> bool:
+    """Whether `article` comes after `other` among the reports of one event (by date, then slug)."""
+    return (article.date, article.slug) > (other.date, other.slug)
+
+
+def _also_reported_html(site: Site, others: Iterable[Article]) -> str:
+    """'Also reported by' links to the other reports of an entry's event ('' when there are none)."""
+    links = [
+        f'<a href="{html.escape(absolute(site.project.config.site_url, page_url(a.page)))}">'
+        f"{html.escape(xml_text(a.source))}</a>, {long_date(a.date)}"
+        for a in others
+    ]
+    return f"\n<p>Also reported by {'; '.join(links)}</p>" if links else ""
 
 
 def _passages_html(site: Site, group: ArticleExcerpts) -> str:
@@ -205,7 +231,7 @@ def site_feed(site: Site) -> bytes:
         for topic in article_page.topics:
             entry.category(term=topic.id, label=xml_text(topic.title))
         summary = article.summary or (article.passages[0].markdown if article.passages else article.title)
-        entry.content(passage_html(summary), type="html")
+        entry.content(passage_html(summary) + _also_reported_html(site, article_page.others), type="html")
     return bytes(feed.atom_str(pretty=True))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -83,8 +84,10 @@ def pdf_path(topic_id: str) -> str:
 def write_pdfs(site: Path, briefs: Sequence[BriefPdf]) -> int:
     """Write these briefs' PDFs under `site` (a built HTML site); return how many were written.
 
-    A PDF is written as a new file: the site may be staged from the previous one by hard links,
-    and writing into a linked file would change the site being served.
+    A PDF is written as a new file, then moved into place: the site may be staged from the
+    previous one by hard links, and writing into a linked file would change the site being
+    served; and `serve` prints in place, where a reader must get the old PDF or the new one,
+    never half of one.
     """
     weasyprint = require()
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"file", "data"})  # never the network
@@ -102,12 +105,14 @@ def write_pdfs(site: Path, briefs: Sequence[BriefPdf]) -> int:
                 base_url=page.as_uri(),  # anything relative left (an image) resolves in the staged site
                 url_fetcher=fetcher,
             )
+            target = site / pdf_path(brief.topic_id)
+            partial = target.with_name(f".{target.name}.partial")
             try:
                 document = html.render(stylesheets=[stylesheet])
-                target = site / pdf_path(brief.topic_id)
-                target.unlink(missing_ok=True)
-                document.write_pdf(target, pdf_identifier=brief.topic_id.encode())
+                document.write_pdf(partial, pdf_identifier=brief.topic_id.encode())
+                os.replace(partial, target)
             except Exception as exc:  # WeasyPrint's own failure: one line, and the last site stays
+                partial.unlink(missing_ok=True)
                 raise BuildError(
                     f"{brief.page}: WeasyPrint could not print the brief: {type(exc).__name__}: {exc}"
                 ) from exc

@@ -110,7 +110,7 @@ class PageKeys:
         """
         actors = digest_of(*(repr((a.id, a.name, a.aliases, a.kind)) for a in site.project.actors.values()))
         for brief in site.briefs:
-            for excerpt in (*brief.developments, *brief.also_discussed):
+            for excerpt in (*brief.developments, *brief.also_mentioned):
                 article, passage = excerpt.article, excerpt.passage
                 if article.digest and passage is not None and excerpt.statements:
                     place = f"statements of passage {passage.number}"

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from builder.model import Actor, Article, RoutingSettings, Topic
+from builder.routing.aboutness import article_subjects, passage_subjects
 from builder.routing.attribution import Attributor, Statement
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.sentences import sentence_spans
@@ -25,6 +26,11 @@ class PassageRoute:
     """Topics the passage only names in a list ("Also discussed")."""
     actors: tuple[str, ...]
     """Actors (from the article's `actors`) whose position the passage reports."""
+    about: tuple[str, ...] = ()
+    """Topics the passage is about, not only mentions in passing (`builder.routing.aboutness`)."""
+    passing: tuple[str, ...] = ()
+    """Topics the passage names only as a circumstance ("because of the pandemic"): a brief
+    never quotes it for them."""
     statements: tuple[Statement, ...] = ()
     """The passage's sentences that an actor speaks (`builder.routing.attribution`)."""
     named: tuple[str, ...] = ()
@@ -40,6 +46,9 @@ class ArticleRoutes:
     """Only passages that go somewhere."""
     fallback: tuple[str, ...]
     """Topics the article lists but no passage mentions: the brief shows its summary instead."""
+    about: tuple[str, ...] = ()
+    """Topics the article is about, sorted: a development of their briefs. It feeds the others
+    only as a mention ("Also mentioned in")."""
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -69,8 +78,9 @@ class Router:
         routes: list[PassageRoute] = []
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
+        lead = article.passages[0].number if article.passages else 0
         # One pass of the actor matcher and of the sentence splitter per passage, shared by
-        # attribution, the passage's speakers and the test for list-like sentences.
+        # attribution, the passage's speakers, the test for list-like sentences and aboutness.
         named = [self.attributor.named(p.text) for p in article.passages]
         spans = [sentence_spans(p.text) for p in article.passages]
         found = [self.topics.mentions(p.text) for p in article.passages]
@@ -95,6 +105,8 @@ class Router:
                 listed &= allowed
             if not mentioned:
                 continue
+            lead_passage = passage.number == lead
+            subjects, passing = passage_subjects(passage.text, sentences, mentions, listed, lead_passage)
             routes.append(
                 PassageRoute(
                     number=passage.number,
@@ -102,12 +114,19 @@ class Router:
                     developments=tuple(sorted(mentioned - listed)),
                     listed=tuple(sorted(listed)),
                     actors=speakers,
+                    about=tuple(sorted(subjects & mentioned)),
+                    passing=tuple(sorted(passing & mentioned)),
                     statements=spoken,
                     named=names,
                 )
             )
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
-        return ArticleRoutes(article.slug, tuple(routes), fallback)
+        headline = self.topics.owners_in(article.title)
+        about = article_subjects(
+            article.topics, headline, (r.about for r in routes), (r.developments for r in routes)
+        )
+        fed = {t for r in routes for t in (*r.developments, *r.listed)} | set(fallback)
+        return ArticleRoutes(article.slug, tuple(routes), fallback, tuple(sorted(about & fed)))
 
     def _speakers(self, article: Article, names: Iterable[str], previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.
@@ -124,7 +143,7 @@ class Router:
 
 
 def _listed_only(spans: list[tuple[int, int]], mentions: Iterable[Mention], threshold: int) -> set[str]:
-    """Topics that appear only in sentences naming `threshold` or more topics (a list, not news)."""
+    """Topics that appear only in sentences (`spans`) naming `threshold` or more topics (a list)."""
     per_sentence: list[set[str]] = [set() for _ in spans]
     where: dict[str, set[int]] = {}
     for mention in mentions:

@@ -111,7 +111,10 @@ class LiveBuilder:
         self._built = True
         self._previewed = previewed and report.pages_changed == []
         if report.project is not None:
-            self._preview = ArticlePreview(report.project)
+            # An up-to-date build assembles no site: the last one's grouping still holds.
+            kept = self._preview.others if self._preview is not None else None
+            grouped = {p.article.path: p.others for p in report.site.articles} if report.site else kept
+            self._preview = ArticlePreview(report.project, grouped)
             self._warm_up()
         return report
 

@@ -12,7 +12,7 @@ the caller rebuilds as if it did not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from builder.briefs.assembly import ArticlePage, article_page
@@ -28,8 +28,11 @@ ARTICLES = "content/articles/"
 class ArticlePreview:
     """Renders edited articles' pages against the project of the last full update."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, others: Mapping[str, tuple[Article, ...]] | None = None) -> None:
+        """`others`: by article path, the other reports of its event as the last full update grouped
+        them (an edit that regroups them shows on the page when the full update follows)."""
         self.project = project
+        self.others = others or {}
         self._by_path = {article.path: article for article in project.articles}
         self._router: Router | None = None  # compiled on the first preview, then kept
 
@@ -68,4 +71,5 @@ class ArticlePreview:
 
     def _page_of(self, article: Article) -> ArticlePage:
         assert self._router is not None
-        return article_page(article, self._router.route(article), self.project)
+        others = self.others.get(article.path, ())
+        return article_page(article, self._router.route(article), self.project, (article, *others))
