@@ -165,7 +165,7 @@ def _actor_pages(
     """One page per actor: its latest position on each topic, its latest statements, its articles.
 
     The position on a topic is the sentence the topic's brief quotes for the actor: the newest
-    one the actor speaks among the passages Positions read (`Brief.on_subject`,
+    one the actor speaks among the topic's development passages (`Brief.speakers`,
     `builder.briefs.statements`).
     """
     rows: dict[str, list[ActorTopic]] = defaultdict(list)
