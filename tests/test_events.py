@@ -212,3 +212,36 @@ def test_an_event_is_new_once_in_the_edition_that_holds_it(guilin: Path, tmp_pat
     )
     assert len(parts) == 9 and all(len(reports.findall(part)) == 1 for part in parts), parts
     assert "2021-03-23-china-russia-talks-reprinted.md" not in edition  # never the later copy
+
+
+def test_a_story_sent_to_many_papers_names_four_of_them(tmp_path: Path) -> None:
+    # A wire story reprinted by six papers the same day: the brief's line and the feed name four
+    # other reports and count the rest; the article page lists every one.
+    root = copy_demo(tmp_path / "demo")
+    original = root / "content/articles/2021/guilin-wang-yi-lavrov-talks.md"
+    text = original.read_text(encoding="utf-8")
+    papers = ["Daily One", "Daily Two", "Daily Three", "Daily Four", "Daily Five", "Daily Six"]
+    for number, paper in enumerate(papers, 1):
+        copy = re.sub(r"(?m)^source: .*$", f"source: {paper}", text)
+        copy = re.sub(r"(?m)^url: .*\n", "", copy)
+        (root / f"content/articles/2021/guilin-reprint-{number}.md").write_text(copy, encoding="utf-8")
+    result = run("build", "--project", root, "--markdown-only")
+    assert result.exit_code == 0, result.output
+    brief = (root / "build/docs/topics/afghanistan.md").read_text(encoding="utf-8")
+    (header,) = [line for line in section(brief, "Latest developments").splitlines() if "also reported by" in line]
+    assert header.count("](../articles/2021/") == 1 + 4, header  # the report shown, and four others
+    assert header.endswith(" and 2 other reports"), header
+    page = next(
+        (root / "build/docs/articles/2021").glob("guilin-*.md")
+    ).read_text(encoding="utf-8")
+    (listed,) = [line for line in page.splitlines() if line.startswith("**Other reports of this event:**")]
+    assert listed.count("](") == 6, listed
+    project = load_project(root, Diagnostics())
+    assert project is not None
+    site = assemble(project, route_articles(project))
+    afghanistan = next(b for b in site.briefs if b.topic.id == "afghanistan")
+    (entry,) = [e for e in feedparser.parse(topic_feed(site, afghanistan)).entries if "Also reported by" in
+                e.content[0].value]
+    assert entry.content[0].value.count("<a href") - entry.content[0].value.split("Also reported by")[0].count(
+        "<a href") == 4
+    assert "and 2 other reports</p>" in entry.content[0].value

@@ -184,14 +184,21 @@ def newer_than(article: Article, other: Article) -> bool:
     return (article.date, article.slug) > (other.date, other.slug)
 
 
+ALSO_REPORTED = 4
+"""Other reports an entry names; the rest are counted (their article page lists every one)."""
+
+
 def _also_reported_html(site: Site, others: Iterable[Article]) -> str:
     """'Also reported by' links to the other reports of an entry's event ('' when there are none)."""
+    reports = list(others)
     links = [
         f'<a href="{html.escape(absolute(site.project.config.site_url, page_url(a.page)))}">'
         f"{html.escape(xml_text(a.source))}</a>, {long_date(a.date)}"
-        for a in others
+        for a in reports[:ALSO_REPORTED]
     ]
-    return f"\n<p>Also reported by {'; '.join(links)}</p>" if links else ""
+    more = len(reports) - ALSO_REPORTED
+    rest = f" and {more} other report{'s' if more > 1 else ''}" if more > 0 else ""
+    return f"\n<p>Also reported by {'; '.join(links)}{rest}</p>" if links else ""
 
 
 def _passages_html(site: Site, group: ArticleExcerpts) -> str:
