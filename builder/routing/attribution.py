@@ -180,7 +180,7 @@ class Attributor:
             spans = _spans(text, sentences[index] if sentences is not None else None)
             # One scan of the passage finds every cue; a sentence without a verb of saying or
             # "according to" is never looked at again (most sentences of most passages).
-            cues = [cue for cue in find_cues(text) if cue_kind(cue) != "quote"]
+            cues = find_cues(text)
             if not cues:
                 for start, _ in spans:
                     last = self._opening(text, start, last, mentioned)

@@ -40,10 +40,10 @@ OPEN, CLOSE = '“"', '”"'
 
 
 def _cue_pattern() -> re.Pattern[str]:
-    """Every cue of a statement: a verb of saying, "according to" (either case: it opens
-    sentences) or a quotation mark.
+    """Every cue of a statement: a verb of saying or "according to" (either case: it opens
+    sentences). A quotation has a speaker only where one of these names it (`quotations`).
 
-    Each alternative opens with a plain letter or mark, the check that no word runs into the cue
+    Each alternative opens with a plain letter, the check that no word runs into the cue
     coming just after it: a pattern made so lets the regex engine jump between the characters
     that can open a cue, where one opening with a lookbehind is tried at every character (a
     third faster over a whole archive, which is scanned passage by passage).
@@ -56,7 +56,7 @@ def _cue_pattern() -> re.Pattern[str]:
         rf"{re.escape(first)}{starts}(?:{phrase_pattern(rest)})(?![\w'’-])"
         for first, rest in sorted(rests.items())
     ]
-    alternatives += [rf"a{starts}ccording\s+to\s+", rf"A{starts}ccording\s+to\s+", "“", '"']
+    alternatives += [rf"a{starts}ccording\s+to\s+", rf"A{starts}ccording\s+to\s+"]
     return re.compile("|".join(alternatives))
 
 
@@ -67,7 +67,7 @@ CUE = _cue_pattern()
 def _cue_openings() -> ahocorasick.Automaton:
     """Every word a cue can open with, for one pass over a text in C."""
     automaton = ahocorasick.Automaton()
-    for word in {verb.split()[0] for verb in VERBS_OF_SAYING} | {"according", "According", *OPEN}:
+    for word in {verb.split()[0] for verb in VERBS_OF_SAYING} | {"according", "According"}:
         automaton.add_word(word, len(word))
     automaton.make_automaton()
     return automaton
@@ -96,11 +96,8 @@ def find_cues(text: str) -> list[re.Match[str]]:
 
 
 def cue_kind(cue: re.Match[str]) -> str:
-    """"quote", "according" or "verb": what a match of CUE is."""
-    first = cue.group()[0]
-    if first in OPEN:
-        return "quote"
-    return "according" if first in "aA" and cue.group()[1:9] == "ccording" else "verb"
+    """"according" or "verb": what a match of CUE is."""
+    return "according" if cue.group()[1:9] == "ccording" else "verb"
 
 
 ADD = frozenset({"adds", "added"})
@@ -191,18 +188,21 @@ NOT_NAMES = frozenset(
     " polls surveys aides advisers".split()
 )
 NOT_INVERTED = re.compile(r"\s*(?:that|it|to|in|on|of|at)\b", re.IGNORECASE)
-MODAL = re.compile(r"\b(?:to|would|will|could|can|may|might|must|should|not)\s*$")
+# The words the three checks on a subject's last word look for, each list once: the patterns and
+# the quick test before them (`may_end_in_tail_word`) are made from these.
+_MODAL_WORDS = "to would will could can may might must should not".split()
+_BE_WORDS = "was were been being is are be get got".split()
+_ADVERBS = "once also later again then never not still already even just first reportedly".split()
+_NOUN_WORDS = (
+    "the a an these those this his her their its our my your of in for with such new many".split()
+)
+MODAL = re.compile(rf"\b(?:{'|'.join(_MODAL_WORDS)})\s*$")
 TIME = re.compile(r",\s*(?:on|in|at|last|this)\s[^,]{1,40},?$")
 PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|get|got)(?:\s+(?:\w+ly|once|also|later|again|then|never"
-    r"|not|still|already|even|just|first|reportedly))*\s*$",
+    rf"\b(?:{'|'.join(_BE_WORDS)})(?:\s+(?:\w+ly|{'|'.join(_ADVERBS)}))*\s*$",
     re.IGNORECASE,
 )
-_TAIL_WORDS = (
-    *"was were been being is are be get got once also later again then never not still already even"
-    " just first reportedly ly to would will could can may might must should the a an these those"
-    " this his her their its our my your of in for with such new many".split(),
-)
+_TAIL_WORDS = (*_MODAL_WORDS, *_BE_WORDS, *_ADVERBS, "ly", *_NOUN_WORDS)
 
 
 def may_end_in_tail_word(before: str) -> bool:
@@ -220,10 +220,7 @@ LOOK_BACK = 200
 """Characters before a verb searched for its subject (a subject and an appositive fit well within)."""
 MAX_SOURCE_WORDS = 10
 """A subject longer than this is a clause, not someone speaking."""
-NOUN_BEFORE = re.compile(
-    r"\b(?:the|a|an|these|those|this|his|her|their|its|our|my|your|of|in|for|with|such|new|many)\s*$",
-    re.IGNORECASE,
-)
+NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(_NOUN_WORDS)})\s*$", re.IGNORECASE)
 # Words that open a phrase set off by commas before the verb, not its subject: "Rubio, appearing
 # on Fox News, said", "Sullivan, in an attempt to …, wrote".
 NOT_SUBJECT = re.compile(
