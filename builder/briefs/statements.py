@@ -124,16 +124,15 @@ def positions(
     quoted: set[int],
     actors: Mapping[str, Actor],
     limit: int,
-    speakers: Mapping[str, list[Spoken[E]]] | None = None,
+    speakers: Mapping[str, list[Spoken[E]]],
 ) -> tuple[list[Position], list[Actor]]:
     """The `limit` actors with most statements, each with its newest; and the named but unheard.
 
     `quoted` holds the ids of the excerpts quoted under Latest developments: a line whose sentence
     stands in one still quotes the sentence, and says so. Source numbers are filled in by the
-    caller (0 here). `speakers`: what `by_speaker` gives for `developments`, when the caller has it.
+    caller (0 here). `speakers`: what `by_speaker` gives for `developments` (the brief keeps it).
     """
-    found = by_speaker(developments) if speakers is None else speakers  # `speakers`: found already
-    spoken = {a: s for a, s in found.items() if a in actors}
+    spoken = {a: s for a, s in speakers.items() if a in actors}
 
     def rank(actor_id: str) -> tuple[int, int, str]:
         newest = spoken[actor_id][0].excerpt.article.date
