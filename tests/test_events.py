@@ -10,9 +10,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from rapidfuzz import fuzz
 
 from builder.briefs.assembly import assemble
-from builder.briefs.events import events
+from builder.briefs.events import events, report_of
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.feeds.atom import site_feed, topic_feed
@@ -92,6 +93,63 @@ def test_a_reprint_with_its_own_dateline_and_cuts_is_one_text() -> None:
     assert grouped((original, ()), (reprint, ())) == [("wire", "reprint")]
     too_late = dataclasses.replace(reprint, date=dt.date(2021, 3, 29))
     assert grouped((original, ()), (too_late, ())) == []
+
+
+# Formulaic copy: two different stories made of one stock of short phrases, as wire round-ups are.
+SUBJECTS = (
+    "Ceasefire talks",
+    "Grain shipments",
+    "Prisoner releases",
+    "Border patrols",
+    "Aid convoys",
+    "Election preparations",
+    "Water rationing",
+    "Fuel imports",
+)
+PREDICATES = (
+    "stalled again",
+    "resumed quietly",
+    "slowed sharply",
+    "expanded slightly",
+    "continued unevenly",
+    "faltered badly",
+    "improved markedly",
+    "stopped abruptly",
+)
+PLACES = (
+    "near Kessel",
+    "around Marrow",
+    "outside Avalon",
+    "beyond Lantry",
+    "across Dunmoor",
+    "inside Tresk",
+    "along Varna",
+    "throughout Oskel",
+)
+
+
+def round_up(shift: int) -> str:
+    """Eight sentences pairing each subject with a predicate and a place `shift` places along:
+    the same words, in other combinations."""
+    n = len(SUBJECTS)
+    return (
+        " ".join(
+            f"{s} {PREDICATES[(i + shift) % n]} {PLACES[(i + 3 * shift) % n]} yesterday."
+            for i, s in enumerate(SUBJECTS)
+        )
+        + "\n"
+    )
+
+
+def test_two_stories_in_one_stock_of_phrases_are_not_one_text() -> None:
+    """Their words are the same (rapidfuzz's set ratio scores them as one text); their order is not."""
+    monday = report("round-up-monday", round_up(0), 22, "Wire")
+    tuesday = report("round-up-tuesday", round_up(1), 23, "Wire")
+    assert fuzz.token_set_ratio(report_of(monday, ()).words, report_of(tuesday, ()).words) >= 90
+    assert grouped((monday, ()), (tuesday, ())) == []
+    # The same round-up sent again the next day is one text.
+    again = report("round-up-again", "CAPITAL (Wire): " + round_up(0), 23, "Wire")
+    assert grouped((monday, ()), (again, ())) == [("round-up-monday", "round-up-again")]
 
 
 def test_a_group_never_joins_reports_that_do_not_all_match() -> None:
@@ -201,7 +259,9 @@ def test_an_event_is_new_once_in_the_edition_that_holds_it(guilin: Path, tmp_pat
         text = (docs / f"topics/{brief}.md").read_text(encoding="utf-8")
         assert "**Since 22 March:** 1 new development" in text, brief
         developments = section(text, "Latest developments")
-        marked = [line for line in developments.splitlines() if line.startswith('<mark class="bd-new">New</mark>')]
+        marked = [
+            line for line in developments.splitlines() if line.startswith('<mark class="bd-new">New</mark>')
+        ]
         assert len(marked) == 1 and " · also reported by " in marked[0], marked
     # Each brief of the week lists the meeting once, by the report its brief shows.
     edition = (docs / "editions/2021-w12.md").read_text(encoding="utf-8")
@@ -228,20 +288,26 @@ def test_a_story_sent_to_many_papers_names_four_of_them(tmp_path: Path) -> None:
     result = run("build", "--project", root, "--markdown-only")
     assert result.exit_code == 0, result.output
     brief = (root / "build/docs/topics/afghanistan.md").read_text(encoding="utf-8")
-    (header,) = [line for line in section(brief, "Latest developments").splitlines() if "also reported by" in line]
+    (header,) = [
+        line for line in section(brief, "Latest developments").splitlines() if "also reported by" in line
+    ]
     assert header.count("](../articles/2021/") == 1 + 4, header  # the report shown, and four others
     assert header.endswith(" and 2 other reports"), header
-    page = next(
-        (root / "build/docs/articles/2021").glob("guilin-*.md")
-    ).read_text(encoding="utf-8")
+    page = next((root / "build/docs/articles/2021").glob("guilin-*.md")).read_text(encoding="utf-8")
     (listed,) = [line for line in page.splitlines() if line.startswith("**Other reports of this event:**")]
     assert listed.count("](") == 6, listed
     project = load_project(root, Diagnostics())
     assert project is not None
     site = assemble(project, route_articles(project))
     afghanistan = next(b for b in site.briefs if b.topic.id == "afghanistan")
-    (entry,) = [e for e in feedparser.parse(topic_feed(site, afghanistan)).entries if "Also reported by" in
-                e.content[0].value]
-    assert entry.content[0].value.count("<a href") - entry.content[0].value.split("Also reported by")[0].count(
-        "<a href") == 4
+    (entry,) = [
+        e
+        for e in feedparser.parse(topic_feed(site, afghanistan)).entries
+        if "Also reported by" in e.content[0].value
+    ]
+    assert (
+        entry.content[0].value.count("<a href")
+        - entry.content[0].value.split("Also reported by")[0].count("<a href")
+        == 4
+    )
     assert "and 2 other reports</p>" in entry.content[0].value
