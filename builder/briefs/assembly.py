@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from builder.briefs.coverage import Coverage, coverage
 from builder.briefs.digest import ArchiveYear, Brief, Excerpt, brief_of, newest_first
-from builder.briefs.events import events
+from builder.briefs.events import Wording, events
 from builder.briefs.statements import Spoken, newest
 from builder.editions.desk import Desk, desk_view
 from builder.model import Actor, Article, Heading, Passage, Project, Topic
@@ -92,10 +92,16 @@ class Site:
     """The as-of date, each brief's trend, news and watch events, and every edition."""
 
 
-def assemble(project: Project, routes: Mapping[str, ArticleRoutes], as_of: dt.date | None = None) -> Site:
+def assemble(
+    project: Project,
+    routes: Mapping[str, ArticleRoutes],
+    as_of: dt.date | None = None,
+    wordings: Mapping[str, Wording] | None = None,
+) -> Site:
     """Build every page's data from the project and the routes of its published articles.
 
     `as_of` (`build --as-of`) is the day the site speaks from; by default its newest article's.
+    `wordings`: what grouping compares of each article's text, by slug, where read already.
     """
     articles = sorted(project.published, key=newest_first)
     # One pass over the articles, not one per topic: each brief gets its articles, newest first.
@@ -103,7 +109,7 @@ def assemble(project: Project, routes: Mapping[str, ArticleRoutes], as_of: dt.da
     for article in articles:
         for topic_id in routes[article.slug].topics:
             cited[topic_id].append(article)
-    grouped = events(articles, {a.slug: routes[a.slug].about for a in articles})
+    grouped = events(articles, {a.slug: routes[a.slug].about for a in articles}, wordings)
     briefs: list[Brief] = []
     archives: list[ArchiveYear] = []
     for topic in project.topics.values():
@@ -171,21 +177,18 @@ def _actor_pages(
     rows: dict[str, list[ActorTopic]] = defaultdict(list)
     # Each statement once, with every topic whose brief holds it; its sentence is made only for
     # the LATEST_STATEMENTS a page shows (an archive holds hundreds of thousands).
-    latest: dict[str, dict[tuple[str, int, int], tuple[Spoken[Excerpt], list[Topic]]]] = defaultdict(dict)
+    # A statement is one object in every brief that holds it (its passage's route has it), so its
+    # id tells it apart: no key is made for each of its appearances.
+    latest: dict[str, dict[int, tuple[Spoken[Excerpt], list[Topic]]]] = defaultdict(dict)
     for brief in briefs:
         for actor_id, spoken in brief.speakers.items():
             first = newest(spoken)
             rows[actor_id].append(ActorTopic(brief.topic, first.excerpt, first.sentence, len(spoken)))
             said = latest[actor_id]
             for item in spoken:
-                key = (
-                    item.excerpt.article.slug,
-                    item.excerpt.passage.number if item.excerpt.passage else 0,
-                    item.statement.start,
-                )
-                known = said.get(key)
+                known = said.get(id(item.statement))
                 if known is None:
-                    said[key] = (item, [brief.topic])
+                    said[id(item.statement)] = (item, [brief.topic])
                 else:
                     known[1].append(brief.topic)
     reported: dict[str, list[Article]] = defaultdict(list)
@@ -196,13 +199,9 @@ def _actor_pages(
     for actor in actors:
         mine = rows[actor.id]
         mine.sort(key=lambda row: (-row.latest.article.date.toordinal(), row.topic.title.casefold()))
-        statements = heapq.nsmallest(
-            LATEST_STATEMENTS,
-            latest[actor.id].items(),
-            key=lambda kv: (-kv[1][0].excerpt.article.date.toordinal(), kv[0]),
-        )
+        statements = heapq.nsmallest(LATEST_STATEMENTS, latest[actor.id].values(), key=_newest_statement)
         shown = tuple(
-            ActorStatement(item.excerpt, item.sentence, tuple(topics)) for _, (item, topics) in statements
+            ActorStatement(item.excerpt, item.sentence, tuple(topics)) for item, topics in statements
         )
         pages.append(ActorPage(actor, tuple(mine), tuple(reported[actor.id]), shown))
     return tuple(pages)
@@ -222,4 +221,16 @@ def _regions(
     return tuple(
         (region, tuple(sorted(items, key=lambda s: s.topic.title.casefold())))
         for region, items in sorted(grouped.items(), key=lambda kv: (kv[0] == "Other", kv[0].casefold()))
+    )
+
+
+def _newest_statement(said: tuple[Spoken[Excerpt], list[Topic]]) -> tuple[int, str, int, int]:
+    """Sort key of an actor's statements: newest article first, then in article and passage order."""
+    item = said[0]
+    passage = item.excerpt.passage
+    return (
+        -item.excerpt.article.date.toordinal(),
+        item.excerpt.article.slug,
+        passage.number if passage else 0,
+        item.statement.start,
     )

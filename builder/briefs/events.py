@@ -100,8 +100,22 @@ class Report:
     """`pairs` in SCREEN_BITS bits."""
 
 
-def report_of(article: Article, about: Iterable[str]) -> Report:
-    """The features of `article` grouping compares, with the topics it is `about`."""
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """What grouping compares of an article's text (a Report's fields but the article and its
+    topics): pure in the article, so it can be read while the articles are being routed."""
+
+    words: str
+    word_set: frozenset[str]
+    names: frozenset[str]
+    bits: int
+    head: frozenset[str]
+    pairs: frozenset[int]
+    pair_bits: int
+
+
+def wording_of(article: Article) -> Wording:
+    """The words, names and word order of `article`'s opening that grouping compares."""
     texts: list[str] = []
     size = 0
     for passage in article.passages:  # enough opening text for OPENING_WORDS content words
@@ -111,23 +125,38 @@ def report_of(article: Article, about: Iterable[str]) -> Report:
         size += len(passage.text)
     text = "\n".join(texts)
     words = [w for w in _WORD.findall(text.lower()) if w not in _STOP][:OPENING_WORDS]
-    names = frozenset(n.lower() for n in _NAME.findall(text)) - _CALENDAR
+    names = frozenset(map(str.lower, set(_NAME.findall(text)))) - _CALENDAR
     word_set = frozenset(words)
-    head = frozenset(words[:HEAD_WORDS])
-    distinct = " ".join(sorted(word_set))
     pairs = frozenset(map(hash, itertools.pairwise(words)))
+    return Wording(
+        " ".join(sorted(word_set)),
+        word_set,
+        names,
+        _bits(word_set),
+        frozenset(words[:HEAD_WORDS]),
+        pairs,
+        _bits(pairs),
+    )
+
+
+def report_of(article: Article, about: Iterable[str], wording: Wording | None = None) -> Report:
+    """The features of `article` grouping compares, with the topics it is `about` (and its
+    `wording`, when read already)."""
+    w = wording or wording_of(article)
     return Report(
-        article, frozenset(about), distinct, word_set, names, _bits(word_set), head, pairs, _bits(pairs)
+        article, frozenset(about), w.words, w.word_set, w.names, w.bits, w.head, w.pairs, w.pair_bits
     )
 
 
 def _bits(values: Iterable[Hashable]) -> int:
     """The values (words, pairs) as bits of an integer, by hash: the bits two sets share, counted
     in a few machine words, screen pairs of reports far quicker than intersecting the sets."""
-    bits = 0
-    for value in values:
-        bits |= 1 << (hash(value) & (SCREEN_BITS - 1))
-    return bits
+    # Set in a byte array, then made one integer: OR-ing into a 4096-bit integer would make a new
+    # one of 512 bytes for every value.
+    marks = bytearray(SCREEN_BITS // 8)
+    for position in {hash(value) & (SCREEN_BITS - 1) for value in values}:
+        marks[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(marks, "little")
 
 
 def same_text(a: Report, b: Report) -> bool:
@@ -238,9 +267,15 @@ def group_reports(reports: Sequence[Report]) -> dict[str, tuple[Article, ...]]:
     return groups
 
 
-def events(articles: Iterable[Article], about: Mapping[str, Iterable[str]]) -> dict[str, tuple[Article, ...]]:
-    """Group `articles` (with the topics each is `about`, by slug) into events; see group_reports."""
-    return group_reports([report_of(a, about.get(a.slug, ())) for a in articles])
+def events(
+    articles: Iterable[Article],
+    about: Mapping[str, Iterable[str]],
+    wordings: Mapping[str, Wording] | None = None,
+) -> dict[str, tuple[Article, ...]]:
+    """Group `articles` (with the topics each is `about`, and the `wordings` read already, by
+    slug) into events; see group_reports."""
+    read = wordings or {}
+    return group_reports([report_of(a, about.get(a.slug, ()), read.get(a.slug)) for a in articles])
 
 
 def one_per_event(

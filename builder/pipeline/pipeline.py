@@ -11,13 +11,14 @@ from pathlib import Path
 from jinja2 import Environment
 
 from builder.briefs.assembly import Site, assemble
+from builder.briefs.events import Wording, wording_of
 from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.editions import review
 from builder.errors import ContentError
 from builder.model import Article, Project
-from builder.parallel import map_files
+from builder.parallel import frozen_heap, map_files, settle
 from builder.pdf import documents as pdf
 from builder.pipeline import disk, html, increment, locking, sitestate
 from builder.pipeline.cache import BuildCache
@@ -68,7 +69,8 @@ def build(
     site_dir = None if options.markdown_only else options.site_dir
     with locking.holding(locking.lock_paths(options.build_dir, site_dir), wait=options.wait, say=say):
         checkpoint("locked")
-        return _recipe(options, diagnostics, BuildReport(watcher=watcher), cache, renderer)
+        with frozen_heap():
+            return _recipe(options, diagnostics, BuildReport(watcher=watcher), cache, renderer)
 
 
 def _recipe(
@@ -87,6 +89,7 @@ def _recipe(
     if cache is None and options.cache:
         cache = BuildCache.open(options.build_dir)
     project = _load(options, diagnostics, report, cache)
+    settle()  # the project lives to the end of the build
     if project.config.pdf and not options.pdf and not options.markdown_only:
         options = dataclasses.replace(options, pdf=True)  # `pdf: true` in site_config.yml
         pdf.require("pdf: true in site_config.yml")
@@ -98,6 +101,7 @@ def _recipe(
         report.manifest = docs.manifest
         return _up_to_date(report)
     site = _route_and_assemble(project, options, report, cache, diagnostics)
+    settle()  # and so do the routes and the site
     # Staged from the previous site, a build after an edit spends most of its time indexing for
     # search, which needs only the site's data: it starts now, beside rendering and MkDocs.
     stageable = previous if not options.incremental else None
@@ -197,10 +201,18 @@ def _route_and_assemble(
     diagnostics: Diagnostics,
 ) -> Site:
     with report.stage("route"):
-        routes = route_articles(project, options.jobs, cache)
+        # What grouping compares of each text is read here while the workers route (this process
+        # would only wait for them), not in the assembly, which runs in this process alone.
+        wordings: dict[str, Wording] = {}
+        routes = route_articles(
+            project,
+            options.jobs,
+            cache,
+            meanwhile=lambda: wordings.update((a.slug, wording_of(a)) for a in project.published),
+        )
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
-        site = assemble(project, routes, options.as_of)
+        site = assemble(project, routes, options.as_of, wordings)
         diagnostics.extend(review.stale_bottom_lines(project, review.newest_in_briefs(site.briefs)))
         report.site = site
         report.details["assemble"] = f"{len(site.briefs):,} briefs"
@@ -269,9 +281,15 @@ def _update_in_place(
 
 
 def route_articles(
-    project: Project, jobs: int | None = None, cache: BuildCache | None = None
+    project: Project,
+    jobs: int | None = None,
+    cache: BuildCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[str, ArticleRoutes]:
-    """Route every published article; drafts are never routed, so they appear nowhere."""
+    """Route every published article; drafts are never routed, so they appear nowhere.
+
+    `meanwhile` is called in this process while worker processes route (or first, when none do).
+    """
     key = routing_key(project)
     routes: dict[str, ArticleRoutes] = {}
     missing: list[Article] = []
@@ -283,10 +301,13 @@ def route_articles(
             missing.append(article)
     if missing:  # compiling the matchers is only worth it when something needs routing
         router = Router(project.topics, project.actors, project.config.routing)
-        for article, routed in zip(missing, map_files(_route_one, router, missing, jobs), strict=True):
+        routed_all = map_files(_route_one, router, missing, jobs, meanwhile=meanwhile)
+        for article, routed in zip(missing, routed_all, strict=True):
             routes[article.slug] = routed
             if cache:
                 cache.put_routes(article.path, key, routed)
+    elif meanwhile is not None:
+        meanwhile()
     return {a.slug: routes[a.slug] for a in project.published}
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from builder.model import Actor, Article, RoutingSettings, Topic
 from builder.routing.aboutness import article_subjects, passage_subjects
@@ -36,6 +37,13 @@ class PassageRoute:
     named: tuple[str, ...] = ()
     """Every actor the passage names, sorted by id."""
 
+    def __reduce__(self) -> tuple[type[PassageRoute], tuple[Any, ...]]:
+        # Pickled as its fields, from the route workers (see Statement.__reduce__).
+        return (PassageRoute, tuple(getattr(self, name) for name in _PASSAGE_FIELDS))
+
+
+_PASSAGE_FIELDS = tuple(f.name for f in fields(PassageRoute))
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleRoutes:
@@ -49,6 +57,9 @@ class ArticleRoutes:
     about: tuple[str, ...] = ()
     """Topics the article is about, sorted: a development of their briefs. It feeds the others
     only as a mention ("Also mentioned in")."""
+
+    def __reduce__(self) -> tuple[type[ArticleRoutes], tuple[Any, ...]]:
+        return (ArticleRoutes, (self.slug, self.passages, self.fallback, self.about))
 
     @property
     def topics(self) -> tuple[str, ...]:
