@@ -239,8 +239,18 @@ def test_results_load_a_screenful_at_a_time(page: Any, base_url: str) -> None:
     assert result_count(page) > 10
     items = ".bd-search__results > li"
     assert page.eval_on_selector_all(items, "items => items.length") == 5  # each is a fetch
-    page.eval_on_selector(".bd-search__layout", "layout => { layout.scrollTop = layout.scrollHeight; }")
-    page.wait_for_function(f"document.querySelectorAll('{items}').length > 5", timeout=TIMEOUT)
+    # Scrolled to the end until more come, as a reader keeps scrolling: one scroll made while the
+    # first five are still loading (the list not yet taller than the dialog) moves nothing and
+    # fires no scroll event (it failed once so in CI).
+    page.wait_for_function(
+        """items => {
+            const layout = document.querySelector('.bd-search__layout');
+            layout.scrollTop = layout.scrollHeight;
+            return document.querySelectorAll(items).length > 5;
+        }""",
+        arg=items,
+        timeout=TIMEOUT,
+    )
 
 
 def test_a_topic_name_finds_its_brief_first(page: Any, base_url: str) -> None:
