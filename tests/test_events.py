@@ -13,7 +13,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from builder.briefs.assembly import assemble
-from builder.briefs.events import events, report_of
+from builder.briefs.events import events, wording_of
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.feeds.atom import site_feed, topic_feed
@@ -145,7 +145,7 @@ def test_two_stories_in_one_stock_of_phrases_are_not_one_text() -> None:
     """Their words are the same (rapidfuzz's set ratio scores them as one text); their order is not."""
     monday = report("round-up-monday", round_up(0), 22, "Wire")
     tuesday = report("round-up-tuesday", round_up(1), 23, "Wire")
-    assert fuzz.token_set_ratio(report_of(monday, ()).words, report_of(tuesday, ()).words) >= 90
+    assert fuzz.token_set_ratio(wording_of(monday).words, wording_of(tuesday).words) >= 90
     assert grouped((monday, ()), (tuesday, ())) == []
     # The same round-up sent again the next day is one text.
     again = report("round-up-again", "CAPITAL (Wire): " + round_up(0), 23, "Wire")

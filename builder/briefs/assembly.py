@@ -176,9 +176,8 @@ def _actor_pages(
     """
     rows: dict[str, list[ActorTopic]] = defaultdict(list)
     # Each statement once, with every topic whose brief holds it; its sentence is made only for
-    # the LATEST_STATEMENTS a page shows (an archive holds hundreds of thousands).
-    # A statement is one object in every brief that holds it (its passage's route has it), so its
-    # id tells it apart: no key is made for each of its appearances.
+    # the LATEST_STATEMENTS a page shows (an archive holds hundreds of thousands). A statement is
+    # one object in every brief that holds it (its passage's route has it): its id tells it apart.
     latest: dict[str, dict[int, tuple[Spoken[Excerpt], list[Topic]]]] = defaultdict(dict)
     for brief in briefs:
         for actor_id, spoken in brief.speakers.items():

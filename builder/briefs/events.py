@@ -77,12 +77,10 @@ _STOP = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
-    """What grouping compares of one article."""
+class Wording:
+    """What grouping compares of an article's text: pure in the article, so it can be read while
+    the articles are being routed."""
 
-    article: Article
-    about: frozenset[str]
-    """Topics the article is about."""
     words: str
     """Its distinct opening content words, lower case, sorted, space-separated (for rapidfuzz:
     `token_set_ratio` compares sets of words, to which order and repeats are nothing, and reads a
@@ -90,28 +88,24 @@ class Report:
     word_set: frozenset[str]
     names: frozenset[str]
     """Proper names it uses, lower case."""
-    bits: int = 0
+    bits: int
     """`word_set` hashed into SCREEN_BITS bits, to screen pairs cheaply (`_bits`)."""
-    head: frozenset[str] = frozenset()
+    head: frozenset[str]
     """Its first HEAD_WORDS content words."""
-    pairs: frozenset[int] = frozenset()
+    pairs: frozenset[int]
     """Its neighbouring content words, each pair by hash: the order of its words."""
-    pair_bits: int = 0
+    pair_bits: int
     """`pairs` in SCREEN_BITS bits."""
 
 
 @dataclass(frozen=True, slots=True)
-class Wording:
-    """What grouping compares of an article's text (a Report's fields but the article and its
-    topics): pure in the article, so it can be read while the articles are being routed."""
+class Report:
+    """What grouping compares of one article."""
 
-    words: str
-    word_set: frozenset[str]
-    names: frozenset[str]
-    bits: int
-    head: frozenset[str]
-    pairs: frozenset[int]
-    pair_bits: int
+    article: Article
+    about: frozenset[str]
+    """Topics the article is about."""
+    text: Wording
 
 
 def wording_of(article: Article) -> Wording:
@@ -142,10 +136,7 @@ def wording_of(article: Article) -> Wording:
 def report_of(article: Article, about: Iterable[str], wording: Wording | None = None) -> Report:
     """The features of `article` grouping compares, with the topics it is `about` (and its
     `wording`, when read already)."""
-    w = wording or wording_of(article)
-    return Report(
-        article, frozenset(about), w.words, w.word_set, w.names, w.bits, w.head, w.pairs, w.pair_bits
-    )
+    return Report(article, frozenset(about), wording or wording_of(article))
 
 
 def _bits(values: Iterable[Hashable]) -> int:
@@ -161,28 +152,28 @@ def _bits(values: Iterable[Hashable]) -> int:
 
 def same_text(a: Report, b: Report) -> bool:
     """Whether `a` and `b` are one story republished or updated."""
-    return _may_be_same_text(a, b) and fuzz.token_set_ratio(a.words, b.words) >= SAME_TEXT
+    return _may_be_same_text(a, b) and fuzz.token_set_ratio(a.text.words, b.text.words) >= SAME_TEXT
 
 
 def _may_be_same_text(a: Report, b: Report) -> bool:
     """Whether `a` and `b` pass every test of `same_text` but the ratio: the dates, the screens that
     turn away most pairs before anything else is done, and the order of their words."""
-    if abs((a.article.date - b.article.date).days) > REPRINT_DAYS or not a.words or not b.words:
+    if abs((a.article.date - b.article.date).days) > REPRINT_DAYS or not a.text.words or not b.text.words:
         return False
     # A ratio of SAME_TEXT needs most (over four fifths) of one side's words in the other's. The
     # shared bits count at least the shared words (less the rare hash collisions, which the loose
     # bound of one half absorbs): they turn away nearly every pair before anything else is done.
-    if (a.bits & b.bits).bit_count() < 0.5 * min(len(a.word_set), len(b.word_set)):
+    if (a.text.bits & b.text.bits).bit_count() < 0.5 * min(len(a.text.word_set), len(b.text.word_set)):
         return False
     # Then the opening words of the shorter one, most of which a copy keeps (its own dateline and
     # cuts change a few, at its start and end).
-    short, long = (a, b) if len(a.word_set) <= len(b.word_set) else (b, a)
-    if len(short.head & long.word_set) < 0.6 * len(short.head):
+    short, long = (a, b) if len(a.text.word_set) <= len(b.text.word_set) else (b, a)
+    if len(short.text.head & long.text.word_set) < 0.6 * len(short.text.head):
         return False
-    return _in_order(a, b)
+    return _in_order(a.text, b.text)
 
 
-def _in_order(a: Report, b: Report) -> bool:
+def _in_order(a: Wording, b: Wording) -> bool:
     """Whether the shorter of `a` and `b` (in pairs) has its words in the other's order (SAME_ORDER)."""
     short, long = (a, b) if len(a.pairs) <= len(b.pairs) else (b, a)
     # The shared bits undercount the shared pairs only by collisions (a few in a hundred at
@@ -203,9 +194,9 @@ def same_meeting(a: Report, b: Report) -> bool:
     actors_a, actors_b = set(a.article.actors), set(b.article.actors)
     if actors_a and actors_b and not actors_a & actors_b:
         return False
-    if _jaccard(a.names, b.names) < SAME_NAMES:
+    if _jaccard(a.text.names, b.text.names) < SAME_NAMES:
         return False
-    return _jaccard(a.word_set, b.word_set) >= SAME_WORDS
+    return _jaccard(a.text.word_set, b.text.word_set) >= SAME_WORDS
 
 
 def one_event(a: Report, b: Report) -> bool:
@@ -237,8 +228,8 @@ def group_reports(reports: Sequence[Report]) -> dict[str, tuple[Article, ...]]:
                 texts.append(earlier)
         if texts:
             found = process.extract(
-                report.words,
-                [ordered[earlier].words for earlier in texts],
+                report.text.words,
+                [ordered[earlier].text.words for earlier in texts],
                 scorer=fuzz.token_set_ratio,
                 score_cutoff=SAME_TEXT,
                 limit=None,
