@@ -201,3 +201,24 @@ def test_a_person_named_in_apposition_is_the_one_a_pronoun_continues() -> None:
 def test_both_ministers_continue_the_speakers_named_before() -> None:
     text = "Russia and China said the talks were useful. Both foreign ministers said trade would grow."
     assert actors_of(text) == [("russia", "china"), ("russia", "china")]
+
+
+def test_passages_not_asked_for_still_name_the_speaker_a_later_pronoun_continues() -> None:
+    passages = [
+        "The talks in Doha resumed on Monday.",
+        "Lavrov said the Taliban had agreed to a new round.",
+        "Wang Yi arrived in Islamabad on Tuesday.",  # opens with a person: "he" is now Wang Yi
+        "“We will host the next meeting,” he said.",
+        "Pakistan warned that the border would stay closed.",
+        "“It stays shut until the spring,” the ministry added.",
+    ]
+    everything = ATTRIBUTOR.statements(passages)
+    # Only the fourth and the sixth passage's statements are asked for: the second, third and
+    # fifth are read only for whom the pronouns there continue.
+    wanted = [False, False, False, True, False, True]
+    asked = ATTRIBUTOR.statements(passages, wanted=wanted)
+    assert [[s.actor for s in found] for found in asked] == [[], [], [], ["wang-yi"], [], ["pakistan"]]
+    assert [found for found, want in zip(everything, wanted, strict=True) if want] == [
+        found for found, want in zip(asked, wanted, strict=True) if want
+    ]
+    assert [s.actor for s in everything[1]] == ["lavrov"]  # read in full when asked for

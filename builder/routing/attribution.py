@@ -73,6 +73,7 @@ from builder.routing.phrases import (
     starts_with_quote,
     subject_before,
 )
+from builder.routing.referents import LastSpeaker, Referent
 from builder.routing.sentences import sentence_spans
 
 
@@ -157,17 +158,21 @@ class Attributor:
         speaker: str | None = None,
         named: Sequence[Iterable[str]] | None = None,
         spans: Sequence[list[tuple[int, int]]] | None = None,
+        wanted: Sequence[bool] | None = None,
     ) -> tuple[tuple[Statement, ...], ...]:
         """The actors' statements in each passage of one article (`speaker`: its front matter;
         `named` and `spans`: what `named` and `sentence_spans` give for each passage, when the
-        caller has them already)."""
+        caller has them already; `wanted`: the passages whose statements are asked for, the
+        others getting none)."""
         if speaker is not None:
             return tuple(
                 tuple(Statement(speaker, s, e, False) for s, e in _spans(text, spans[i] if spans else None))
+                if wanted is None or wanted[i]
+                else ()
                 for i, text in enumerate(texts)
             )
         found: list[list[Statement]] = [[] for _ in texts]
-        for spoken in self.attribute(texts, named, spans):
+        for spoken in self.attribute(texts, named, spans, wanted):
             found[spoken.passage].extend(
                 Statement(a, spoken.start, spoken.end, spoken.explicit) for a in spoken.actors
             )
@@ -178,66 +183,95 @@ class Attributor:
         texts: Sequence[str],
         names: Sequence[Iterable[str]] | None = None,
         sentences: Sequence[list[tuple[int, int]]] | None = None,
+        wanted: Sequence[bool] | None = None,
     ) -> list[Spoken]:
-        """Every sentence of the article's passages that has a speaker, in order."""
+        """Every sentence of the article's passages that has a speaker, in order.
+
+        `wanted`: which passages' statements are asked for (all when None). The others are read
+        only as far as a pronoun in a wanted one needs their last named speaker, so the answer
+        for the wanted ones is the same as when every passage is read.
+        """
         spoken: list[Spoken] = []
-        last: tuple[tuple[str, ...], str] | None = None  # the last named speaker
+        last = LastSpeaker(self._person_opening, self._read_for_speaker)
         mentioned: frozenset[str] = frozenset()  # person actors the article has named so far
         for index, text in enumerate(texts):
             if self._surnames:
                 owners = names[index] if names is not None else self._matcher.owners_in(text)
                 mentioned |= {a for a in owners if a in self._given}
             spans = _spans(text, sentences[index] if sentences is not None else None)
-            # One scan of the passage finds every cue; a sentence without a verb of saying or
-            # "according to" is never looked at again (most sentences of most passages).
-            cues = find_cues(text)
-            if not cues:
-                for start, _ in spans:
-                    last = self._opening(text, start, last, mentioned)
-                continue  # a quotation alone gives no statement: its speaker is said nowhere here
-            attributed: dict[int, tuple[tuple[str, ...], str]] = {}
-            explicit: set[int] = set()  # sentences that name their speaker
-            cue_starts = [cue.start() for cue in cues]
-            for number, (start, end) in enumerate(spans):
-                last = self._opening(text, start, last, mentioned)
-                first = bisect_left(cue_starts, start)
-                stop = bisect_left(cue_starts, end, first)
-                if first == stop:
-                    continue  # no cue in this sentence
-                result = self._sentence(text[start:end], start, cues[first:stop], last, mentioned)
-                if result is not None:
-                    who, named = result
-                    if named:
-                        last = who
-                    attributed[number] = who
-                    if named:
-                        explicit.add(number)
-            # Rule 4: a quotation's sentences share its speaker; a bare quote continues the last.
-            span_ends = [e for _, e in spans]
-            span_starts = [s for s, _ in spans]
-            for q_start, q_end in quotations(text):
-                inside = range(bisect_right(span_ends, q_start), bisect_left(span_starts, q_end))
-                quoter = next((attributed[n] for n in inside if n in attributed), None)
-                if (
-                    quoter is None
-                    and inside
-                    and inside[0] > 0
-                    and starts_with_quote(text, spans[inside[0]][0])
-                ):
-                    quoter = attributed.get(inside[0] - 1)
-                if quoter is not None:
-                    for n in inside:
-                        attributed.setdefault(n, quoter)
-            for number, (start, end) in enumerate(spans):
-                if number in attributed:
-                    actors, name = attributed[number]
-                    spoken.append(Spoken(index, start, end, actors, name, number in explicit))
+            if wanted is not None and not wanted[index]:
+                last.defer(text, spans, mentioned)
+            else:
+                self._passage(index, text, spans, mentioned, last, spoken)
         return spoken
 
-    def _opening(
-        self, text: str, start: int, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str]
-    ) -> tuple[tuple[str, ...], str] | None:
-        """The referent a pronoun now continues: a person who opens the sentence, else `last`.
+    def _read_for_speaker(
+        self, text: str, spans: list[tuple[int, int]], mentioned: frozenset[str], last: LastSpeaker
+    ) -> None:
+        """Read a passage only for what it tells `last` (its statements are not asked for)."""
+        self._passage(-1, text, spans, mentioned, last, None)
+
+    def _passage(
+        self,
+        index: int,
+        text: str,
+        spans: list[tuple[int, int]],
+        mentioned: frozenset[str],
+        last: LastSpeaker,
+        spoken: list[Spoken] | None,
+    ) -> None:
+        """Add the statements of passage `index` (sentences at `spans`) to `spoken`, and tell
+        `last` who opens and who speaks in its sentences."""
+        span_starts = [s for s, _ in spans]
+        # One scan of the passage finds every cue; a sentence without a verb of saying or
+        # "according to" is never looked at again (most sentences of most passages).
+        cues = find_cues(text)
+        if not cues:
+            last.read(text, span_starts, mentioned)
+            return  # a quotation alone gives no statement: its speaker is said nowhere here
+        attributed: dict[int, tuple[tuple[str, ...], str]] = {}
+        explicit: set[int] = set()  # sentences that name their speaker
+        read = 0  # the sentences before this one have been handed to `last`
+        stop = 0
+        for cue_number, cue in enumerate(cues):
+            if cue_number < stop:
+                continue  # looked at with the sentence it stands in
+            number = bisect_right(span_starts, cue.start()) - 1
+            if number < 0 or cue.start() >= spans[number][1]:
+                continue  # between sentences
+            start, end = spans[number]
+            last.read(text, span_starts[read : number + 1], mentioned)
+            read = number + 1
+            stop = cue_number + 1
+            while stop < len(cues) and cues[stop].start() < end:
+                stop += 1
+            result = self._sentence(text[start:end], start, cues[cue_number:stop], last, mentioned)
+            if result is not None:
+                who, named = result
+                if named:
+                    last.named(who)
+                    explicit.add(number)
+                attributed[number] = who
+        last.read(text, span_starts[read:], mentioned)
+        if spoken is None:
+            return
+        # Rule 4: a quotation's sentences share its speaker; a bare quote continues the last.
+        span_ends = [e for _, e in spans]
+        for q_start, q_end in quotations(text):
+            inside = range(bisect_right(span_ends, q_start), bisect_left(span_starts, q_end))
+            quoter = next((attributed[n] for n in inside if n in attributed), None)
+            if quoter is None and inside and inside[0] > 0 and starts_with_quote(text, spans[inside[0]][0]):
+                quoter = attributed.get(inside[0] - 1)
+            if quoter is not None:
+                for n in inside:
+                    attributed.setdefault(n, quoter)
+        for number, (start, end) in enumerate(spans):
+            if number in attributed:
+                actors, name = attributed[number]
+                spoken.append(Spoken(index, start, end, actors, name, number in explicit))
+
+    def _person_opening(self, text: str, start: int, mentioned: frozenset[str]) -> Referent | None:
+        """The person who opens the sentence at `start`, whom a later pronoun continues, or None.
 
         "Raynard Jackson, a consultant, … “…,” he said": the "he" is Jackson, not the speaker
         quoted before him.
@@ -249,21 +283,21 @@ class Attributor:
                 return tuple(sorted(people[0].owners & self._given.keys())), ""
         opening = OPENING.match(text, start)
         if opening is None:
-            return last
+            return None
         phrase = opening.group()
         if " " not in phrase and phrase.casefold() not in self._single_words:
-            return last  # "The", "Meanwhile": no one
+            return None  # "The", "Meanwhile": no one
         who = self._resolve(phrase, None, mentioned)
-        return who[0] if who is not None and who[1] else last
+        return who[0] if who is not None and who[1] else None
 
     def _sentence(
         self,
         sentence: str,
         offset: int,
         cues: Sequence[re.Match[str]],
-        last: tuple[tuple[str, ...], str] | None,
+        last: LastSpeaker,
         mentioned: frozenset[str],
-    ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
+    ) -> tuple[Referent, bool] | None:
         """The speaker of one sentence (at `offset` in its passage, with the passage's `cues`
         inside it) and whether it was named there, or None."""
         kinds = [cue_kind(cue) for cue in cues]
@@ -333,8 +367,8 @@ class Attributor:
         return subject
 
     def _resolve(
-        self, phrase: str, last: tuple[tuple[str, ...], str] | None, mentioned: frozenset[str] = frozenset()
-    ) -> tuple[tuple[tuple[str, ...], str], bool] | None:
+        self, phrase: str, last: LastSpeaker | None, mentioned: frozenset[str] = frozenset()
+    ) -> tuple[Referent, bool] | None:
         """Who the noun phrase `phrase` is: (actor ids, name) and whether it names them."""
         found = self._known.get(phrase, _UNSEEN)
         if found is _UNSEEN:
@@ -342,7 +376,8 @@ class Attributor:
         if found is None:
             return None
         if found == _CONTINUES:
-            return (last, False) if last is not None else None
+            referent = last.now() if last is not None else None
+            return (referent, False) if referent is not None else None
         if found[0] == _SURNAME:
             # A surname alone: the actor's when the article has named that person ("Wang said"
             # after "Foreign Minister Wang Yi"), else someone else ("Baradar said").

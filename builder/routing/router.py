@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from builder.model import Actor, Article, RoutingSettings, Topic
@@ -95,16 +95,7 @@ class Router:
         named = [self.attributor.named(p.text) for p in article.passages]
         spans = [sentence_spans(p.text) for p in article.passages]
         found = [self.topics.mentions(p.text) for p in article.passages]
-        # Statements matter only in passages that go somewhere; attribution reads forward, so the
-        # passages after the last that mentions a topic cannot change what goes before.
-        needed = max((i + 1 for i, mentions in enumerate(found) if mentions), default=0)
-        statements = self.attributor.statements(
-            [p.text for p in article.passages[:needed]], article.speaker, named, spans
-        )
-        statements += ((),) * (len(article.passages) - needed)
-        for passage, spoken, names, sentences, mentions in zip(
-            article.passages, statements, named, spans, found, strict=True
-        ):
+        for passage, names, sentences, mentions in zip(article.passages, named, spans, found, strict=True):
             speakers = self._speakers(article, names, speakers)
             if not mentions:
                 continue
@@ -127,10 +118,10 @@ class Router:
                     actors=speakers,
                     about=tuple(sorted(subjects & mentioned)),
                     passing=tuple(sorted(passing & mentioned)),
-                    statements=spoken,
                     named=names,
                 )
             )
+        routes = self._with_statements(article, routes, named, spans)
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
         headline = self.topics.owners_in(article.title)
         about = article_subjects(
@@ -138,6 +129,30 @@ class Router:
         )
         fed = {t for r in routes for t in (*r.developments, *r.listed)} | set(fallback)
         return ArticleRoutes(article.slug, tuple(routes), fallback, tuple(sorted(about & fed)))
+
+    def _with_statements(
+        self,
+        article: Article,
+        routes: list[PassageRoute],
+        named: list[tuple[str, ...]],
+        spans: list[list[tuple[int, int]]],
+    ) -> list[PassageRoute]:
+        """`routes` with the statements of their passages.
+
+        Statements matter only in development passages (Positions and the actor pages read those
+        alone); attribution reads the others only as far as a pronoun in one of those needs.
+        """
+        wanted_numbers = {route.number for route in routes if route.developments}
+        wanted = [p.number in wanted_numbers for p in article.passages]
+        needed = max((i + 1 for i, want in enumerate(wanted) if want), default=0)
+        statements = self.attributor.statements(
+            [p.text for p in article.passages[:needed]], article.speaker, named, spans, wanted
+        )
+        said = {p.number: found for p, found in zip(article.passages, statements, strict=False) if found}
+        return [
+            replace(route, statements=said[route.number]) if route.number in said else route
+            for route in routes
+        ]
 
     def _speakers(self, article: Article, names: Iterable[str], previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.
