@@ -184,7 +184,10 @@ def _actor_pages(
             first = newest(spoken)
             rows[actor_id].append(ActorTopic(brief.topic, first.excerpt, first.sentence, len(spoken)))
             said = latest[actor_id]
-            for item in spoken:
+            # Each brief's list is newest first, in the order of `_newest_statement` (its
+            # articles newest first, then passages and sentences in order): the actor's newest
+            # LATEST_STATEMENTS overall, and every brief holding one, are among its first ones.
+            for item in spoken[:LATEST_STATEMENTS]:
                 known = said.get(id(item.statement))
                 if known is None:
                     said[id(item.statement)] = (item, [brief.topic])
