@@ -106,29 +106,14 @@ class _Collect(logging.Handler):
 
 def main(argv: Sequence[str]) -> int:
     from mkdocs.commands import build as mkbuild
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import get_files, set_exclusions
-    from mkdocs.structure.nav import get_navigation
-    from mkdocs.structure.pages import Page
     from mkdocs.utils import get_build_date
+
+    from builder.site.loading import load_site
 
     config_file, site_dir = argv
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())
-    config = load_config(config_file=config_file, site_dir=site_dir, strict=False)
-    config = config.plugins.on_config(config)
-    config.plugins.on_pre_build(config=config)
-    files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
-    files = config.plugins.on_files(files, config=config)
-    set_exclusions(files, config)
-    nav = get_navigation(files, config)
-    nav = config.plugins.on_nav(nav, config=config, files=files)
-    for file in files.documentation_pages():
-        if file.page is None:  # pages left out of the navigation (articles, actors)
-            Page(None, file, config)
-    env = config.plugins.on_env(env, config=config, files=files)
-    doc_files = files.documentation_pages()
+    loaded = load_site(config_file, site_dir, strict=False, clean=False)
+    config, files, env, nav, doc_files = loaded.config, loaded.files, loaded.env, loaded.nav, loaded.doc_files
     _answer({"ready": True})
 
     def render(request: dict[str, Any]) -> dict[str, Any]:
