@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.site import mkdocs
+from builder.site import mkdocs, warmdocs
 from builder.site.loading import load_site
 from builder.site.splitbuild import shares
 from tests.conftest import copy_demo, run, write_files
@@ -208,3 +208,31 @@ def test_a_build_with_a_missing_anchor_across_workers_fails_and_keeps_the_last_g
 def _line_of(page: Path, needle: str) -> int:
     lines = page.read_text(encoding="utf-8").splitlines()
     return next(number for number, text in enumerate(lines, 1) if needle in text)
+
+
+def test_many_pages_rendered_again_are_shared_by_workers_and_match_the_whole_build(tmp_path: Path) -> None:
+    """An incremental build renders its changed pages in the loaded MkDocs; many of them are split
+    between workers (builder.site.warmdocs), with the same pages and messages."""
+    root = copy_demo(tmp_path / "desk")
+    assert run("build", "--project", root).exit_code == 0
+    config, docs = root / "build/mkdocs.yml", root / "build/docs"
+    pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
+    assert len(pages) >= 2 * warmdocs.SPLIT_FROM and mkdocs.page_workers() > 1
+    out = tmp_path / "again"
+    out.mkdir()
+    ok, problems = mkdocs.render_pages(config, out, pages, EPOCH, root)
+    assert (ok, problems) == (True, [])
+    whole, again = tree_hashes(root / "site"), tree_hashes(out)
+    assert len(again) > len(pages)  # each page's index.html, and 404.html
+    assert sorted(name for name, digest in again.items() if whole.get(name) != digest) == []
+
+    for brief in (docs / "topics").glob("*.md"):
+        with brief.open("a", encoding="utf-8") as stream:
+            stream.write(
+                "\nSee [the talks](../articles/2021/anchorage-us-china-talks.md#gone) and [x](nowhere.md).\n"
+            )
+    ok, problems = mkdocs.render_pages(config, tmp_path / "broken", pages, EPOCH, root)
+    plain = _plain(config, tmp_path / "plain")
+    single = [d.format() for d in mkdocs.log_diagnostics(plain.stderr.splitlines(), root / "build", root)]
+    assert not ok and len(problems) == len(single) > 10
+    assert sorted(d.format() for d in problems) == sorted(single)

@@ -188,11 +188,12 @@ def render_pages(
     `mkdocs build --strict` would render them; return whether all went well and the warnings.
 
     MkDocs loads the whole site (its files and nav) once and then builds just these pages, with
-    the links they make checked against every page, as a whole build checks them.
+    the links they make checked against every page, as a whole build checks them; many pages are
+    shared between one process per core, as in a whole build.
     """
     docs = WarmDocs(config_path, out, fingerprint="")
     try:
-        ok, messages = docs.render(list(pages), epoch, templates=True)
+        ok, messages = docs.render(list(pages), epoch, templates=True, workers=page_workers())
     finally:
         docs.close()
     diagnostics = list(log_diagnostics(messages, config_path.parent, root))

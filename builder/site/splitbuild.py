@@ -158,7 +158,7 @@ def _let_go(page: Any) -> None:
     page.links_to_anchors = None
 
 
-def _read_navigation(site: LoadedSite) -> None:
+def read_navigation(site: LoadedSite) -> None:
     """Read the metadata of every page in the navigation, as every page's sidebar shows it (an
     icon, a status), and render those whose title comes from their first heading.
 
@@ -214,33 +214,25 @@ def _wait(pid: int, reading: int) -> ShareResult | None:
     return result if isinstance(result, ShareResult) else None
 
 
-def build(site: LoadedSite, workers: int) -> Failure | None:
-    """Write the site as `mkdocs build` does after loading, the pages by `workers` forked
-    processes; log MkDocs' messages in a single build's order; return what stopped it, if anything."""
-    from mkdocs import utils
-    from mkdocs.commands import build as mkbuild
-
-    config, files = site.config, site.files
-    files.copy_static_files(dirty=False)
-    # The strict build's duplicate filter sees each message once, when it is printed in order.
-    once = [f for f in mkbuild.log.filters if isinstance(f, utils.DuplicateFilter)]
-    for f in once:
-        mkbuild.log.removeFilter(f)
-    _read_navigation(site)
-    sizes = [_size(file) for file in site.doc_files]
+def start_workers(site: LoadedSite, numbers: Sequence[int], workers: int) -> list[tuple[int, int]]:
+    """Fork up to `workers` processes rendering the pages numbered `numbers` (see `render_share`),
+    split by Markdown size; return their process ids and pipes, for `finish_workers`."""
+    numbers = sorted(numbers)
+    sizes = [_size(site.doc_files[number]) for number in numbers]
     gc.collect()
     gc.freeze()  # the loaded site is shared with the workers: the collector must not copy it
-    running = [_fork(site, share) for share in shares(sizes, max(1, workers))]
-    collect = _Collect()
-    with _collecting(collect):
-        collect.key = (THEME, 0)
-        for template in config.theme.static_templates:
-            mkbuild._build_theme_template(template, site.env, files, config, site.nav)
-        for template in config.extra_templates:
-            mkbuild._build_extra_template(template, files, config, site.nav)
+    split = shares(sizes, max(1, workers))
+    return [_fork(site, [numbers[index] for index in share]) for share in split]
+
+
+def finish_workers(
+    site: LoadedSite, running: Sequence[tuple[int, int]]
+) -> tuple[list[Message], Failure | None]:
+    """Wait for the workers; give each page they rendered its anchors (for `validate_anchor_links`);
+    return their messages in a single build's order, up to the first failure, and that failure."""
     results = [_wait(pid, reading) for pid, reading in running]
     gc.unfreeze()
-    messages = list(collect.messages)
+    messages: list[Message] = []
     failures = []
     for result in results:
         if result is None:
@@ -257,12 +249,40 @@ def build(site: LoadedSite, workers: int) -> Failure | None:
                 _file(site, uri): links for uri, links in result.links_to_anchors.get(number, [])
             }
     first = min(failures, key=lambda f: f.key, default=None)
-    ordered = sorted(
-        (m for m in messages if first is None or m.key <= first.key), key=lambda m: m.key
-    )  # stable: a page's own messages stay in the order they came
+    return in_order(messages, first), first
+
+
+def in_order(messages: Sequence[Message], failure: Failure | None = None) -> list[Message]:
+    """`messages` in the order one build logs them, up to `failure` (where a single build stops)."""
+    kept = (m for m in messages if failure is None or m.key <= failure.key)
+    return sorted(kept, key=lambda m: m.key)  # stable: a page's own messages keep their order
+
+
+def build(site: LoadedSite, workers: int) -> Failure | None:
+    """Write the site as `mkdocs build` does after loading, the pages by `workers` forked
+    processes; log MkDocs' messages in a single build's order; return what stopped it, if anything."""
+    from mkdocs import utils
+    from mkdocs.commands import build as mkbuild
+
+    config, files = site.config, site.files
+    files.copy_static_files(dirty=False)
+    # The strict build's duplicate filter sees each message once, when it is printed in order.
+    once = [f for f in mkbuild.log.filters if isinstance(f, utils.DuplicateFilter)]
+    for f in once:
+        mkbuild.log.removeFilter(f)
+    read_navigation(site)
+    running = start_workers(site, range(len(site.doc_files)), workers)
+    collect = _Collect()
+    with _collecting(collect):
+        collect.key = (THEME, 0)
+        for template in config.theme.static_templates:
+            mkbuild._build_theme_template(template, site.env, files, config, site.nav)
+        for template in config.extra_templates:
+            mkbuild._build_extra_template(template, files, config, site.nav)
+    rendered, first = finish_workers(site, running)
     for f in once:
         mkbuild.log.addFilter(f)
-    for message in ordered:
+    for message in in_order([*collect.messages, *rendered], first):
         logging.getLogger(message.logger).log(message.level, message.text)
     if first is not None:
         return first
