@@ -236,3 +236,19 @@ def test_many_pages_rendered_again_are_shared_by_workers_and_match_the_whole_bui
     single = [d.format() for d in mkdocs.log_diagnostics(plain.stderr.splitlines(), root / "build", root)]
     assert not ok and len(problems) == len(single) > 10
     assert sorted(d.format() for d in problems) == sorted(single)
+
+
+def test_a_build_run_from_a_folder_holding_another_builder_package_renders_with_ours(tmp_path: Path) -> None:
+    """The rendering processes never import a `builder` package of the folder the build runs from."""
+    root = copy_demo(tmp_path / "desk")
+    elsewhere = write_files(tmp_path / "elsewhere", {"builder/__init__.py": "raise SystemExit('not ours')\n"})
+    briefdesk = Path(sys.executable).with_name("briefdesk")
+    result = subprocess.run(
+        [str(briefdesk), "build", "--project", str(root)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (root / "site/articles/2021/anchorage-us-china-talks/index.html").is_file()

@@ -238,11 +238,21 @@ def run_mkdocs(
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"}
     if dirty:
-        command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--no-strict"]
+        command = [sys.executable, "-P", "-m", "mkdocs", "build", "--dirty", "--no-strict"]
         command += ["--config-file", str(config_path), "--site-dir", str(out)]
     else:
         count = workers if workers is not None else page_workers()
-        command = [sys.executable, "-m", "builder.site.splitbuild", str(config_path), str(out), str(count)]
+        # -P: the folder the build is run from is not searched first, so a `builder` or `mkdocs`
+        # folder there cannot stand in for ours.
+        command = [
+            sys.executable,
+            "-P",
+            "-m",
+            "builder.site.splitbuild",
+            str(config_path),
+            str(out),
+            str(count),
+        ]
     # No --quiet: it silences the very warnings that --strict counts, and the build would pass.
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     build_dir = config_path.parent

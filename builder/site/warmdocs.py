@@ -43,7 +43,7 @@ class WarmDocs:
         self.fingerprint = fingerprint
         """What it loaded (settings and page list): when that changes, a new one is needed."""
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "builder.site.warmdocs", str(config_path), str(site_dir)],
+            [sys.executable, "-P", "-m", "builder.site.warmdocs", str(config_path), str(site_dir)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # its warnings come back in the answers
