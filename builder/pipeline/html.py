@@ -309,12 +309,15 @@ def _pages_and_feeds(
     config_path: Path,
     out: Path,
 ) -> None:
-    """Run MkDocs into `out`, then write the feeds and the sitemap."""
+    """Run MkDocs into `out` (its pages rendered by one process per core), then write the feeds
+    and the sitemap."""
     with report.stage("mkdocs"):
         epoch = mkdocs.source_date_epoch(site.project)
-        ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root)
+        workers = mkdocs.page_workers()
+        ok, problems = mkdocs.run_mkdocs(config_path, out, epoch, options.root, workers=workers)
         diagnostics.extend(problems)
-        report.details["mkdocs"] = f"{report.pages:,} pages to HTML"
+        rendering = count(workers, "process", "processes")
+        report.details["mkdocs"] = f"{report.pages:,} pages to HTML, {rendering} rendering"
     if not ok:
         raise BuildError("MkDocs could not build the site; the previous site is unchanged")
     with report.stage("feeds"):

@@ -188,11 +188,12 @@ def render_pages(
     `mkdocs build --strict` would render them; return whether all went well and the warnings.
 
     MkDocs loads the whole site (its files and nav) once and then builds just these pages, with
-    the links they make checked against every page, as a whole build checks them.
+    the links they make checked against every page, as a whole build checks them; many pages are
+    shared between one process per core, as in a whole build.
     """
     docs = WarmDocs(config_path, out, fingerprint="")
     try:
-        ok, messages = docs.render(list(pages), epoch, templates=True)
+        ok, messages = docs.render(list(pages), epoch, templates=True, workers=page_workers())
     finally:
         docs.close()
     diagnostics = list(log_diagnostics(messages, config_path.parent, root))
@@ -204,34 +205,56 @@ _DOC = re.compile(r"Doc file '(?P<doc>[^']+)'")
 _LINK = re.compile(r"contains a link '(?P<link>[^']+)'")
 
 
-def run_mkdocs(
-    config_path: Path, out: Path, epoch: int, root: Path, *, dirty: bool = False
-) -> tuple[bool, list[Diagnostic]]:
-    """Run `mkdocs build` into `out`; return whether it succeeded and its warnings as diagnostics.
+def page_workers() -> int:
+    """How many processes render a whole build's pages: one per core this process may run on."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_PAGE_WORKERS))
 
-    `dirty` rebuilds only pages whose Markdown is newer than their HTML. MkDocs then warns that the
-    folder holds earlier files, which --strict would count, so a dirty run is not strict and
-    counts the warnings itself.
+
+MAX_PAGE_WORKERS = 8
+"""Past this many, the one process that loads the site and checks the anchors is the bottleneck."""
+
+
+def run_mkdocs(
+    config_path: Path,
+    out: Path,
+    epoch: int,
+    root: Path,
+    *,
+    dirty: bool = False,
+    workers: int | None = None,
+) -> tuple[bool, list[Diagnostic]]:
+    """Build the site with MkDocs into `out`; return whether it succeeded and its warnings as
+    diagnostics.
+
+    A whole build runs `builder.site.splitbuild`: `mkdocs build --strict` with the pages rendered
+    by `workers` forked processes (default: one per core), byte for byte the same site.
+    `dirty` runs `mkdocs build --dirty` instead, which rebuilds only pages whose Markdown is newer
+    than their HTML. MkDocs then warns that the folder holds earlier files, which --strict would
+    count, so a dirty run is not strict and counts the warnings itself.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"}
-    result = subprocess.run(
-        # No --quiet: it silences the very warnings that --strict counts, and the build would pass.
-        [
+    if dirty:
+        command = [sys.executable, "-P", "-m", "mkdocs", "build", "--dirty", "--no-strict"]
+        command += ["--config-file", str(config_path), "--site-dir", str(out)]
+    else:
+        count = workers if workers is not None else page_workers()
+        # -P: the folder the build is run from is not searched first, so a `builder` or `mkdocs`
+        # folder there cannot stand in for ours.
+        command = [
             sys.executable,
+            "-P",
             "-m",
-            "mkdocs",
-            "build",
-            *(("--dirty", "--no-strict") if dirty else ("--strict",)),
-            "--config-file",
+            "builder.site.splitbuild",
             str(config_path),
-            "--site-dir",
             str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+            str(count),
+        ]
+    # No --quiet: it silences the very warnings that --strict counts, and the build would pass.
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     build_dir = config_path.parent
     lines = result.stderr.splitlines() + result.stdout.splitlines()
     diagnostics = list(log_diagnostics(lines, build_dir, root))

@@ -26,7 +26,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from builder.site.loading import LoadedSite
 
 
 class WarmDocs:
@@ -40,7 +43,7 @@ class WarmDocs:
         self.fingerprint = fingerprint
         """What it loaded (settings and page list): when that changes, a new one is needed."""
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "builder.site.warmdocs", str(config_path), str(site_dir)],
+            [sys.executable, "-P", "-m", "builder.site.warmdocs", str(config_path), str(site_dir)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # its warnings come back in the answers
@@ -49,16 +52,20 @@ class WarmDocs:
         )
         self._ready = False
 
-    def render(self, pages: Sequence[str], epoch: int, *, templates: bool = False) -> tuple[bool, list[str]]:
+    def render(
+        self, pages: Sequence[str], epoch: int, *, templates: bool = False, workers: int = 1
+    ) -> tuple[bool, list[str]]:
         """Render `pages` (docs paths) into the site; whether all went well, and MkDocs' warnings.
 
         With `templates`, also the theme's own pages (sitemap.xml, 404.html), as `mkdocs build
         --dirty` would: they list every page with the build date, which an edit may change.
+        From `SPLIT_FROM` pages on, `workers` forked processes share them, as in a whole build
+        (`builder.site.splitbuild`).
         """
         try:
             if not self._ready:
                 self._ready = bool(json.loads(self._read()).get("ready"))
-            request = {"pages": list(pages), "epoch": epoch, "templates": templates}
+            request = {"pages": list(pages), "epoch": epoch, "templates": templates, "workers": workers}
             self._write(json.dumps(request) + "\n")
             answer = json.loads(self._read())
         except (OSError, ValueError) as error:
@@ -104,31 +111,47 @@ class _Collect(logging.Handler):
         self.lines.append(f"{record.levelname} - {record.getMessage()}")
 
 
+SPLIT_FROM = 50
+"""Fewer pages than this render in one process: forking and splitting would cost more than it saves."""
+
+
+def _render_split(
+    site: LoadedSite, numbers: list[int], request: dict[str, Any], collect: _Collect
+) -> list[Any]:
+    """Render the pages numbered `numbers` in forked workers (the theme's pages meanwhile, if the
+    request asks); return the pages, each with its anchors, for the anchor check."""
+    from mkdocs.commands import build as mkbuild
+
+    from builder.site import splitbuild
+
+    splitbuild.read_navigation(site)
+    running = splitbuild.start_workers(site, numbers, int(request["workers"]))
+    read = len(collect.lines)
+    if request.get("templates"):
+        for template in site.config.theme.static_templates:
+            mkbuild._build_theme_template(template, site.env, site.files, site.config, site.nav)
+    messages, failure = splitbuild.finish_workers(site, running)
+    shown = [f"{logging.getLevelName(m.level)} - {m.text}" for m in messages if m.level >= logging.WARNING]
+    keys = [m.key[0] for m in messages if m.level >= logging.WARNING]
+    # as one process logs them: reading the pages, the theme's pages, writing the pages
+    collect.lines[read:read] = [line for line, key in zip(shown, keys, strict=True) if key == splitbuild.READ]
+    collect.lines += [line for line, key in zip(shown, keys, strict=True) if key != splitbuild.READ]
+    if failure is not None:
+        raise RuntimeError(failure.text)
+    return [site.doc_files[number].page for number in numbers]
+
+
 def main(argv: Sequence[str]) -> int:
     from mkdocs.commands import build as mkbuild
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import get_files, set_exclusions
-    from mkdocs.structure.nav import get_navigation
-    from mkdocs.structure.pages import Page
     from mkdocs.utils import get_build_date
+
+    from builder.site.loading import load_site
 
     config_file, site_dir = argv
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())
-    config = load_config(config_file=config_file, site_dir=site_dir, strict=False)
-    config = config.plugins.on_config(config)
-    config.plugins.on_pre_build(config=config)
-    files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
-    files = config.plugins.on_files(files, config=config)
-    set_exclusions(files, config)
-    nav = get_navigation(files, config)
-    nav = config.plugins.on_nav(nav, config=config, files=files)
-    for file in files.documentation_pages():
-        if file.page is None:  # pages left out of the navigation (articles, actors)
-            Page(None, file, config)
-    env = config.plugins.on_env(env, config=config, files=files)
-    doc_files = files.documentation_pages()
+    loaded = load_site(config_file, site_dir, strict=False, clean=False)
+    config, files, env, nav, doc_files = loaded.config, loaded.files, loaded.env, loaded.nav, loaded.doc_files
+    number_of = {file.src_uri: number for number, file in enumerate(doc_files)}
     _answer({"ready": True})
 
     def render(request: dict[str, Any]) -> dict[str, Any]:
@@ -138,18 +161,25 @@ def main(argv: Sequence[str]) -> int:
             doc.page.update_date = get_build_date()
         collect = _Collect()
         logging.getLogger("mkdocs").addHandler(collect)
-        pages = []
+        numbers = []
         for uri in request["pages"]:
-            file = files.get_file_from_path(uri)
-            if file is None or file.page is None:
+            if uri not in number_of:
                 return {"ok": False, "messages": [f"ERROR - no page {uri!r} in the loaded site"]}
-            mkbuild._populate_page(file.page, config, files)
-            pages.append(file.page)
-        if request.get("templates"):
-            for template in config.theme.static_templates:
-                mkbuild._build_theme_template(template, env, files, config, nav)
-        for page in pages:
-            mkbuild._build_page(page, config, doc_files, nav, env)
+            numbers.append(number_of[uri])
+        if int(request.get("workers", 1)) > 1 and len(numbers) >= SPLIT_FROM:
+            try:
+                pages = _render_split(loaded, numbers, request, collect)
+            except RuntimeError:  # MkDocs logged why
+                return {"ok": False, "messages": collect.lines}
+        else:
+            pages = [doc_files[number].page for number in numbers]
+            for page in pages:
+                mkbuild._populate_page(page, config, files)
+            if request.get("templates"):
+                for template in config.theme.static_templates:
+                    mkbuild._build_theme_template(template, env, files, config, nav)
+            for page in pages:
+                mkbuild._build_page(page, config, doc_files, nav, env)
         # A whole build has every page's anchors when it checks the links: the pages these link
         # to with an anchor are read here, or a link to an anchor that is gone would go unseen.
         for page in pages:
