@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment
@@ -19,7 +19,7 @@ from builder.editions import review
 from builder.errors import ContentError
 from builder.memory import give_back
 from builder.model import Article, Project
-from builder.parallel import frozen_heap, map_files, settle
+from builder.parallel import WAVE_ITEMS, frozen_heap, map_files, run_through, settle
 from builder.pdf import documents as pdf
 from builder.pipeline import disk, html, increment, locking, sitestate
 from builder.pipeline.cache import BuildCache
@@ -103,6 +103,9 @@ def _recipe(
         return _up_to_date(report)
     site = _route_and_assemble(project, options, report, cache, diagnostics)
     settle()  # and so do the routes and the site
+    # What routing and grouping held for a while is free now: handed back before the render's
+    # workers are forked, it is not counted in the build's footprint for the rest of it.
+    give_back()
     # Staged from the previous site, a build after an edit spends most of its time indexing for
     # search, which needs only the site's data: it starts now, beside rendering and MkDocs.
     stageable = previous if not options.incremental else None
@@ -207,12 +210,13 @@ def _route_and_assemble(
         # What grouping compares of each text is read here while the workers route (this process
         # would only wait for them), not in the assembly, which runs in this process alone.
         wordings: dict[str, Wording] = {}
-        routes = route_articles(
-            project,
-            options.jobs,
-            cache,
-            meanwhile=lambda: wordings.update((a.slug, wording_of(a)) for a in project.published),
-        )
+
+        def read_wordings() -> Iterator[None]:
+            for article in project.published:  # one step per article, between the routing waves
+                wordings[article.slug] = wording_of(article)
+                yield None
+
+        routes = route_articles(project, options.jobs, cache, meanwhile=read_wordings)
         report.details["route"] = f"{sum(len(r.passages) for r in routes.values()):,} passages routed"
     with report.stage("assemble"):
         site = assemble(project, routes, options.as_of, wordings)
@@ -304,13 +308,13 @@ def route_articles(
             missing.append(article)
     if missing:  # compiling the matchers is only worth it when something needs routing
         router = Router(project.topics, project.actors, project.config.routing)
-        routed_all = map_files(_route_one, router, missing, jobs, meanwhile=meanwhile)
+        routed_all = map_files(_route_one, router, missing, jobs, meanwhile=meanwhile, wave=WAVE_ITEMS)
         for article, routed in zip(missing, routed_all, strict=True):
             routes[article.slug] = routed
             if cache:
                 cache.put_routes(article.path, key, routed)
     elif meanwhile is not None:
-        meanwhile()
+        run_through(meanwhile)
     return {a.slug: routes[a.slug] for a in project.published}
 
 
@@ -348,12 +352,13 @@ def render_markdown(
             texts[spec.path] = text
     missing = [spec for spec in article_specs if spec.path not in texts]
 
-    def site_pages() -> None:
-        for spec in site_specs:
+    def site_pages() -> Iterator[None]:
+        for spec in site_specs:  # one step per page, between the rendering waves
             if spec.path not in texts:
                 texts[spec.path] = render(env, spec)
+            yield None
 
-    rendered = map_files(_render_one, env, missing, jobs, meanwhile=site_pages)
+    rendered = map_files(_render_one, env, missing, jobs, meanwhile=site_pages, wave=WAVE_ITEMS)
     for spec, text in zip(missing, rendered, strict=True):
         texts[spec.path] = text
     pages = [(spec.path, texts[spec.path]) for spec in (*site_specs, *article_specs)]
