@@ -411,3 +411,12 @@ def test_temporary_files_of_a_killed_save_are_removed(make_project: ProjectFacto
     _docs(root)
     assert not leftover.exists()
     assert live.exists()
+
+
+def test_a_digest_of_parts_streamed_is_the_digest_of_them_held() -> None:
+    from builder.pipeline.keys import digest_of, digest_of_all
+
+    parts = ["index.md\0# Home", b"\x00bytes", "", "output\0feed.xml"]
+    assert digest_of_all(iter(parts)) == digest_of(*parts)
+    assert digest_of_all(iter(parts)) != digest_of(*parts[:-1], parts[-1] + "x")
+    assert digest_of_all(["ab", "c"]) != digest_of_all(["a", "bc"])  # parts stay apart
