@@ -17,7 +17,6 @@ from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.editions import review
 from builder.errors import ContentError
-from builder.memory import give_back
 from builder.model import Article, Project
 from builder.parallel import WAVE_ITEMS, frozen_heap, map_files, run_through, settle
 from builder.pdf import documents as pdf
@@ -27,6 +26,7 @@ from builder.pipeline.checkpoints import checkpoint
 from builder.pipeline.disk import save_cache
 from builder.pipeline.filestamps import stamp_texts
 from builder.pipeline.keys import PageKeys, inputs_digest, output_keys, pdf_keys, routing_key, site_manifest
+from builder.pipeline.memory import give_back
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.output import (
     DocsRecord,
