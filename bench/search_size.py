@@ -27,19 +27,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import itertools
 import json
 import platform
+import re
 import shutil
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import generate, generate_article
+from bench.corpus import SITE_CONFIG, generate, generate_article
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 DEFAULT_OUTPUT = Path(__file__).with_name("SEARCH.md")
@@ -119,21 +121,81 @@ class _Recorder:
         return transfer
 
 
-def pick_queries() -> dict[str, str]:
-    """A topic's name, a phrase many articles use, six words of one paragraph of article #17 (from
-    the generator's template prose: most articles have them), and those six as an exact phrase."""
-    from builder.markdown.passages import split_passages
+QUERY_SAMPLE = 300
+"""Articles of a project (the first by path) read for its two- and six-word queries."""
+_STOP = frozenset(
+    "about after again also because been before being between both could does during each from "
+    "have into more most much must only other over same shall should since some such than that "
+    "their them then there these they this those through under very were what when where which "
+    "while will with would your".split()
+)
+_WORD = re.compile(r"[^\W\d_]{4,}")
 
-    body = generate_article(17).text.split("\n---\n", 1)[1]
-    passages, _ = split_passages(body)
-    paragraph = next(p for p in passages[2:] if p.kind == "paragraph")
-    six = " ".join(paragraph.text.split()[3:9])
+
+def pick_queries(project: Path | None = None) -> dict[str, str]:
+    """The queries measured on `project`: a topic's name, two words its articles often use
+    together, six words of one paragraph, and those six as an exact phrase.
+
+    A generated corpus (or none given) uses the generator's template prose (`grain exports`, six
+    words of article #17: most articles have them); any other project, such as the real-size
+    proxy, its own: the words its first QUERY_SAMPLE articles most often put side by side (see
+    `_common_pair`), and six
+    words of its first article's third paragraph, so that every query has results to find.
+    """
+    if project is None or _generated(project):
+        body = generate_article(17).text.split("\n---\n", 1)[1]
+        two = "grain exports"
+    else:
+        paths = sorted((project / "content" / "articles").rglob("*.md"))
+        bodies = [_body(path.read_text(encoding="utf-8")) for path in paths[:QUERY_SAMPLE]]
+        two = _common_pair(bodies)
+        body = bodies[0]
+    six = " ".join(_third_paragraph(body).split()[3:9])
     return {
         "one word": "Afghanistan",
-        "two words": "grain exports",
+        "two words": two,
         "six words": six,
         "six, quoted": f'"{six}"',
     }
+
+
+def _generated(project: Path) -> bool:
+    config = project / "site_config.yml"
+    return config.is_file() and config.read_text(encoding="utf-8") == SITE_CONFIG
+
+
+def _body(text: str) -> str:
+    """An article file's text after its front matter."""
+    return text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+
+
+def _third_paragraph(body: str) -> str:
+    from builder.markdown.passages import split_passages
+
+    passages, _ = split_passages(body)
+    return next(p for p in passages[2:] if p.kind == "paragraph").text
+
+
+def _common_pair(bodies: Sequence[str]) -> str:
+    """The two neighbouring words (of four letters or more, not function words) most often met
+    together in `bodies`, as they are first written, among those at most half the bodies use:
+    a pair on every page ("United Nations" in every speech) tells no page from another, and is
+    not what a reader searches for. Ties go to the first met."""
+    counts: Counter[tuple[str, str]] = Counter()
+    pages: Counter[tuple[str, str]] = Counter()
+    written: dict[tuple[str, str], str] = {}
+    for body in bodies:
+        words = _WORD.findall(body)
+        seen: set[tuple[str, str]] = set()
+        for first, second in itertools.pairwise(words):
+            pair = (first.lower(), second.lower())
+            if pair[0] in _STOP or pair[1] in _STOP or pair[0] == pair[1]:
+                continue
+            counts[pair] += 1
+            seen.add(pair)
+            written.setdefault(pair, f"{first} {second}")
+        pages.update(seen)
+    return next(written[pair] for pair, _ in counts.most_common() if 2 * pages[pair] <= len(bodies))
 
 
 def measure_queries(site: Path, queries: dict[str, str]) -> dict[str, Any]:
@@ -271,7 +333,7 @@ def measure_project(project: Path) -> dict[str, Any]:
         "project": str(project),
         "reindex": again,
         "disk": disk(project / "site" / "pagefind"),
-        "queries": measure_queries(project / "site", pick_queries()),
+        "queries": measure_queries(project / "site", pick_queries(project)),
     }
 
 
@@ -287,8 +349,9 @@ def _served(transfer: dict[str, Any]) -> int:
 
 
 def report(results: Sequence[dict[str, Any]]) -> str:
-    queries = pick_queries()
     results = sorted(results, key=lambda r: r["reindex"]["articles"])
+    # The labels are the same for every project; the queries are each project's own (pick_queries).
+    queries = [label for label in results[0]["queries"] if label != "page load"] if results else []
     lines = [
         "# Search size: one Pagefind record per page, passages as sub-results",
         "",
@@ -298,7 +361,11 @@ def report(results: Sequence[dict[str, Any]]) -> str:
         f"- **date**: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"- **machine**: {_cores()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}",
-        "- **queries**: " + "; ".join(f"{label}: `{query}`" for label, query in queries.items()),
+        *(
+            f"- **queries at {result['reindex']['articles']:,} articles**: "
+            + "; ".join(f"{label}: `{result['queries'][label]['query']}`" for label in queries)
+            for result in results
+        ),
         "",
         "## First query at each size",
         "",
@@ -430,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         earlier = [r for r in results if r["project"] == str(project)]
         if args.queries_only and earlier:  # the index stays as the earlier run left it
             refresh_assets(project / "site")
-            earlier[0]["queries"] = measure_queries(project / "site", pick_queries())
+            earlier[0]["queries"] = measure_queries(project / "site", pick_queries(project))
         else:
             results.append(measure_project(project))
         if args.json:

@@ -58,29 +58,82 @@ def settle() -> None:
         gc.freeze()
 
 
+WAVE_ITEMS = 2_000
+"""Items per set of forked workers for maps over the articles (see `map_files`' `wave`)."""
+
+
 def map_files(
     function: Callable[[Shared, Item], Result],
     shared: Shared,
     items: Sequence[Item],
     jobs: int | None = None,
     meanwhile: Callable[[], object] | None = None,
+    wave: int | None = None,
 ) -> list[Result]:
     """Apply `function(shared, item)` to every item, in order, in several processes for large inputs.
 
     `shared` (a compiled matcher, say) reaches forked workers by inheritance, not by pickling, so
     it is built once however many chunks there are. `meanwhile` is called in this process while
-    the workers run (or first, when there are none), for work of another kind.
+    the workers run (or first, when there are none), for work of another kind; if it returns an
+    iterator, that is stepped through while the workers run, one step at a time.
+
+    `wave`: at most this many items per set of workers, each set forked afresh once the last has
+    exited. A forked worker shares this process's heap until it touches it: reading an object
+    changes its reference count, and the memory page that holds it is copied, so a worker that
+    reads half of the articles' text ends up with its own copy of that half (700 MiB across two
+    render workers at 10,906 long speeches). Workers that exit after a wave give their copies
+    back, so what they hold is bounded by the wave, not by the input; `meanwhile`'s steps go on
+    across the waves, so this process works all along.
     """
     workers = worker_count(len(items), jobs)
+    steps = _steps(meanwhile)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        if meanwhile is not None:
-            meanwhile()
+        _finish(steps)
         return [function(shared, item) for item in items]
+    step = wave or len(items)
+    results: list[Result] = []
+    for start in range(0, len(items), step):
+        bounds = (start, min(start + step, len(items)))
+        results.extend(_forked(function, shared, items, bounds, workers, steps))
+    _finish(steps)
+    return results
+
+
+def _steps(meanwhile: Callable[[], object] | None) -> Iterator[object] | None:
+    """Start `meanwhile`: the iterator it returns, if any, for stepping through (it has run whole
+    otherwise)."""
+    if meanwhile is None:
+        return None
+    started = meanwhile()
+    return started if isinstance(started, Iterator) else None
+
+
+def _finish(steps: Iterator[object] | None) -> None:
+    for _ in steps or ():
+        pass
+
+
+def run_through(meanwhile: Callable[[], object]) -> None:
+    """Do what `meanwhile` does, in this process, all of it (stepping through the iterator it
+    returns, if any): `map_files`' `meanwhile` where there is nothing to map."""
+    _finish(_steps(meanwhile))
+
+
+def _forked(
+    function: Callable[[Shared, Item], Result],
+    shared: Shared,
+    items: Sequence[Item],
+    bounds: tuple[int, int],
+    workers: int,
+    steps: Iterator[object] | None,
+) -> list[Result]:
+    """`function` over `items[bounds[0]:bounds[1]]` in `workers` forked processes, in order,
+    stepping through `steps` in this process until they are done."""
+    first, end = bounds
     # Workers are forked after this point, so they inherit the items as well as `shared`: only
     # index ranges travel to them, and only results come back. Pickling every item (a parsed
     # article with its passages, say) to a worker cost more than the work done on it.
-    size = max(1, len(items) // (workers * 8))
-    ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    size = max(1, (end - first) // (workers * 8))
     key = id(shared)
     _shared[key] = (function, shared, items)
     # Frozen objects are left out of the workers' garbage collection: a collection would touch
@@ -88,12 +141,15 @@ def map_files(
     context = multiprocessing.get_context("fork")
     try:
         with frozen_heap(), ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = [
+                pool.submit(_call_range, key, (at, min(at + size, end))) for at in range(first, end, size)
+            ]
+            for _ in steps or ():
+                if all(part.done() for part in parts):
+                    break  # the rest of the steps go on beside the next wave
             results: list[Result] = []
-            parts = pool.map(_call_range, [key] * len(ranges), ranges)  # submits every range now
-            if meanwhile is not None:
-                meanwhile()
             for part in parts:
-                results.extend(part)
+                results.extend(part.result())
             return results
     finally:
         del _shared[key]

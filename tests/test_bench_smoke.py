@@ -94,3 +94,21 @@ def test_attribution_switched_off_leaves_no_statements(tmp_path: Path) -> None:
     result = run("build", "--markdown-only", "--no-cache", "--project", tmp_path / "project")
     assert result.exit_code == 0, result.output
     assert any("“" in _positions(brief) for brief in briefs), "with attribution, a brief quotes a position"
+
+
+def test_search_queries_are_the_generators_on_a_generated_corpus_and_the_projects_own_elsewhere(
+    tmp_path: Path,
+) -> None:
+    from bench.search_size import pick_queries
+
+    corpus.generate(20, tmp_path / "generated")
+    assert pick_queries(tmp_path / "generated") == pick_queries()
+    assert pick_queries()["two words"] == "grain exports"
+    source = shared("corpus", "ungdc-2015-2018")
+    queries = pick_queries(source)
+    bodies = [p.read_text(encoding="utf-8") for p in sorted((source / "content" / "articles").rglob("*.md"))]
+    two, six = queries["two words"], queries["six words"]
+    # Words the speeches do use side by side, though not every one of them (as "United Nations").
+    with_two = sum(two in body for body in bodies[:300])
+    assert 0 < with_two <= 150 and "United Nations" not in two
+    assert len(six.split()) == 6 and six in bodies[0] and queries["six, quoted"] == f'"{six}"'

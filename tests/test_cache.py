@@ -14,6 +14,7 @@ import pytest
 
 from builder.briefs.rendering import relative_link
 from builder.cachekey import cache_key
+from builder.model import Passage
 from builder.pipeline import plaindata
 from builder.pipeline.cache import CACHE_FILE, BuildCache
 from builder.pipeline.keys import CACHE_FORMAT, code_fingerprint
@@ -326,6 +327,25 @@ def test_a_rebuild_takes_every_article_from_the_cache(
     assert "cache" not in caplog.text
 
 
+def test_a_cached_passage_holds_its_text_once_where_it_reads_as_its_markdown(
+    make_project: ProjectFactory,
+) -> None:
+    # JSON has no shared strings: read back naively, a plain paragraph's text and Markdown would
+    # be two copies of the same words (most of a long archive's memory).
+    root = make_project()
+    with (root / ARTICLE).open("a", encoding="utf-8") as stream:
+        stream.write("\nThey met *again* on Afghanistan.\n")
+    _docs(root)
+    cached = BuildCache.open(root / "build").entries[ARTICLE].article
+    assert cached is not None
+    assert [(p.text, p.text is p.markdown) for p in cached.passages] == [
+        ("The two sides discussed Afghanistan.", True),
+        ("They also discussed Myanmar.", True),
+        ("They met again on Afghanistan.", False),
+    ]
+    assert [b for b in cached.blocks if isinstance(b, Passage)] == list(cached.passages)  # the same objects
+
+
 def _bomb(root: Path) -> bytes:
     """100 MiB of one line that gzip squeezes into about 100 KB."""
     return gzip.compress(b"0" * (100 * 1024**2), compresslevel=1)
@@ -391,3 +411,12 @@ def test_temporary_files_of_a_killed_save_are_removed(make_project: ProjectFacto
     _docs(root)
     assert not leftover.exists()
     assert live.exists()
+
+
+def test_a_digest_of_parts_streamed_is_the_digest_of_them_held() -> None:
+    from builder.pipeline.keys import digest_of, digest_of_all
+
+    parts = ["index.md\0# Home", b"\x00bytes", "", "output\0feed.xml"]
+    assert digest_of_all(iter(parts)) == digest_of(*parts)
+    assert digest_of_all(iter(parts)) != digest_of(*parts[:-1], parts[-1] + "x")
+    assert digest_of_all(["ab", "c"]) != digest_of_all(["a", "bc"])  # parts stay apart

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
+import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -24,3 +26,23 @@ def test_results_in_order_with_work_done_meanwhile(jobs: int) -> None:
     workers = {pid for _, pid in results}
     assert (os.getpid() in workers) == (jobs == 1)
     assert gc.get_freeze_count() == 0  # the heap is left as it was found
+
+
+def test_waves_fork_fresh_workers_and_the_steps_done_meanwhile_go_on_across_them() -> None:
+    # Workers that exit after each wave give back the pages of this process's heap they copied.
+    items = list(range(MIN_ITEMS_PER_WORKER * 6))
+    steps: list[int] = []
+
+    def meanwhile() -> Iterator[None]:
+        for _ in range(50):
+            steps.append(os.getpid())
+            time.sleep(0.01)
+            yield None
+
+    results = map_files(_tagged, 7, items, 2, meanwhile=meanwhile, wave=MIN_ITEMS_PER_WORKER * 2)
+    assert [value for value, _ in results] == [item + 7 for item in items]
+    waves = [{pid for _, pid in results[at : at + MIN_ITEMS_PER_WORKER * 2]} for at in (0, MIN_ITEMS_PER_WORKER * 2, MIN_ITEMS_PER_WORKER * 4)]
+    assert all(waves) and not (waves[0] & waves[1]) and not (waves[1] & waves[2])  # fresh each time
+    assert os.getpid() not in waves[0] | waves[1] | waves[2]
+    assert steps == [os.getpid()] * 50  # every step, in this process
+    assert gc.get_freeze_count() == 0

@@ -122,6 +122,15 @@ def test_passages_are_top_level_blocks_numbered_from_one() -> None:
     ]
 
 
+def test_a_plain_paragraph_holds_one_string_as_its_markdown_and_its_text() -> None:
+    passages, _ = split_passages("Talks on Syria went on.\n\nTalks on *Syria* ended.\n")
+    assert [(p.markdown, p.text) for p in passages] == [
+        ("Talks on Syria went on.", "Talks on Syria went on."),
+        ("Talks on *Syria* ended.", "Talks on Syria ended."),
+    ]
+    assert passages[0].text is passages[0].markdown  # one copy of a long archive's words, not two
+
+
 def test_list_sentence_goes_to_also_discussed() -> None:
     body = (
         "The two sides coordinated positions on UN reform, climate change, Syria and Sudan. "

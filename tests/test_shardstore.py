@@ -15,7 +15,7 @@ from builder.pipeline.html import SHARDS
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.pipeline import build
 from builder.search.records import SearchPassage, SearchRecord
-from builder.search.shardstore import ShardStore, shard_groups
+from builder.search.shardstore import ShardStore, record_text, shard_groups
 from tests.conftest import copy_demo
 from tests.sitecheck import tree_hashes
 
@@ -46,6 +46,18 @@ def test_a_new_record_changes_only_the_shard_it_falls_in() -> None:
     # moves with an insertion until the next cut the records decide.
     assert 1 <= len(changed) <= 2 and any("/articles/2021/story-99999/" in group for group in changed)
     assert len(set(after) & set(before)) >= len(before) - 2
+
+
+def test_long_records_are_cut_by_their_text_as_well_as_their_number() -> None:
+    # Pagefind's memory follows the text it holds: 1,000 long speeches took 670 MiB of it.
+    records = [replace(_article(n), passages=(SearchPassage(1, "word " * 2000),)) for n in range(40)]
+    assert record_text(records[0]) == len("Story 0") + 10_000
+    groups = list(shard_groups(records, 1000, most_text=35_000))
+    assert [record for group in groups for record in group] == records
+    assert max(len(group) for group in groups) == 3
+    assert all(sum(map(record_text, group)) <= 35_000 for group in groups)
+    # A record longer than the bound is a shard of its own, never dropped or split.
+    assert [len(group) for group in shard_groups(records[:2], 1000, most_text=5_000)] == [1, 1]
 
 
 def test_briefs_and_archives_are_shards_apart_from_the_articles() -> None:

@@ -48,10 +48,13 @@ def split_passages(
             elif token.type == "hr":
                 blocks.append(Heading(0, source))
             elif token.type in _KINDS:
+                text = plain_text(tokens[index : end + 1])
                 passage = Passage(
                     number=len(passages) + 1,
                     markdown=source,
-                    text=plain_text(tokens[index : end + 1]),
+                    # A paragraph without markup reads the same in both: one string held, not two
+                    # (most of a long archive's text; pickled to the build, it stays one).
+                    text=source if text == source else text,
                     line=first_line + start,
                     kind=_KINDS[token.type],
                     depth=_depth(tokens[index : end + 1]),

@@ -313,10 +313,15 @@ def _alive(pid: int) -> bool:
 
 def _shared_passages(article: Article) -> Article:
     """The article with its blocks holding the very passages of `passages`, as the parser makes it
-    (JSON has no shared objects: read back, each passage would be held twice)."""
-    by_number = {passage.number: passage for passage in article.passages}
+    (JSON has no shared objects: read back, each passage would be held twice, and a passage's
+    text, most often its very Markdown, twice again)."""
+    passages = tuple(
+        dataclasses.replace(p, text=p.markdown) if p.text == p.markdown and p.text is not p.markdown else p
+        for p in article.passages
+    )
+    by_number = {passage.number: passage for passage in passages}
     blocks = tuple(by_number.get(b.number, b) if isinstance(b, Passage) else b for b in article.blocks)
-    return dataclasses.replace(article, blocks=blocks)
+    return dataclasses.replace(article, passages=passages, blocks=blocks)
 
 
 class _Unreadable(Exception):

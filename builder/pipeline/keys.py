@@ -33,6 +33,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import itertools
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -66,6 +67,11 @@ def code_fingerprint() -> str:
 
 def digest_of(*parts: str | bytes) -> str:
     """SHA-256 of several parts, unambiguously separated."""
+    return digest_of_all(parts)
+
+
+def digest_of_all(parts: Iterable[str | bytes]) -> str:
+    """`digest_of` the parts as they come, never all held at once (every page of a site, say)."""
     digest = hashlib.sha256()
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
@@ -262,12 +268,14 @@ def site_manifest(
     whole site's data (`site_key`), which the feeds and the search index are made from: they
     show what a project template may leave off the pages (a topic's overview, say), and the
     optional `outputs` (`pdf`): a site built with PDFs is not the same as one without."""
-    return digest_of(
-        code_fingerprint(),
-        repr(config),
-        site_key,
-        *(f"{path}\0{text}" for path, text in sorted(pages)),
-        *(f"output\0{name}" for name in outputs),
+    # Streamed: the pages' texts joined to their paths all at once were a second copy of the site
+    # (380 MiB at 10,906 long speeches).
+    return digest_of_all(
+        itertools.chain(
+            (code_fingerprint(), repr(config), site_key),
+            (f"{path}\0{text}" for path, text in sorted(pages)),
+            (f"output\0{name}" for name in outputs),
+        )
     )
 
 

@@ -2,8 +2,9 @@
 
 What is indexed (one record per page, an article's passages as sub-results) is
 builder.search.records' job; this module drives Pagefind with those records (one Pagefind process
-per shard of SHARD_RECORDS, one after the other, their bundles merged by builder.search.shards, so
-Pagefind's memory does not grow with the site), lets a build stop it, and writes the bundle.
+per shard of at most SHARD_RECORDS records and SHARD_TEXT characters, one after the other, their
+bundles merged by builder.search.shards, so Pagefind's memory grows neither with the site nor with
+the length of its documents), lets a build stop it, and writes the bundle.
 Record URLs are site-root-relative (`/articles/2021/slug/`): the search script in the theme tells
 Pagefind the site's own base path at run time, so one index works at the root of a host, under
 `site_url`'s path, and under `briefdesk serve` alike.

@@ -38,7 +38,8 @@ from typing import Any
 from builder.search.bundle import ENTRY, decode, encode, pack, pagefind_hash, unpack
 
 SHARD_RECORDS = 1000
-"""Records per Pagefind process: about 300 MiB of Pagefind's memory, whatever the archive's size."""
+"""Most records per Pagefind process: about 300 MiB of Pagefind's memory for articles of 940 words,
+whatever the archive's size (longer documents are cut by their text: `shardstore.SHARD_TEXT`)."""
 CHUNK_SIZE = 20_000
 """Pagefind's word-chunk size, in locations plus postings (`chunk_index(word_map, 20000)`)."""
 CHUNK_COMPRESSION = 6

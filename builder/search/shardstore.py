@@ -38,29 +38,52 @@ SHARD_AVERAGE = 600
 """A shard ends after a record whose URL hashes to 0 modulo this: about this many records each."""
 _MANIFEST = "briefdesk-shard.json"
 _SIGNATURE = "briefdesk-shard.sig"
+SHARD_TEXT = 4_000_000
+"""Most characters of text in one shard: Pagefind holds about 50 bytes per character of its
+shard (670 MiB for 1,000 UN speeches of 13 KB each, 308 MiB for 1,000 generated articles of
+6 KB), so a shard of long documents is cut before SHARD_RECORDS; about 200 MiB of Pagefind."""
 MAX_SHARD_BYTES = 512 * 1024**2
 """Largest kept shard read (Pagefind's bundle of 1,000 records is a few MB)."""
 
 
-def shard_groups(records: Iterable[SearchRecord], most: int) -> Iterator[list[SearchRecord]]:
+def shard_groups(
+    records: Iterable[SearchRecord], most: int, most_text: int = SHARD_TEXT
+) -> Iterator[list[SearchRecord]]:
     """Cut the records into runs of at most `most`, at places the records themselves decide.
 
     A run ends after a record of another kind than the next (the briefs and yearly archives,
     which change with every new article, apart from the articles), after a record whose URL
     hashes to 0 modulo SHARD_AVERAGE (content-defined, as rsync cuts files: an inserted or
-    removed record moves no other cut), or when it holds `most` records (Pagefind's memory).
+    removed record moves no other cut), or when it holds `most` records or `most_text`
+    characters of text (Pagefind's memory, which grows with both).
     """
     group: list[SearchRecord] = []
+    text = 0
     for record in records:
-        if group and (group[-1].meta.get("kind") != record.meta.get("kind") or len(group) >= most):
+        size = record_text(record)
+        if group and (
+            group[-1].meta.get("kind") != record.meta.get("kind")
+            or len(group) >= most
+            or text + size > most_text
+        ):
             yield group
-            group = []
+            group, text = [], 0
         group.append(record)
+        text += size
         if _cuts_after(record):
             yield group
-            group = []
+            group, text = [], 0
     if group:
         yield group
+
+
+def record_text(record: SearchRecord) -> int:
+    """Characters of text Pagefind is given for `record` (its markup aside)."""
+    return (
+        len(record.title)
+        + sum(map(len, record.lead))
+        + sum(len(passage.text) for passage in record.passages)
+    )
 
 
 def _cuts_after(record: SearchRecord) -> bool:
