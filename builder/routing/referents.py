@@ -11,6 +11,7 @@ every sentence in turn.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 Referent = tuple[tuple[str, ...], str]
 """Whom a pronoun continues: actor ids (none for a person who is no actor) and the name."""
@@ -29,8 +30,8 @@ class LastSpeaker:
         self._opening = opening
         self._reader = reader
         self._referent: Referent | None = None
-        # Newest last: (text, sentence starts, mentioned) whose openings are unread, or
-        # (text, sentence spans, mentioned, None) for a passage not read at all.
+        # Newest last: (text, sentence starts, mentioned) whose openings are unread, or a
+        # passage not read at all.
         self._unread: list[tuple[str, Sequence[int], frozenset[str]] | _Deferred] = []
 
     def read(self, text: str, starts: Sequence[int], mentioned: frozenset[str]) -> None:
@@ -73,12 +74,10 @@ class LastSpeaker:
         return who
 
 
+@dataclass(frozen=True, slots=True)
 class _Deferred:
-    """A passage not read yet."""
+    """A passage not read yet: its text, its sentences' spans, the people named up to it."""
 
-    __slots__ = ("mentioned", "spans", "text")
-
-    def __init__(self, text: str, spans: list[tuple[int, int]], mentioned: frozenset[str]) -> None:
-        self.text = text
-        self.spans = spans
-        self.mentioned = mentioned
+    text: str
+    spans: list[tuple[int, int]]
+    mentioned: frozenset[str]
