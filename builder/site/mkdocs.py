@@ -237,13 +237,13 @@ def run_mkdocs(
     count, so a dirty run is not strict and counts the warnings itself.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"}
+    # -P: the folder the build is run from is not searched first, so a `builder` or `mkdocs`
+    # folder there cannot stand in for ours.
     if dirty:
         command = [sys.executable, "-P", "-m", "mkdocs", "build", "--dirty", "--no-strict"]
         command += ["--config-file", str(config_path), "--site-dir", str(out)]
     else:
         count = workers if workers is not None else page_workers()
-        # -P: the folder the build is run from is not searched first, so a `builder` or `mkdocs`
-        # folder there cannot stand in for ours.
         command = [
             sys.executable,
             "-P",

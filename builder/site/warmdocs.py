@@ -131,11 +131,14 @@ def _render_split(
         for template in site.config.theme.static_templates:
             mkbuild._build_theme_template(template, site.env, site.files, site.config, site.nav)
     messages, failure = splitbuild.finish_workers(site, running)
-    shown = [f"{logging.getLevelName(m.level)} - {m.text}" for m in messages if m.level >= logging.WARNING]
-    keys = [m.key[0] for m in messages if m.level >= logging.WARNING]
+    warnings = [m for m in messages if m.level >= logging.WARNING]
+
+    def line(message: splitbuild.Message) -> str:
+        return f"{logging.getLevelName(message.level)} - {message.text}"
+
     # as one process logs them: reading the pages, the theme's pages, writing the pages
-    collect.lines[read:read] = [line for line, key in zip(shown, keys, strict=True) if key == splitbuild.READ]
-    collect.lines += [line for line, key in zip(shown, keys, strict=True) if key != splitbuild.READ]
+    collect.lines[read:read] = [line(m) for m in warnings if m.key[0] == splitbuild.READ]
+    collect.lines += [line(m) for m in warnings if m.key[0] != splitbuild.READ]
     if failure is not None:
         raise RuntimeError(failure.text)
     return [site.doc_files[number].page for number in numbers]
