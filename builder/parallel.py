@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -32,6 +32,19 @@ def worker_count(items: int, jobs: int | None = None) -> int:
 
 
 _shared: dict[int, Any] = {}
+
+
+@runtime_checkable
+class Learner(Protocol):
+    """A shared object that remembers what it works out (a memo). What workers of one wave
+    learned is handed back to this process, so that the next wave, forked from it, starts from it.
+    """
+
+    def lessons(self) -> Any:
+        """What this process has learned since it was forked or last asked (picklable)."""
+
+    def learn(self, lessons: Any) -> None:
+        """Take in what a worker learned."""
 
 
 @contextmanager
@@ -149,12 +162,18 @@ def _forked(
                     break  # the rest of the steps go on beside the next wave
             results: list[Result] = []
             for part in parts:
-                results.extend(part.result())
+                found, lessons = part.result()
+                results.extend(found)
+                if lessons is not None:
+                    shared.learn(lessons)  # type: ignore[attr-defined]  # a Learner (see _call_range)
             return results
     finally:
         del _shared[key]
 
 
-def _call_range(key: int, bounds: tuple[int, int]) -> list[Any]:
+def _call_range(key: int, bounds: tuple[int, int]) -> tuple[list[Any], Any]:
+    """The results for `items[bounds[0]:bounds[1]]`, and what `shared` learned on the way
+    (None unless it is a Learner)."""
     function, shared, items = _shared[key]
-    return [function(shared, items[index]) for index in range(*bounds)]
+    results = [function(shared, items[index]) for index in range(*bounds)]
+    return results, shared.lessons() if isinstance(shared, Learner) else None

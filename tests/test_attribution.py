@@ -222,3 +222,23 @@ def test_passages_not_asked_for_still_name_the_speaker_a_later_pronoun_continues
         found for found, want in zip(asked, wanted, strict=True) if want
     ]
     assert [s.actor for s in everything[1]] == ["lavrov"]  # read in full when asked for
+
+
+def test_what_one_attributor_worked_out_another_takes_in_and_need_not_work_out_again() -> None:
+    # A build's route workers hand their memos back (`lessons`) to the process that forks the
+    # next wave of workers (`learn`).
+    passages = [
+        "Lavrov, the foreign minister, said the talks in Doha had stalled.",
+        "“We will host the next round,” he said. Pakistan warned that the border would stay shut.",
+    ]
+    worker = Attributor(ACTORS)
+    answer = worker.attribute(passages)
+    lessons = worker.lessons()
+    assert lessons[0] and lessons[1]  # the source phrases and the subjects it worked out
+    assert worker.lessons() == ([], [])  # each handed on once
+
+    parent = Attributor(ACTORS)
+    parent.learn(lessons)
+    assert parent.lessons() == ([], [])  # what it learned is no lesson of its own
+    assert parent.attribute(passages) == answer
+    assert parent.lessons() == ([], [])  # nothing was worked out again

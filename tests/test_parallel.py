@@ -46,3 +46,37 @@ def test_waves_fork_fresh_workers_and_the_steps_done_meanwhile_go_on_across_them
     assert os.getpid() not in waves[0] | waves[1] | waves[2]
     assert steps == [os.getpid()] * 50  # every step, in this process
     assert gc.get_freeze_count() == 0
+
+
+class _Memo:
+    """A Learner: remembers in which process each key was first worked out."""
+
+    def __init__(self) -> None:
+        self.first_seen: dict[int, int] = {}
+        self._taught = 0
+
+    def lessons(self) -> list[tuple[int, int]]:
+        new = list(self.first_seen.items())[self._taught :]
+        self._taught = len(self.first_seen)
+        return new
+
+    def learn(self, lessons: list[tuple[int, int]]) -> None:
+        self.first_seen.update(lessons)
+        self._taught = len(self.first_seen)
+
+
+def _worked_out_before(memo: _Memo, item: int) -> bool:
+    key = item % (MIN_ITEMS_PER_WORKER * 2)  # each key once per wave
+    known = key in memo.first_seen
+    memo.first_seen.setdefault(key, os.getpid())
+    return known
+
+
+def test_what_one_wave_of_workers_learns_the_next_wave_starts_from() -> None:
+    wave = MIN_ITEMS_PER_WORKER * 2
+    memo = _Memo()
+    known = map_files(_worked_out_before, memo, list(range(wave * 3)), 2, wave=wave)
+    assert not any(known[:wave])  # the first wave works everything out
+    assert all(known[wave:])  # the later ones start from what it learned
+    assert sorted(memo.first_seen) == list(range(wave))  # and so does this process
+    assert os.getpid() not in memo.first_seen.values()  # though it worked out none of it

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from builder.model import Actor, Article, RoutingSettings, Topic
 from builder.routing.aboutness import article_subjects, passage_subjects
-from builder.routing.attribution import Attributor, Statement
+from builder.routing.attribution import Attributor, Lessons, Statement
 from builder.routing.matching import Mention, PhraseMatcher
 from builder.routing.sentences import sentence_spans
 
@@ -83,10 +83,19 @@ class Router:
         self.actors = PhraseMatcher({a.id: a.aliases for a in actors.values()})
         self.attributor = Attributor(actors)
 
+    def lessons(self) -> Lessons:
+        """What routing in this process has worked out that is worth handing on (`parallel.Learner`)."""
+        return self.attributor.lessons()
+
+    def learn(self, lessons: Lessons) -> None:
+        self.attributor.learn(lessons)
+
     def route(self, article: Article) -> ArticleRoutes:
         """Route every passage of `article`."""
         allowed = None if self.settings.auto else set(article.topics)
-        routes: list[PassageRoute] = []
+        # Each routed passage's fields but its statements, which need to know first which
+        # passages are developments (`_statements`); the routes are then made once.
+        pending: list[tuple[Any, ...]] = []
         mentioned_anywhere: set[str] = set()
         speakers = article.actors
         lead = article.passages[0].number if article.passages else 0
@@ -109,19 +118,33 @@ class Router:
                 continue
             lead_passage = passage.number == lead
             subjects, passing = passage_subjects(passage.text, sentences, mentions, listed, lead_passage)
-            routes.append(
-                PassageRoute(
-                    number=passage.number,
-                    mentioned=tuple(sorted(mentioned)),
-                    developments=tuple(sorted(mentioned - listed)),
-                    listed=tuple(sorted(listed)),
-                    actors=speakers,
-                    about=tuple(sorted(subjects & mentioned)),
-                    passing=tuple(sorted(passing & mentioned)),
-                    named=names,
+            pending.append(
+                (
+                    passage.number,
+                    tuple(sorted(mentioned)),
+                    tuple(sorted(mentioned - listed)),
+                    tuple(sorted(listed)),
+                    speakers,
+                    tuple(sorted(subjects & mentioned)),
+                    tuple(sorted(passing & mentioned)),
+                    names,
                 )
             )
-        routes = self._with_statements(article, routes, named, spans)
+        said = self._statements(article, {fields[0] for fields in pending if fields[2]}, named, spans)
+        routes = [
+            PassageRoute(
+                number=number,
+                mentioned=mentioned,
+                developments=developments,
+                listed=listed,
+                actors=actors,
+                about=about,
+                passing=passing,
+                statements=said.get(number, ()),
+                named=names,
+            )
+            for number, mentioned, developments, listed, actors, about, passing, names in pending
+        ]
         fallback = tuple(t for t in article.topics if t not in mentioned_anywhere)
         headline = self.topics.owners_in(article.title)
         about = article_subjects(
@@ -130,29 +153,24 @@ class Router:
         fed = {t for r in routes for t in (*r.developments, *r.listed)} | set(fallback)
         return ArticleRoutes(article.slug, tuple(routes), fallback, tuple(sorted(about & fed)))
 
-    def _with_statements(
+    def _statements(
         self,
         article: Article,
-        routes: list[PassageRoute],
+        wanted_numbers: set[int],
         named: list[tuple[str, ...]],
         spans: list[list[tuple[int, int]]],
-    ) -> list[PassageRoute]:
-        """`routes` with the statements of their passages.
+    ) -> dict[int, tuple[Statement, ...]]:
+        """The statements of the passages numbered `wanted_numbers`, by passage number.
 
         Statements matter only in development passages (Positions and the actor pages read those
         alone); attribution reads the others only as far as a pronoun in one of those needs.
         """
-        wanted_numbers = {route.number for route in routes if route.developments}
         wanted = [p.number in wanted_numbers for p in article.passages]
         needed = max((i + 1 for i, want in enumerate(wanted) if want), default=0)
         statements = self.attributor.statements(
             [p.text for p in article.passages[:needed]], article.speaker, named, spans, wanted
         )
-        said = {p.number: found for p, found in zip(article.passages, statements, strict=False) if found}
-        return [
-            replace(route, statements=said[route.number]) if route.number in said else route
-            for route in routes
-        ]
+        return {p.number: found for p, found in zip(article.passages, statements, strict=False) if found}
 
     def _speakers(self, article: Article, names: Iterable[str], previous: tuple[str, ...]) -> tuple[str, ...]:
         """The article's actors this passage speaks for.
