@@ -34,11 +34,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, NamedTuple
 
 from builder.model import Actor
 from builder.routing.matching import Mention, PhraseMatcher
+from builder.routing.memo import Memo
 from builder.routing.phrases import (
     ADD,
     ADDED_WHAT,
@@ -48,31 +48,23 @@ from builder.routing.phrases import (
     LEADING,
     LOOK_BACK,
     MAX_SOURCE_WORDS,
-    MODAL,
     NAME,
     NAMED_APPOSITIVE,
     NOT_INVERTED,
     NOT_NAMES,
-    NOT_SUBJECT,
-    NOUN_BEFORE,
     OPENING,
     PARTICIPLE,
-    PASSIVE,
     PRONOUNS,
     SPOKESPERSON,
-    TAIL,
-    TIME,
     TITLES,
     clause,
     find_cues,
     is_according,
     is_list,
     is_person_name,
-    may_end_in_tail_word,
     quotations,
-    skip_to_subject,
     starts_with_quote,
-    subject_before,
+    subject_of,
 )
 from builder.routing.referents import LastSpeaker, Referent
 from builder.routing.sentences import sentence_spans
@@ -122,7 +114,7 @@ _CONTINUES = ("continues", "")
 """A pronoun or description: the speaker is the article's last named one."""
 _SURNAME = "surname"
 MAX_REMEMBERED = 100_000
-"""Subjects remembered by the text before their verb (a few tens of megabytes at most)."""
+"""Entries of each memo (subjects by the text before their verb: a few tens of megabytes at most)."""
 
 
 class Attributor:
@@ -131,10 +123,8 @@ class Attributor:
     def __init__(self, actors: Mapping[str, Actor]) -> None:
         self._actors = actors
         self._matcher = PhraseMatcher({a.id: {a.name, *a.aliases} for a in actors.values()})
-        self._known: dict[str, Any] = {}  # what each source phrase is (`_identify`)
-        self._subjects: dict[tuple[str, bool], str | None] = {}  # `_subject_of`, by its arguments
-        # How many entries of each memo another process already has: `lessons` hands on the rest.
-        self._taught = (0, 0)
+        self._known: Memo[str, Any] = Memo(MAX_REMEMBERED)  # what each source phrase is (`_identify`)
+        self._subjects: Memo[tuple[str, bool], str | None] = Memo(MAX_REMEMBERED)  # `subject_of`
         self._single_words = frozenset(
             alias.casefold() for a in actors.values() for alias in (a.name, *a.aliases) if " " not in alias
         )
@@ -154,29 +144,14 @@ class Attributor:
         }
 
     def lessons(self) -> Lessons:
-        """What this process has worked out since it was forked or last asked: the results of the
-        subject rules and of `_identify`, for `learn` in the process that forked it.
-
-        A build routes its articles in waves of worker processes, each forked afresh; without
-        this, every worker would work out again the subjects its predecessors had (a third more
-        of the subject rules' work at 10,000 articles).
-        """
-        known, subjects = self._taught
-        learned = (
-            list(islice(self._known.items(), known, None)),
-            list(islice(self._subjects.items(), subjects, None)),
-        )
-        self._taught = (len(self._known), len(self._subjects))
-        return learned
+        """What this process has worked out since it was forked or last asked (the subject rules'
+        and `_identify`'s results), for `learn` in the process that forks the next route workers."""
+        return self._known.lessons(), self._subjects.lessons()
 
     def learn(self, lessons: Lessons) -> None:
         """Take in what a worker process worked out (`lessons`)."""
-        known, subjects = lessons
-        if len(self._subjects) + len(subjects) > MAX_REMEMBERED:
-            self._subjects.clear()
-        self._known.update(known)
-        self._subjects.update(subjects)
-        self._taught = (len(self._known), len(self._subjects))
+        self._known.learn(lessons[0])
+        self._subjects.learn(lessons[1])
 
     def named(self, text: str) -> tuple[str, ...]:
         """Every actor `text` names, sorted by id."""
@@ -372,36 +347,9 @@ class Attributor:
         key = (before, verb == "quoted")
         subject = self._subjects.get(key, _UNSEEN)
         if subject is _UNSEEN:
-            if len(self._subjects) >= MAX_REMEMBERED:
-                self._subjects.clear()  # a bound on memory over a long archive; recurring ones return
-                self._taught = (self._taught[0], 0)
-            subject = self._subjects[key] = self._subject_of(*key)
+            subject = self._subjects.remember(key, subject_of(*key))
         if subject:
             yield subject
-
-    def _subject_of(self, before: str, quoted: bool) -> str | None:
-        """The subject of the verb `before` ends at, or None for a passive, a modal or a noun
-        (`quoted`: the verb is "quoted", as in "was quoted as saying", the one passive that speaks)."""
-        tail = len(before) - TAIL if len(before) > TAIL else 0
-        if may_end_in_tail_word(before):
-            if not quoted and PASSIVE.search(before, tail):
-                return None  # passive: "Iran was urged to …" names the addressee
-            if MODAL.search(before, tail):
-                return None  # "they would respond", "refused to say": no statement reported
-            if NOUN_BEFORE.search(before, tail):
-                return None  # "these claims", "his calls for": a noun, not a verb
-        stripped = skip_to_subject(before)
-        time = TIME.search(stripped, max(0, len(stripped) - 2 * TAIL))
-        stripped = stripped[: time.start()] if time else stripped
-        subject = subject_before(stripped)
-        # Walk back over phrases set off by commas that cannot be the subject.
-        while subject is not None and NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
-            stripped = stripped.rstrip(" ,")
-            stripped = stripped[: stripped.rindex(",")]
-            subject = subject_before(stripped)
-        if subject is not None and len(subject.split()) > MAX_SOURCE_WORDS:
-            return None
-        return subject
 
     def _resolve(
         self, phrase: str, last: LastSpeaker | None, mentioned: frozenset[str] = frozenset()
@@ -409,7 +357,7 @@ class Attributor:
         """Who the noun phrase `phrase` is: (actor ids, name) and whether it names them."""
         found = self._known.get(phrase, _UNSEEN)
         if found is _UNSEEN:
-            found = self._known[phrase] = self._identify(phrase)
+            found = self._known.remember(phrase, self._identify(phrase))
         if found is None:
             return None
         if found == _CONTINUES:

@@ -301,6 +301,31 @@ def subject_before(before: str) -> str | None:
     return chunk.strip() or None
 
 
+def subject_of(before: str, quoted: bool) -> str | None:
+    """The subject of the verb `before` ends at, or None for a passive, a modal or a noun
+    (`quoted`: the verb is "quoted", as in "was quoted as saying", the one passive that speaks)."""
+    tail = len(before) - TAIL if len(before) > TAIL else 0
+    if may_end_in_tail_word(before):
+        if not quoted and PASSIVE.search(before, tail):
+            return None  # passive: "Iran was urged to …" names the addressee
+        if MODAL.search(before, tail):
+            return None  # "they would respond", "refused to say": no statement reported
+        if NOUN_BEFORE.search(before, tail):
+            return None  # "these claims", "his calls for": a noun, not a verb
+    stripped = skip_to_subject(before)
+    time = TIME.search(stripped, max(0, len(stripped) - 2 * TAIL))
+    stripped = stripped[: time.start()] if time else stripped
+    subject = subject_before(stripped)
+    # Walk back over phrases set off by commas that cannot be the subject.
+    while subject is not None and NOT_SUBJECT.match(subject) and "," in stripped.rstrip(" ,"):
+        stripped = stripped.rstrip(" ,")
+        stripped = stripped[: stripped.rindex(",")]
+        subject = subject_before(stripped)
+    if subject is not None and len(subject.split()) > MAX_SOURCE_WORDS:
+        return None
+    return subject
+
+
 def is_list(phrase: str) -> bool:
     return bool(_LISTED.search(phrase)) and not _OF_FOR.search(phrase)
 
