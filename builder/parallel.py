@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -167,6 +168,34 @@ def _forked(
                 if lessons is not None:
                     shared.learn(lessons)  # type: ignore[attr-defined]  # a Learner (see _call_range)
             return results
+    finally:
+        del _shared[key]
+
+
+def map_forked(
+    function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item], workers: int
+) -> Iterator[Result]:
+    """`function(shared, item)` for each of a few large `items` (ranges of a search index's words,
+    say), in `workers` forked processes whatever their number, yielded in order.
+
+    At most `workers + 1` items are in hand at a time, so the results waiting to be taken stay few
+    however many items there are. `shared` reaches the workers by inheritance, as in `map_files`.
+    """
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (function(shared, item) for item in items)
+        return
+    key = id(shared)
+    _shared[key] = (function, shared, items)
+    context = multiprocessing.get_context("fork")
+    try:
+        with frozen_heap(), ProcessPoolExecutor(workers, mp_context=context) as pool:
+            pending: deque[Future[tuple[list[Any], Any]]] = deque()
+            for index in range(len(items)):
+                pending.append(pool.submit(_call_range, key, (index, index + 1)))
+                if len(pending) > workers:
+                    yield pending.popleft().result()[0][0]
+            while pending:
+                yield pending.popleft().result()[0][0]
     finally:
         del _shared[key]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import corpus
 from builder.briefs.assembly import Site, assemble
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
@@ -25,11 +26,13 @@ from builder.search.index import (
     YIELD_TO_MKDOCS,
     Cancelled,
     IndexJob,
+    Lanes,
     _yield_cpu,
     bundle_files,
     index_site,
 )
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
+from builder.search.words import _array_head
 from builder.urls import page_url
 from tests.conftest import REPO, ProjectFactory, copy_demo, run
 from tests.sitecheck import tree_hashes
@@ -271,6 +274,17 @@ def test_shards_merge_into_the_bundle_of_one_pagefind_run() -> None:
         assert unpacked(bundle_files(records, language, shard_records=size)) == whole, size
 
 
+@pytest.mark.slow
+def test_shards_indexed_two_at_a_time_come_back_in_order() -> None:
+    # Once MkDocs has exited the build runs one Pagefind per core: shards that finish out of
+    # order still merge into the bundle of one run, and the kept shards are the same ones.
+    records = with_date_sort(search_records(assembled(REPO)))
+    whole = unpacked(bundle_files(records, "en", shard_records=None))
+    lanes = Lanes()
+    lanes.widen(2)  # before the indexing starts, as when MkDocs was quick: three at a time
+    assert unpacked(bundle_files(records, "en", shard_records=5, lanes=lanes)) == whole
+
+
 def test_shards_whose_pages_have_different_meta_fields_merge_too(make_project: ProjectFactory) -> None:
     records = with_date_sort(search_records(assembled(make_project())))
     # The first shard holds the two briefs (no `source`), the others the archives and the article:
@@ -279,6 +293,24 @@ def test_shards_whose_pages_have_different_meta_fields_merge_too(make_project: P
     assert all("source" not in record.meta for record in records[:2]) and "source" in records[-1].meta
     whole = unpacked(bundle_files(records, "en", shard_records=None))
     assert unpacked(bundle_files(records, "en", shard_records=2)) == whole
+
+
+@pytest.mark.slow
+def test_word_chunks_merged_in_several_processes_are_the_bytes_of_one(tmp_path: Path) -> None:
+    # 300 generated articles in shards of 100: each shard's words span several chunks, so the
+    # word range is cut inside chunks, at prefixes, where a word could be lost or merged twice.
+    corpus.generate(300, tmp_path)
+    records = list(search_records(assembled(tmp_path)))
+    alone = bundle_files(records, "en", shard_records=100, jobs=1)
+    chunks = [path for path in alone if path.startswith("index/")]
+    assert len(chunks) >= 12, chunks
+    assert bundle_files(records, "en", shard_records=100, jobs=2) == alone  # gzip'd bytes too
+
+
+def test_array_heads_are_cbor2s_shortest_forms() -> None:
+    for length in (0, 1, 23, 24, 255, 256, 65_535, 65_536):
+        whole = encode([0] * length)
+        assert _array_head(length) == whole[: len(whole) - length], length
 
 
 # --- The bundle codec ----------------------------------------------------------------------------

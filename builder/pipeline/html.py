@@ -115,6 +115,8 @@ def build_html(
         if change is not None:
             try:
                 _changed_pages_and_feeds(site, options, diagnostics, report, config_path, staged, change)
+                if indexing is not None:
+                    indexing.mkdocs_done()
             except FileNotFoundError as missing:  # the previous site was changed by hand since
                 log.warning("%s: the previous site lacks a file (%s); building it whole", target, missing)
                 shutil.rmtree(staged)
@@ -123,7 +125,7 @@ def build_html(
                 if indexing is None:
                     indexing = search.IndexJob(site, _shard_store(options))
         if change is None:
-            _pages_and_feeds(site, options, diagnostics, report, config_path, staged)
+            _pages_and_feeds(site, options, diagnostics, report, config_path, staged, indexing)
         if options.pdf:
             _pdfs(site, report, staged, change)
         if indexing is not None:
@@ -308,9 +310,10 @@ def _pages_and_feeds(
     report: BuildReport,
     config_path: Path,
     out: Path,
+    indexing: search.IndexJob | None,
 ) -> None:
     """Run MkDocs into `out` (its pages rendered by one process per core), then write the feeds
-    and the sitemap."""
+    and the sitemap while the `indexing` beside it takes both cores."""
     with report.stage("mkdocs"):
         epoch = mkdocs.source_date_epoch(site.project)
         workers = mkdocs.page_workers()
@@ -320,6 +323,8 @@ def _pages_and_feeds(
         report.details["mkdocs"] = f"{report.pages:,} pages to HTML, {rendering} rendering"
     if not ok:
         raise BuildError("MkDocs could not build the site; the previous site is unchanged")
+    if indexing is not None:
+        indexing.mkdocs_done()
     with report.stage("feeds"):
         report.details["feeds"] = f"{feeds.write_feeds(site, out):,} feeds"
         sitemap.write_sitemap(site, out)

@@ -2,9 +2,10 @@
 
 What is indexed (one record per page, an article's passages as sub-results) is
 builder.search.records' job; this module drives Pagefind with those records (one Pagefind process
-per shard of at most SHARD_RECORDS records and SHARD_TEXT characters, one after the other, their
-bundles merged by builder.search.shards, so Pagefind's memory grows neither with the site nor with
-the length of its documents), lets a build stop it, and writes the bundle.
+per shard of at most SHARD_RECORDS records and SHARD_TEXT characters, one at a time beside MkDocs
+and one per core once it has exited, their bundles merged by builder.search.shards, so Pagefind's
+memory grows neither with the site nor with the length of its documents), lets a build stop it,
+and writes the bundle.
 Record URLs are site-root-relative (`/articles/2021/slug/`): the search script in the theme tells
 Pagefind the site's own base path at run time, so one index works at the root of a host, under
 `site_url`'s path, and under `briefdesk serve` alike.
@@ -29,6 +30,7 @@ from pagefind.index import IndexConfig
 
 from builder.briefs.assembly import Site
 from builder.errors import BuildError
+from builder.parallel import cpu_count
 from builder.search.bundle import normalise, write_bundle
 from builder.search.records import FILTERS, SearchRecord, record_html, search_records
 from builder.search.service import FastService, PagefindFailure
@@ -38,7 +40,9 @@ from builder.search.shardstore import ShardStore, shard_groups, shard_key
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-__all__ = ["BUNDLE", "FILTERS", "Cancelled", "IndexJob", "ShardStore", "Stopper", "index_site", "make_index"]
+__all__ = [
+    "BUNDLE", "FILTERS", "Cancelled", "IndexJob", "Lanes", "ShardStore", "Stopper", "index_site", "make_index"
+]
 
 BUNDLE = "pagefind"
 """The index's folder in the site (`site/pagefind/`)."""
@@ -58,14 +62,14 @@ def index_site(site: Site, out: Path, stopper: Stopper | None = None, store: Sha
 
 
 def make_index(
-    site: Site, stopper: Stopper | None = None, store: ShardStore | None = None
+    site: Site, stopper: Stopper | None = None, store: ShardStore | None = None, lanes: Lanes | None = None
 ) -> tuple[dict[str, bytes], int]:
     """Pagefind's bundle for `site` (relative path -> bytes), and how many records it holds.
 
     With a `store`, shards whose records are unchanged since it kept them are taken from it.
     """
     counted = _Counted(search_records(site))
-    files = bundle_files(counted, site.project.config.language, stopper, store=store)
+    files = bundle_files(counted, site.project.config.language, stopper, store=store, lanes=lanes)
     if store is not None:
         store.keep_only_used()
     return files, counted.count
@@ -98,7 +102,7 @@ class Stopper:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stopped = False
-        self._pid: int | None = None
+        self._pids: set[int] = set()
 
     @property
     def stopped(self) -> bool:
@@ -114,17 +118,55 @@ class Stopper:
             self._stopped = True
             self._terminate()
 
-    def attach(self, pid: int | None) -> None:
-        """The Pagefind process now running (None once it has exited)."""
+    def attach(self, pid: int) -> None:
+        """A Pagefind process has started."""
         with self._lock:
-            self._pid = pid
+            self._pids.add(pid)
             if self._stopped:
                 self._terminate()
 
+    def detach(self, pid: int) -> None:
+        """A Pagefind process has exited."""
+        with self._lock:
+            self._pids.discard(pid)
+
     def _terminate(self) -> None:
-        if self._pid is not None:
+        for pid in self._pids:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGTERM)
+
+
+class Lanes:
+    """How many Pagefind processes may run at once; more can be allowed from another thread.
+
+    Beside MkDocs, one: MkDocs' page workers hold both cores, and each Pagefind process holds a
+    shard's pages (about 300 MiB). Once MkDocs has exited, its memory and its cores are free, and
+    the shards still to index run one per core (`widen`), so the index is not the build's tail.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._extra = 0  # lanes allowed before the loop started
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._free: asyncio.Semaphore | None = None
+
+    def start(self) -> asyncio.Semaphore:
+        """The semaphore the indexing loop (the running one) takes a lane from."""
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+            self._free = asyncio.Semaphore(1 + self._extra)
+            return self._free
+
+    def widen(self, lanes: int) -> None:
+        """Allow `lanes` more processes at once (from any thread)."""
+        with self._lock:
+            if self._loop is None or self._free is None:
+                self._extra += lanes
+                return
+            # The indexing may have ended already, its loop closed: nothing then waits for a lane.
+            with contextlib.suppress(RuntimeError):
+                for _ in range(lanes):
+                    self._loop.call_soon_threadsafe(self._free.release)
 
 
 class IndexJob:
@@ -140,6 +182,7 @@ class IndexJob:
         A build staged from the previous site renders a few pages: there the index is the longest
         stage and keeps the build's priority."""
         self._stopper = Stopper()
+        self._lanes = Lanes()
         self._began = time.perf_counter()
         self._result: tuple[dict[str, bytes], int, float] | BaseException | None = None
         self.store = store
@@ -150,10 +193,14 @@ class IndexJob:
     def _run(self, site: Site) -> None:
         _yield_cpu(self._yield)  # this thread, and the Pagefind processes it starts
         try:
-            files, records = make_index(site, self._stopper, self.store)
+            files, records = make_index(site, self._stopper, self.store, self._lanes)
             self._result = (files, records, time.perf_counter() - self._began)
         except BaseException as error:  # handed to the thread that waits for the index
             self._result = error
+
+    def mkdocs_done(self) -> None:
+        """MkDocs has exited: index the remaining shards one per core."""
+        self._lanes.widen(cpu_count() - 1)
 
     def write(self, out: Path) -> tuple[int, float]:
         """Wait for the index, write it into `out`/pagefind; return its records and indexing time."""
@@ -199,17 +246,21 @@ def bundle_files(
     stopper: Stopper | None = None,
     shard_records: int | None = SHARD_RECORDS,
     store: ShardStore | None = None,
+    jobs: int | None = None,
+    lanes: Lanes | None = None,
 ) -> dict[str, bytes]:
     """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
 
     Records go to Pagefind in shards of at most `shard_records` (None: all in one run), cut where
     the records decide (builder.search.shardstore), one process after the other, and the shards'
     bundles are merged into the one a single process would write (builder.search.shards says why).
-    A shard `store` kept is taken from it. Raises Cancelled soon after `stopper` is stopped.
+    A shard `store` kept is taken from it; `lanes` says how many Pagefind processes run at once
+    (by default one); `jobs` processes merge the shards' words (None: one per
+    core for a large index). Raises Cancelled soon after `stopper` is stopped.
     """
     stopper = stopper or Stopper()
     try:
-        shards = _run_async(_index_shards(records, language, stopper, shard_records, store))
+        shards = _run_async(_index_shards(records, language, stopper, shard_records, store, lanes or Lanes()))
     except FileNotFoundError as error:
         raise BuildError(
             f"search: the Pagefind binary was not found ({error}); "
@@ -220,7 +271,7 @@ def bundle_files(
             raise Cancelled("search indexing stopped") from error
         raise BuildError(f"search: Pagefind could not build the index: {error}") from error
     try:
-        return normalise(merge_shards(shards))
+        return normalise(merge_shards(shards, jobs))
     except (KeyError, TypeError, ValueError, OSError) as error:
         raise BuildError(f"search: the index Pagefind wrote is not as expected ({error!r})") from error
 
@@ -244,25 +295,59 @@ async def _index_shards(
     language: str,
     stopper: Stopper,
     shard_records: int | None,
-    store: ShardStore | None = None,
+    store: ShardStore | None,
+    lanes: Lanes,
 ) -> list[Shard]:
-    """Index `records` with one Pagefind process per shard of at most `shard_records`, one after
-    the other: Pagefind's memory is then that of one shard, whatever the size of the site. A
-    shard `store` holds (same records, language and Pagefind) is taken from it instead."""
-    shards: list[Shard] = []
+    """Index `records` with one Pagefind process per shard of at most `shard_records`, as many at
+    once as `lanes` allows: Pagefind's memory is then that of a shard or two, whatever the size of
+    the site. A shard `store` holds (same records, language and Pagefind) is taken from it instead.
+    Shards come back in the records' order, however their processes finished."""
+    free = lanes.start()
+    shards: list[asyncio.Task[Shard] | Shard] = []
+    fresh: list[tuple[str, int]] = []  # (key, place) of each shard indexed now
     groups = shard_groups(records, shard_records) if shard_records is not None else [list(records)]
-    for group in groups:
-        htmls = [record_html(record, language) for record in group]  # what Pagefind reads, and the key
-        key = shard_key(group, htmls, language) if store is not None else ""
-        shard = store.get(key, [record.url for record in group]) if store is not None else None
-        if shard is None:
-            shard = await _index_shard(group, htmls, language, stopper)
-            if store is not None:
-                store.put(key, shard)
-        shards.append(shard)
-    if not shards:  # a site with nothing to index still gets an (empty) index
-        shards.append(await _index_shard([], [], language, stopper))
-    return shards
+    try:
+        for group in groups:
+            await free.acquire()  # a group's pages are made once a lane is free for them
+            _raise_failure(shards)
+            htmls = [record_html(record, language) for record in group]  # what Pagefind reads, and the key
+            key = shard_key(group, htmls, language) if store is not None else ""
+            kept = store.get(key, [record.url for record in group]) if store is not None else None
+            if kept is not None:
+                free.release()
+                shards.append(kept)
+                continue
+            shards.append(asyncio.create_task(_index_in_lane(group, htmls, language, stopper, free)))
+            fresh.append((key, len(shards) - 1))
+        if not shards:  # a site with nothing to index still gets an (empty) index
+            shards.append(await _index_shard([], [], language, stopper))
+        done = [shard if isinstance(shard, Shard) else await shard for shard in shards]
+        if store is not None:
+            for key, place in fresh:
+                store.put(key, done[place])
+        return done
+    finally:
+        for shard in shards:
+            if isinstance(shard, asyncio.Task):
+                shard.cancel()
+
+
+def _raise_failure(shards: list[asyncio.Task[Shard] | Shard]) -> None:
+    """Raise the error of a shard's indexing that failed, so no more shards are started."""
+    for shard in shards:
+        if isinstance(shard, asyncio.Task) and shard.done() and not shard.cancelled():
+            error = shard.exception()
+            if error is not None:
+                raise error
+
+
+async def _index_in_lane(
+    records: list[SearchRecord], htmls: list[str], language: str, stopper: Stopper, free: asyncio.Semaphore
+) -> Shard:
+    try:
+        return await _index_shard(records, htmls, language, stopper)
+    finally:
+        free.release()
 
 
 async def _index_shard(
@@ -273,7 +358,8 @@ async def _index_shard(
         raise Cancelled("search indexing stopped")
     service = FastService()
     await service.launch()
-    stopper.attach(service.pid)
+    pid = service.pid
+    stopper.attach(pid)
     try:
         index = await service.create_index(IndexConfig(force_language=language))
         # Requests go out WINDOW at a time without waiting for each answer, which halves the time
@@ -296,4 +382,4 @@ async def _index_shard(
         return Shard(files=files, sorts=[record.sorts for record in records])
     finally:
         await service.close()
-        stopper.attach(None)
+        stopper.detach(pid)

@@ -26,26 +26,19 @@ depend on the sharding.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from builder.search.bundle import ENTRY, decode, encode, pack, pagefind_hash, unpack
+from builder.search.words import HASH_DIGITS, Words, merge_words, short_name
 
 SHARD_RECORDS = 1000
 """Most records per Pagefind process: about 300 MiB of Pagefind's memory for articles of 940 words,
 whatever the archive's size (longer documents are cut by their text: `shardstore.SHARD_TEXT`)."""
-CHUNK_SIZE = 20_000
-"""Pagefind's word-chunk size, in locations plus postings (`chunk_index(word_map, 20000)`)."""
-CHUNK_COMPRESSION = 6
-"""gzip level of the word chunks: 9 would save 1.5% of their bytes for five times the time."""
-HASH_DIGITS = 7
-"""Hex digits of a content-hash file name before collisions lengthen it."""
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
@@ -60,8 +53,11 @@ class Shard:
     """Each page's sort values by sort name, in the order the pages were added."""
 
 
-def merge_shards(shards: Sequence[Shard]) -> dict[str, bytes]:
+def merge_shards(shards: Sequence[Shard], jobs: int | None = None) -> dict[str, bytes]:
     """The bundle of all `shards`' pages, as one Pagefind run over them in order writes it.
+
+    `jobs`: processes the word chunks are merged in (builder.search.words; by default one per
+    core for a large index).
 
     Raises ValueError if the bundles are not as Pagefind 1.5 writes them.
     """
@@ -78,7 +74,7 @@ def merge_shards(shards: Sequence[Shard]) -> dict[str, bytes]:
         _read_meta(shard, entry["languages"][language]["hash"])
         for shard, entry in zip(shards, entries, strict=True)
     ]
-    meta_hash, pages = _merge_language(language, shards, metas, out)
+    meta_hash, pages = _merge_language(language, shards, metas, out, jobs)
     entry = entries[0]
     entry["languages"][language].update(hash=meta_hash, page_count=pages)
     # Pagefind writes this file as compact JSON with non-ASCII characters kept as they are.
@@ -105,7 +101,11 @@ def _read_meta(shard: Shard, meta_hash: str) -> list[Any]:
 
 
 def _merge_language(
-    language: str, shards: Sequence[Shard], metas: Sequence[list[Any]], out: dict[str, bytes]
+    language: str,
+    shards: Sequence[Shard],
+    metas: Sequence[list[Any]],
+    out: dict[str, bytes],
+    jobs: int | None,
 ) -> tuple[str, int]:
     """Write the merged fragments, word chunks and filters into `out`; return the metadata
     file's hash and the number of pages."""
@@ -113,7 +113,8 @@ def _merge_language(
     fields = sorted({field for meta in metas for field in meta[5]})
     remaps = [_field_remap(meta[5], fields) for meta in metas]
     pages = _merge_fragments(language, shards, metas, out)
-    chunks = _merge_words(language, shards, metas, offsets, remaps, out)
+    words = Words([shard.files for shard in shards], [meta[2] for meta in metas], offsets, remaps)
+    chunks = merge_words(language, words, out, jobs)
     filters = _merge_filters(language, shards, metas, offsets, out)
     sorts = _merge_sorts(shards, metas, offsets)
     body = encode([metas[0][0], pages, chunks, filters, sorts, fields])
@@ -148,113 +149,6 @@ def _field_remap(own: list[str], fields: list[str]) -> dict[int, int] | None:
     return {-1 - at: -1 - fields.index(field) for at, field in enumerate(own)}
 
 
-def _shard_words(number: int, shard: Shard, meta: list[Any]) -> Iterator[tuple[str, int, list[Any]]]:
-    """Shard `number`'s words in order, each as (word, number, entry), one chunk decoded at a time."""
-    for _, _, chunk_hash in meta[2]:
-        chunk = _load(shard, f"index/{chunk_hash}.pf_index")
-        if not isinstance(chunk, list) or len(chunk) != 1 or not isinstance(chunk[0], list):
-            raise ValueError(f"index/{chunk_hash}.pf_index is not a Pagefind word chunk")
-        for entry in chunk[0]:
-            yield entry[0], number, entry
-
-
-def _merge_words(
-    language: str,
-    shards: Sequence[Shard],
-    metas: Sequence[list[Any]],
-    offsets: Sequence[int],
-    remaps: Sequence[dict[int, int] | None],
-    out: dict[str, bytes],
-) -> list[Any]:
-    """Write the merged word chunks into `out`; return the metadata's chunk list."""
-    streams = [
-        _shard_words(number, shard, meta)
-        for number, (shard, meta) in enumerate(zip(shards, metas, strict=True))
-    ]
-    listed: list[Any] = []  # [first word, last word, file name] of each chunk
-    taken: set[str] = set()
-
-    def write(chunk: list[Any]) -> None:
-        # Written as soon as it is complete: the merged index is never all held as objects.
-        body = encode([chunk])
-        listed.append([chunk[0][0], chunk[-1][0], _short_name(language, body, taken)])
-        out[f"index/{listed[-1][2]}.pf_index"] = pack(body, CHUNK_COMPRESSION)
-
-    chunk: list[Any] = []
-    size = 0
-    # heapq.merge keeps equal words in shard order, so each word's postings stay in page order.
-    for _, parts in itertools.groupby(heapq.merge(*streams, key=lambda item: item[0]), key=lambda i: i[0]):
-        word = _merge_word([(number, entry) for _, number, entry in parts], offsets, remaps)
-        chunk.append(word)
-        postings = word[1]
-        size += len(postings) + sum(map(len, map(itemgetter(1), postings)))
-        size += sum(map(len, map(itemgetter(2), postings)))
-        if size >= CHUNK_SIZE:
-            write(chunk)
-            chunk, size = [], 0
-    if chunk:
-        write(chunk)
-    for before, after in itertools.pairwise(listed):
-        to, after[0] = _prefixes(before[1], after[0])
-        # Pagefind keeps a chunk's last word whole where its prefix would sort before the
-        # chunk's first (`by` after `bru`, not `b`).
-        before[1] = to if to >= before[0] else before[1]
-    return listed
-
-
-def _merge_word(
-    parts: list[tuple[int, list[Any]]], offsets: Sequence[int], remaps: Sequence[dict[int, int] | None]
-) -> list[Any]:
-    """One word's entry (word, postings, variants) from its entries in several shards."""
-    postings: list[Any] = []
-    last = 0
-    variants: dict[str, tuple[list[Any], int]] = {}
-    for number, (_, own, own_variants) in parts:
-        last = _append_postings(postings, own, offsets[number], last, remaps[number])
-        for variant, variant_postings in own_variants:
-            merged, variant_last = variants.get(variant, ([], 0))
-            variant_last = _append_postings(
-                merged, variant_postings, offsets[number], variant_last, remaps[number]
-            )
-            variants[variant] = (merged, variant_last)
-    return [parts[0][1][0], postings, [[variant, merged] for variant, (merged, _) in variants.items()]]
-
-
-def _append_postings(
-    out: list[Any], postings: list[Any], offset: int, last: int, remap: dict[int, int] | None
-) -> int:
-    """Append one shard's postings of a word after those of earlier shards; return the last page.
-
-    Only the first posting's page changes (the others are differences from the one before), so
-    the postings are taken over as they are, in place: the merge touches each posting once in C.
-    """
-    if not postings:
-        return last
-    first: int = postings[0][0] + offset
-    postings[0][0] = first - last
-    if remap is not None:
-        for posting in postings:
-            posting[2] = [remap.get(location, location) for location in posting[2]]
-    out.extend(postings)
-    final: int = first + sum(map(itemgetter(0), itertools.islice(postings, 1, None)))
-    return final
-
-
-def _prefixes(before: str, after: str) -> tuple[str, str]:
-    """The shortest prefixes that tell two neighbouring chunks' boundary words apart."""
-    common = len(list(itertools.takewhile(lambda pair: pair[0] == pair[1], zip(after, before, strict=False))))
-    return before[: common + 1], after[: common + 1]
-
-
-def _short_name(language: str, body: bytes, taken: set[str]) -> str:
-    full = f"{language}_{pagefind_hash(body)}"
-    name = full[: len(language) + 1 + HASH_DIGITS]
-    while name in taken and len(name) < len(full):
-        name = full[: len(name) + 2]  # Pagefind lengthens a chunk's or filter's name two at a time
-    taken.add(name)
-    return name
-
-
 def _merge_filters(
     language: str, shards: Sequence[Shard], metas: Sequence[list[Any]], offsets: Sequence[int],
     out: dict[str, bytes],
@@ -274,7 +168,7 @@ def _merge_filters(
     for name in sorted(values, key=lambda text: text.encode("utf-8")):
         packed: list[Any] = [[value, pages] for value, pages in values[name].items()]
         body = encode([name, packed])
-        listed.append([name, _short_name(language, body, taken)])
+        listed.append([name, short_name(language, body, taken)])
         out[f"filter/{listed[-1][1]}.pf_filter"] = pack(body)
     return listed
 
