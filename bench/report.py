@@ -19,8 +19,10 @@ MIB = 1024**2
 MARKDOWN_STAGES = ("load", "validate", "route", "assemble", "render")
 """Stages before MkDocs; any other stage the builder reports before `mkdocs` also counts."""
 
-TARGET_FLOOR = 1.0
-TARGET_PLAIN = 1.15
+TARGET_FLOOR = 1.3
+"""Everything before MkDocs ÷ the floor, at 10,000 generated articles (issue 29)."""
+TARGET_PLAIN = 1.0
+"""The whole build ÷ a plain single-process MkDocs build of the same pages (issue 29)."""
 TARGET_MEMORY = 1.5 * GIB
 TARGET_PAGE = 3.0
 TARGET_TEXT_EDIT = 30.0
@@ -202,8 +204,8 @@ def timings_table(results: Sequence[CorpusResult]) -> list[str]:
 def targets_table(results: Sequence[CorpusResult]) -> list[str]:
     header = [
         "corpus",
-        "before MkDocs ÷ floor (≤ 1.0)",
-        "whole ÷ plain MkDocs (≤ 1.15)",
+        f"before MkDocs ÷ floor (≤ {TARGET_FLOOR})",
+        f"whole ÷ plain MkDocs (≤ {TARGET_PLAIN})",
         "whole ÷ Hugo (reference)",
         "peak memory (< 1.5 GiB)",
         "edit → page on disk (≤ 3 s)",
