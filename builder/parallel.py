@@ -148,28 +148,15 @@ def _forked(
     # index ranges travel to them, and only results come back. Pickling every item (a parsed
     # article with its passages, say) to a worker cost more than the work done on it.
     size = max(1, (end - first) // (workers * 8))
-    key = id(shared)
-    _shared[key] = (function, shared, items)
-    # Frozen objects are left out of the workers' garbage collection: a collection would touch
-    # (and so copy) every page of the parent's heap, which the workers otherwise share.
-    context = multiprocessing.get_context("fork")
-    try:
-        with frozen_heap(), ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = [
-                pool.submit(_call_range, key, (at, min(at + size, end))) for at in range(first, end, size)
-            ]
-            for _ in steps or ():
-                if all(part.done() for part in parts):
-                    break  # the rest of the steps go on beside the next wave
-            results: list[Result] = []
-            for part in parts:
-                found, lessons = part.result()
-                results.extend(found)
-                if lessons is not None:
-                    shared.learn(lessons)  # type: ignore[attr-defined]  # a Learner (see _call_range)
-            return results
-    finally:
-        del _shared[key]
+    with _worker_pool(function, shared, items, workers) as (pool, key):
+        parts = [pool.submit(_call_range, key, (at, min(at + size, end))) for at in range(first, end, size)]
+        for _ in steps or ():
+            if all(part.done() for part in parts):
+                break  # the rest of the steps go on beside the next wave
+        results: list[Result] = []
+        for part in parts:
+            results.extend(_taken(shared, part))
+        return results
 
 
 def map_forked(
@@ -184,20 +171,40 @@ def map_forked(
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (function(shared, item) for item in items)
         return
+    with _worker_pool(function, shared, items, workers) as (pool, key):
+        pending: deque[Future[tuple[list[Any], Any]]] = deque()
+        for index in range(len(items)):
+            pending.append(pool.submit(_call_range, key, (index, index + 1)))
+            if len(pending) > workers:
+                yield _taken(shared, pending.popleft())[0]
+        while pending:
+            yield _taken(shared, pending.popleft())[0]
+
+
+@contextmanager
+def _worker_pool(
+    function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item], workers: int
+) -> Iterator[tuple[ProcessPoolExecutor, int]]:
+    """A pool of `workers` processes forked from this one, and the key under which they find
+    `function`, `shared` and `items` (inherited, never pickled)."""
     key = id(shared)
     _shared[key] = (function, shared, items)
+    # Frozen objects are left out of the workers' garbage collection: a collection would touch
+    # (and so copy) every page of the parent's heap, which the workers otherwise share.
     context = multiprocessing.get_context("fork")
     try:
         with frozen_heap(), ProcessPoolExecutor(workers, mp_context=context) as pool:
-            pending: deque[Future[tuple[list[Any], Any]]] = deque()
-            for index in range(len(items)):
-                pending.append(pool.submit(_call_range, key, (index, index + 1)))
-                if len(pending) > workers:
-                    yield pending.popleft().result()[0][0]
-            while pending:
-                yield pending.popleft().result()[0][0]
+            yield pool, key
     finally:
         del _shared[key]
+
+
+def _taken(shared: object, part: Future[tuple[list[Any], Any]]) -> list[Any]:
+    """A worker's results; what it learned goes into `shared` (a Learner, see _call_range)."""
+    found, lessons = part.result()
+    if lessons is not None:
+        shared.learn(lessons)  # type: ignore[attr-defined]
+    return found
 
 
 def _call_range(key: int, bounds: tuple[int, int]) -> tuple[list[Any], Any]:

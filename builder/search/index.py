@@ -252,11 +252,11 @@ def bundle_files(
     """Index `records` with Pagefind: its bundle's files (relative path -> bytes), in stable form.
 
     Records go to Pagefind in shards of at most `shard_records` (None: all in one run), cut where
-    the records decide (builder.search.shardstore), one process after the other, and the shards'
-    bundles are merged into the one a single process would write (builder.search.shards says why).
-    A shard `store` kept is taken from it; `lanes` says how many Pagefind processes run at once
-    (by default one); `jobs` processes merge the shards' words (None: one per
-    core for a large index). Raises Cancelled soon after `stopper` is stopped.
+    the records decide (builder.search.shardstore), one process per shard and as many at once as
+    `lanes` allows (by default one), and the shards' bundles are merged into the one a single
+    process would write (builder.search.shards says why), in `jobs` processes (None: one per core
+    for a large index). A shard `store` kept is taken from it. Raises Cancelled soon after
+    `stopper` is stopped.
     """
     stopper = stopper or Stopper()
     try:
