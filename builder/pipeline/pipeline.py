@@ -8,11 +8,9 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from jinja2 import Environment
-
 from builder.briefs.assembly import Site, assemble
 from builder.briefs.events import Wording, wording_of
-from builder.briefs.rendering import PageSpec, article_spec, count, environment, render, site_page_specs
+from builder.briefs.rendering import count
 from builder.content.project import load_project
 from builder.diagnostics import Diagnostics
 from builder.editions import review
@@ -25,7 +23,15 @@ from builder.pipeline.cache import BuildCache
 from builder.pipeline.checkpoints import checkpoint
 from builder.pipeline.disk import save_cache
 from builder.pipeline.filestamps import stamp_texts
-from builder.pipeline.keys import PageKeys, inputs_digest, output_keys, pdf_keys, routing_key, site_manifest
+from builder.pipeline.keys import (
+    PageKeys,
+    inputs_digest,
+    output_keys,
+    pdf_keys,
+    routing_key,
+    site_inputs,
+    site_manifest,
+)
 from builder.pipeline.memory import give_back
 from builder.pipeline.options import BuildOptions
 from builder.pipeline.output import (
@@ -40,6 +46,7 @@ from builder.pipeline.output import (
     write_docs_record,
     write_pages,
 )
+from builder.pipeline.pages import render_markdown
 from builder.pipeline.report import BuildReport, PageRenderer, StageWatcher
 from builder.pipeline.sitestate import page_digests
 from builder.routing.router import ArticleRoutes, Router
@@ -230,7 +237,8 @@ def _render(
     site: Site, options: BuildOptions, report: BuildReport, cache: BuildCache | None
 ) -> tuple[list[tuple[str, str]], PageKeys, str]:
     with report.stage("render"):
-        pages, page_keys = render_markdown(site, options.root, options.jobs, cache)
+        inputs = site_inputs(site.project, options.as_of)
+        pages, page_keys = render_markdown(site, options.root, options.jobs, cache, inputs)
         site_key = page_keys.fingerprint(site)
         report.details["render"] = f"{len(pages):,} Markdown pages"
     report.articles = len(site.articles)
@@ -320,57 +328,6 @@ def route_articles(
 
 def _route_one(router: Router, article: Article) -> ArticleRoutes:
     return router.route(article)
-
-
-def render_markdown(
-    site: Site, root: Path, jobs: int | None = None, cache: BuildCache | None = None
-) -> tuple[list[tuple[str, str]], PageKeys]:
-    """Every page's Markdown, and the keys it was rendered under (which key other outputs too).
-
-    With a cache, a page whose key is unchanged is taken from it. Keys come from
-    `builder.pipeline.keys` (everything the page's template could read). Site pages are rendered
-    here while workers render the article pages.
-    """
-    env = environment(root)
-    config = site.project.config
-    site_specs = site_page_specs(site)
-    article_specs = [article_spec(config, entry) for entry in site.articles]
-    keys: dict[str, str] = {}
-    page_keys = PageKeys(env, site.project.articles, site)
-    if cache is not None:
-        keys = {
-            spec.path: page_keys.key(spec.template, spec.context) for spec in (*site_specs, *article_specs)
-        }
-
-    def cached(spec: PageSpec) -> str | None:
-        return cache.page(spec.path, keys[spec.path]) if cache is not None else None
-
-    texts: dict[str, str] = {}
-    for spec in (*site_specs, *article_specs):
-        text = cached(spec)
-        if text is not None:
-            texts[spec.path] = text
-    missing = [spec for spec in article_specs if spec.path not in texts]
-
-    def site_pages() -> Iterator[None]:
-        for spec in site_specs:  # one step per page, between the rendering waves
-            if spec.path not in texts:
-                texts[spec.path] = render(env, spec)
-            yield None
-
-    rendered = map_files(_render_one, env, missing, jobs, meanwhile=site_pages, wave=WAVE_ITEMS)
-    for spec, text in zip(missing, rendered, strict=True):
-        texts[spec.path] = text
-    pages = [(spec.path, texts[spec.path]) for spec in (*site_specs, *article_specs)]
-    if cache is not None:
-        for path, text in pages:
-            cache.put_page(path, keys[path], text)
-        cache.keep_pages(set(keys))
-    return pages, page_keys
-
-
-def _render_one(env: Environment, spec: PageSpec) -> str:
-    return render(env, spec)
 
 
 def write_markdown(pages: list[tuple[str, str]], docs_dir: Path, *, fresh: bool = False) -> int:
