@@ -16,7 +16,9 @@ the whole site. A page's key is a digest of
 `site` holds every page's data, so it enters a key only when the template (or a template it
 imports or includes) names it; such a page is reused only when nothing at all has changed. None
 of Briefdesk's filters or globals reads `site` behind the template's back (`link` reads
-`page_path`, which is always in the key).
+`page_path`, which is always in the key). The site itself is keyed by what it is made from
+(`site_inputs`), not walked: like an article from its bytes, it follows from its inputs and
+Briefdesk's code.
 
 Fields marked `metadata={"content": False}` (where the project lies on disk) are left out, so a
 project moved or copied elsewhere keeps its keys.
@@ -24,7 +26,8 @@ project moved or copied elsewhere keeps its keys.
 An article is keyed by its path and the digest of its file's bytes: everything `load` makes of
 it follows from those and from Briefdesk's code, which the cache is tied to. So a brief citing
 thousands of articles is keyed without walking their text again. Every other value is walked once
-per build and remembered, so topics and actors shared by thousands of pages cost one walk each.
+per process and remembered, so topics and actors shared by thousands of pages cost one walk in
+each of the render's workers.
 """
 
 from __future__ import annotations

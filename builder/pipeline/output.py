@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.errors import UsageError
+from builder.parallel import in_threads
 from builder.pipeline.filestamps import Stamp, mismatches
 
 log = logging.getLogger(__name__)
@@ -55,17 +56,19 @@ def write_pages(folder: Path, pages: Iterable[tuple[str, str]], previous: Path |
     rest is several times quicker than writing them. Nothing writes through such a link: the old
     tree is deleted once the new one is swapped in.
     """
-    written = 0
-    made: set[Path] = set()
-    for relative, text in pages:
+    pages = list(pages)
+    for parent in sorted({(folder / relative).parent for relative, _ in pages}):
+        parent.mkdir(parents=True, exist_ok=True)
+
+    def write(page: tuple[str, str]) -> bool:
+        relative, text = page
         path = folder / relative
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        if previous is None or not _link_if_same(previous / relative, path, text):
-            path.write_text(text, encoding="utf-8", newline="\n")
-            written += 1
-    return written
+        if previous is not None and _link_if_same(previous / relative, path, text):
+            return False
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return True
+
+    return sum(in_threads(write, pages))
 
 
 def _link_if_same(old: Path, new: Path, text: str) -> bool:

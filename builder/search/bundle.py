@@ -24,6 +24,7 @@ from pathlib import Path
 import cbor2
 
 from builder.errors import BuildError
+from builder.parallel import in_threads
 
 SIGNATURE = b"pagefind_dcd"
 """What every Pagefind data file starts with once decompressed."""
@@ -51,11 +52,10 @@ def normalise(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def write_bundle(files: Mapping[str, bytes], bundle: Path) -> None:
-    """Write the files under `bundle`, in path order."""
-    for relative in sorted(files):
-        path = bundle / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[relative])
+    """Write the files under `bundle` (ten thousand at 10,000 articles, in a few threads)."""
+    for folder in sorted({(bundle / relative).parent for relative in files}):
+        folder.mkdir(parents=True, exist_ok=True)
+    in_threads(lambda relative: (bundle / relative).write_bytes(files[relative]), sorted(files))
 
 
 def _normalise_language(files: dict[str, bytes], language: str, meta_hash: str) -> str:
