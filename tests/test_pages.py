@@ -91,10 +91,11 @@ def _spec(path: str, template: str) -> PageSpec:
 def test_costly_pages_are_spaced_among_the_article_pages() -> None:
     site_pages = [_spec(f"topics/{n}.md", "brief.md.jinja") for n in range(4)]
     articles = [_spec(f"articles/{n}.md", "article.md.jinja") for n in range(20)]
-    spread = _spread([*site_pages, *articles])
+    spread = _spread(site_pages, articles)
     assert sorted(s.path for s in spread) == sorted(s.path for s in (*site_pages, *articles))
     assert [s for s in spread if s in site_pages] == site_pages  # each kind keeps its order
     assert [s for s in spread if s in articles] == articles
     places = [spread.index(s) for s in site_pages]
     assert [b - a for a, b in itertools.pairwise(places)] == [6, 6, 6]  # one every 24 / 4 pages
-    assert _spread(articles) == articles
+    assert _spread([], articles) == articles
+    assert _spread(site_pages, []) == site_pages

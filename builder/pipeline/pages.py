@@ -32,10 +32,12 @@ def render_markdown(
     """
     env = environment(root)
     config = site.project.config
-    specs = [*site_page_specs(site), *(article_spec(config, entry) for entry in site.articles)]
+    site_specs = site_page_specs(site)
+    article_specs = [article_spec(config, entry) for entry in site.articles]
+    specs = [*site_specs, *article_specs]
     page_keys = PageKeys(env, site.project.articles, site, site_inputs)
     work = _PageWork(env, page_keys if cache is not None else None, cache.pages if cache is not None else {})
-    spread = _spread(specs)
+    spread = _spread(site_specs, article_specs)
     keys: dict[str, str] = {}
     texts: dict[str, str] = {}
     for spec, (key, text) in zip(spread, map_files(_page, work, spread, jobs, wave=WAVE_ITEMS), strict=True):
@@ -73,17 +75,16 @@ def _page(work: _PageWork, spec: PageSpec) -> tuple[str, str | None]:
     return key, render(work.env, spec)
 
 
-def _spread(specs: list[PageSpec]) -> list[PageSpec]:
-    """The pages in an order that shares the costly ones among the workers' parts.
+def _spread(costly: list[PageSpec], cheap: list[PageSpec]) -> list[PageSpec]:
+    """The `costly` pages (the site's own) spaced evenly among the `cheap` ones (the articles'), so
+    that each worker's part gets its share of them.
 
-    The site's own pages (a brief quotes hundreds of articles) cost tens of article pages each
-    and come first: in their order, they would fall into one worker's first part, and the other
-    workers would wait for it. Spaced evenly among the article pages, each part gets its share.
+    A brief quotes hundreds of articles, and the site's own pages cost tens of article pages each:
+    in their order, all first, they would fall into one worker's first part, and the other workers
+    would wait for it.
     """
-    costly = [spec for spec in specs if spec.template != "article.md.jinja"]
-    cheap = [spec for spec in specs if spec.template == "article.md.jinja"]
     if not costly or not cheap:
-        return specs
+        return [*costly, *cheap]
     spread: list[PageSpec] = []
     gap = len(cheap) / len(costly)
     taken = 0
